@@ -1,0 +1,88 @@
+/**
+ * The `spindle` command: `spindle web [--host H] [--port N] [--read-only]`.
+ * Runs under plain Node from the build (out/main/cli.js).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Core } from './core/core';
+import { startWebServer } from './web/server';
+import { tokenFromEnv } from './web/security';
+
+const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only]
+
+  web        serve the Spindle UI to a browser (loopback, token required)
+    --host   address to bind (default 127.0.0.1; anything else is reachable by others)
+    --port   port to listen on (default 0 = any free port)
+    --read-only  refuse every control request (spawn, signal, stop…)`;
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Where the built renderer lives, next to this bundle. */
+export function rendererDir(): string {
+  return join(here.endsWith('chunks') ? dirname(here) : here, '..', 'renderer');
+}
+
+async function web(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'read-only': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${values.port}`);
+  const host = values.host ?? '127.0.0.1';
+  if (values.host !== undefined && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    console.error(
+      `spindle: warning: binding ${host}; anyone who can reach it and has the token can watch${values['read-only'] ? '' : ' and control'} this machine`,
+    );
+  }
+  const core = new Core();
+  core.start();
+  const server = await startWebServer({
+    core,
+    staticDir: rendererDir(),
+    token: tokenFromEnv(),
+    host,
+    port,
+    readOnly: values['read-only'] ?? false,
+  });
+  console.log(`Spindle web UI: ${server.url}`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void (async () => {
+      await server.close();
+      await core.stop();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'web':
+      return web(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+      console.log(USAGE);
+      return;
+    default:
+      console.error(`spindle: unknown command ${cmd}\n${USAGE}`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(`spindle: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+});

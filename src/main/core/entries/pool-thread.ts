@@ -1,0 +1,2 @@
+// Placeholder entry until its issue lands; built so the launcher can find it.
+export {};

@@ -1,0 +1,22 @@
+/** Exposes the typed contract as `window.spindle`, and nothing else. */
+import { contextBridge, ipcRenderer } from 'electron';
+import type { EventName, SpindleApi } from '../shared/contract';
+import { IPC_EVENT, IPC_REQUEST } from '../shared/ipc-channels';
+
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+ipcRenderer.on(IPC_EVENT, (_e, msg: { event: string; payload: unknown }) => {
+  for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
+});
+
+const api: SpindleApi = {
+  request: (method, params) => ipcRenderer.invoke(IPC_REQUEST, { method, params }),
+  on: (event: EventName, listener) => {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    const l = listener as (payload: unknown) => void;
+    set.add(l);
+    return () => void set.delete(l);
+  },
+};
+
+contextBridge.exposeInMainWorld('spindle', api);

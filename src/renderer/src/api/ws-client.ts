@@ -1,0 +1,124 @@
+/** The contract over a WebSocket (web mode), with reconnect and a visible connection state. */
+import type { EventName, Events, Method, ParamsOf, ResultOf, SpindleApi } from '../../../shared/contract';
+import type { Result } from '../../../shared/result';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'token-refused';
+
+interface Pending {
+  resolve: (r: Result<unknown>) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export class WsClient implements SpindleApi {
+  state: ConnectionState = 'connecting';
+  #ws: WebSocket | null = null;
+  #nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+  readonly #listeners = new Map<string, Set<(p: unknown) => void>>();
+  readonly #stateListeners = new Set<(s: ConnectionState) => void>();
+  readonly #reopenListeners = new Set<() => void>();
+  #retryMs = 500;
+  #everOpened = false;
+
+  constructor(private readonly url: string) {
+    this.#open();
+  }
+
+  onState(l: (s: ConnectionState) => void): () => void {
+    this.#stateListeners.add(l);
+    return () => void this.#stateListeners.delete(l);
+  }
+
+  /** Called after a reconnect, so subscribers can subscribe again. */
+  onReconnect(l: () => void): () => void {
+    this.#reopenListeners.add(l);
+    return () => void this.#reopenListeners.delete(l);
+  }
+
+  #setState(s: ConnectionState): void {
+    this.state = s;
+    for (const l of this.#stateListeners) l(s);
+  }
+
+  #open(): void {
+    const ws = new WebSocket(this.url);
+    this.#ws = ws;
+    ws.onopen = () => {
+      this.#retryMs = 500;
+      const again = this.#everOpened;
+      this.#everOpened = true;
+      this.#setState('connected');
+      if (again) for (const l of this.#reopenListeners) l();
+    };
+    ws.onmessage = (ev) => {
+      let msg: { id?: number | null; event?: string; payload?: unknown } & Partial<Result<unknown>>;
+      try {
+        msg = JSON.parse(String(ev.data));
+      } catch {
+        return;
+      }
+      if (typeof msg.event === 'string') {
+        for (const l of this.#listeners.get(msg.event) ?? []) l(msg.payload);
+        return;
+      }
+      if (typeof msg.id === 'number') {
+        const p = this.#pending.get(msg.id);
+        if (!p) return;
+        this.#pending.delete(msg.id);
+        clearTimeout(p.timer);
+        p.resolve(msg.ok ? { ok: true, value: msg.value } : { ok: false, error: msg.error! });
+      }
+    };
+    ws.onclose = () => {
+      this.#ws = null;
+      for (const [id, p] of this.#pending) {
+        clearTimeout(p.timer);
+        p.resolve({ ok: false, error: { code: 'EDISCONNECTED', message: 'connection lost' } });
+        this.#pending.delete(id);
+      }
+      void this.#retry();
+    };
+  }
+
+  async #retry(): Promise<void> {
+    // A refused upgrade looks like any close to a browser; ask the server why.
+    try {
+      const res = await fetch('/api/ping', { credentials: 'same-origin' });
+      if (res.status === 401) {
+        this.#setState('token-refused');
+        return;
+      }
+    } catch {
+      // Server away: keep retrying.
+    }
+    this.#setState('reconnecting');
+    setTimeout(() => this.#open(), this.#retryMs);
+    this.#retryMs = Math.min(this.#retryMs * 2, 5000);
+  }
+
+  request<M extends Method>(method: M, params?: ParamsOf<M>): Promise<Result<ResultOf<M>>> {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) {
+      return Promise.resolve({ ok: false, error: { code: 'EDISCONNECTED', message: 'not connected' } });
+    }
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        resolve({ ok: false, error: { code: 'ETIMEDOUT', message: `${method} timed out` } });
+      }, REQUEST_TIMEOUT_MS);
+      this.#pending.set(id, { resolve: resolve as (r: Result<unknown>) => void, timer });
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    const l = listener as (p: unknown) => void;
+    set.add(l);
+    return () => void set.delete(l);
+  }
+}

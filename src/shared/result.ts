@@ -1,0 +1,35 @@
+/** Failures cross the boundary as values, never as thrown exceptions. */
+
+/** Error codes every side understands. Areas may add their own `E…` codes. */
+export type ErrorCode =
+  | 'EINVAL' // params failed validation
+  | 'EUNKNOWN_METHOD'
+  | 'ETOO_LARGE' // message over the size limit
+  | 'EBAD_MESSAGE' // not a well-formed envelope
+  | 'EREADONLY' // a control request in read-only mode
+  | 'EINTERNAL' // a bug; message says no more than needed
+  | (string & {});
+
+export interface ErrorValue {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorValue };
+
+/** An expected failure thrown inside core and turned into `{ ok: false }` at the boundary. */
+export class SpindleError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SpindleError';
+  }
+}
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Real processes and timers: keep files from starving each other on 2 cores.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
