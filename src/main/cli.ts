@@ -34,7 +34,8 @@ async function web(argv: string[]): Promise<void> {
     strict: true,
   });
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: not a port: ${values.port}`);
   const host = values.host ?? '127.0.0.1';
   if (values.host !== undefined && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
     console.error(

@@ -14,7 +14,12 @@ export function serveIpc(core: Core, win: BrowserWindow, isTrustedUrl: (url: str
   );
   const handler = async (e: IpcMainInvokeEvent, raw: unknown): Promise<unknown> => {
     const frame = e.senderFrame;
-    if (e.sender !== win.webContents || !frame || frame !== win.webContents.mainFrame || !isTrustedUrl(frame.url)) {
+    if (
+      e.sender !== win.webContents ||
+      !frame ||
+      frame !== win.webContents.mainFrame ||
+      !isTrustedUrl(frame.url)
+    ) {
       return fail('EFORBIDDEN', 'request from an untrusted frame');
     }
     // Structured clone already parsed it; bound the size as the WebSocket does.

@@ -8,7 +8,8 @@ const DEFAULT = { width: 1280, height: 820 };
 export function loadBounds(dataDir: string): Partial<Rectangle> {
   try {
     const b = JSON.parse(readFileSync(join(dataDir, 'window.json'), 'utf8')) as Rectangle;
-    const ok = [b.x, b.y, b.width, b.height].every((n) => Number.isInteger(n)) && b.width >= 400 && b.height >= 300;
+    const ok =
+      [b.x, b.y, b.width, b.height].every((n) => Number.isInteger(n)) && b.width >= 400 && b.height >= 300;
     // Only reuse a position that is still on some display.
     const visible = screen.getAllDisplays().some((d) => {
       const a = d.workArea;

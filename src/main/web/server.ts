@@ -10,14 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_REQUEST_BYTES } from '../../shared/contract';
 import type { Core } from '../core/core';
-import {
-  TOKEN_COOKIE,
-  allowedHosts,
-  hostAllowed,
-  originAllowed,
-  tokenMatches,
-  tokenOf,
-} from './security';
+import { TOKEN_COOKIE, allowedHosts, hostAllowed, originAllowed, tokenMatches, tokenOf } from './security';
 
 export interface WebServerOptions {
   core: Core;

@@ -22,8 +22,7 @@ export type Requests = typeof requests;
 export type Method = keyof Requests;
 export type ParamsOf<M extends Method> =
   Requests[M] extends RequestDef<infer P, unknown> ? z.input<P> : never;
-export type ResultOf<M extends Method> =
-  Requests[M] extends RequestDef<z.ZodType, infer R> ? R : never;
+export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodType, infer R> ? R : never;
 
 /** Every pushed event and its payload. */
 export type Events = StatsEvents;

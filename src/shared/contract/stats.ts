@@ -1,3 +1,10 @@
+/**
+ * The stats area of the contract: what the sampler measures each tick, how the process
+ * table travels (full rows, then deltas keyed by `${pid}:${starttime}`), and the history
+ * window a new subscriber receives. All sizes are bytes, all times ms since epoch unless
+ * a field says otherwise, all rates per second. `null` means "not known" (not permitted,
+ * not provided by this kernel or platform), never zero.
+ */
 import { z } from 'zod';
 import { request } from './define';
 
@@ -16,19 +23,189 @@ export interface CpuPct {
   busy: number;
 }
 
-/** One tick of system metrics. Fields later issues add are optional until they land. */
-export interface StatsSample {
-  /** ms since epoch */
-  t: number;
-  cpu: { total: CpuPct; cores: CpuPct[] };
+/** Load average over 1, 5 and 15 minutes. */
+export interface LoadAvg {
+  one: number;
+  five: number;
+  fifteen: number;
 }
 
-/** What a new subscriber gets at once: the latest sample and the history window. */
-export interface StatsSnapshot {
-  intervalMs: number;
-  latest: StatsSample | null;
-  history: StatsSample[];
+/** Memory in bytes. `used` = total - available; `cached` includes reclaimable slab. */
+export interface MemStats {
+  total: number;
+  used: number;
+  available: number;
+  free: number;
+  buffers: number;
+  cached: number;
+  swapTotal: number;
+  swapUsed: number;
 }
+
+/** Machine-wide task counts and rates. `running`/`blocked` count threads (from /proc/stat). */
+export interface TaskStats {
+  processes: number;
+  threads: number;
+  running: number | null;
+  blocked: number | null;
+  ctxtPerSec: number | null;
+  forksPerSec: number | null;
+}
+
+/** What the sampler itself cost on this tick, so the UI can show Spindle's own footprint. */
+export interface SamplerCost {
+  /** Spindle's (core process) pid, so the table can highlight it. */
+  pid: number;
+  /** CPU ms the sampler thread spent collecting this tick (see `cpuSource`). */
+  cpuMs: number;
+  /** 'thread': per-thread CPU clock; 'wall': busy wall time of the synchronous collection (an upper bound). */
+  cpuSource: 'thread' | 'wall';
+  /** CPU ms of the whole Spindle process (all threads) since the previous tick. */
+  processCpuMs: number;
+  rssBytes: number;
+  /** JS heap used by the sampler thread. */
+  heapBytes: number;
+}
+
+/** One tick of machine-wide metrics (the process table travels beside it, see `StatsTick`). */
+export interface StatsSample {
+  /** Tick number, +1 per tick; process deltas name the tick they apply on (`base`). */
+  seq: number;
+  t: number;
+  /** Interval in force when this sample was taken. */
+  intervalMs: number;
+  cpu: { total: CpuPct; cores: CpuPct[] };
+  load: LoadAvg | null;
+  mem: MemStats | null;
+  tasks: TaskStats;
+  self: SamplerCost;
+}
+
+/** One row of the process table. Fields that cannot change for a key are read once. */
+export interface ProcRow {
+  /** `${pid}:${starttime}`, starttime in clock ticks since boot as in /proc/<pid>/stat: survives PID reuse. */
+  key: string;
+  pid: number;
+  ppid: number;
+  /** Kernel comm (up to 15 chars). */
+  name: string;
+  /** argv joined by spaces, capped at 4 KB; empty for kernel threads and zombies. */
+  cmd: string;
+  /** Effective user name, or the numeric uid as text when unknown to /etc/passwd; null if unreadable. */
+  user: string | null;
+  /** One letter as in ps: R running, S sleeping, D disk wait, Z zombie, T stopped, I idle… */
+  state: string;
+  /** CPU % where 100 = one core fully busy (as top/htop); may exceed 100. */
+  cpu: number;
+  /** CPU % of the whole machine (cpu / cores). */
+  cpuNorm: number;
+  /** Resident memory, bytes. */
+  rss: number;
+  /** Virtual memory size, bytes. */
+  vsize: number;
+  threads: number;
+  /** Open file descriptors; null when not permitted. May lag a few ticks for uninteresting rows. */
+  fds: number | null;
+  /** Start time, ms since epoch. */
+  startTime: number;
+  nice: number;
+  priority: number;
+  /** Storage bytes read/written per second (read_bytes/write_bytes); null when not permitted. */
+  readBps: number | null;
+  writeBps: number | null;
+}
+
+/** A changed row: its key plus only the fields that changed. */
+export type ProcChange = Partial<Omit<ProcRow, 'key'>> & { key: string };
+
+/** The whole table; sent on a periodic resync. */
+export interface ProcFull {
+  kind: 'full';
+  rows: ProcRow[];
+}
+
+/** Changes since tick `base` (= seq - 1). A client whose table is not at `base` must resubscribe. */
+export interface ProcDelta {
+  kind: 'delta';
+  base: number;
+  added: ProcRow[];
+  /** Keys of rows gone since `base`. */
+  removed: string[];
+  changed: ProcChange[];
+}
+
+/** How the process table travels in a tick. */
+export type ProcUpdate = ProcFull | ProcDelta;
+
+/** The `stats` event: one tick. */
+export interface StatsTick {
+  sample: StatsSample;
+  procs: ProcUpdate;
+  /** Keys of the top N processes by CPU this tick (busiest first). */
+  top: string[];
+}
+
+/** The sampler's settings. */
+export interface StatsConfig {
+  intervalMs: number;
+  retentionMs: number;
+  /** How many top-CPU processes get per-process history. */
+  topN: number;
+  /** A full table is sent every this many ticks. */
+  resyncEvery: number;
+  /** 'procfs' on Linux, 'systeminformation' elsewhere. */
+  source: 'procfs' | 'systeminformation';
+}
+
+/** Per-process history, aligned to `HistoryWindow.t`; null = no reading (not tracked yet, or a gap). */
+export interface ProcSeries {
+  name: string;
+  cpu: (number | null)[];
+  rss: (number | null)[];
+  threads: (number | null)[];
+}
+
+/** Names of machine-wide series: `cpu.<field>` (total), `cpu<N>.<field>` (core N), and the rest. */
+export type SeriesName =
+  | `cpu.${keyof CpuPct}`
+  | `cpu${number}.${keyof CpuPct}`
+  | 'load.one'
+  | 'load.five'
+  | 'load.fifteen'
+  | `mem.${keyof MemStats}`
+  | `tasks.${keyof TaskStats}`
+  | 'self.cpuMs'
+  | 'self.processCpuMs';
+
+/** History as columns over one time axis; null marks a gap. */
+export interface HistoryWindow {
+  /** Sample times, oldest first. */
+  t: number[];
+  series: Partial<Record<SeriesName, (number | null)[]>>;
+  /** Keyed by process key: processes of interest (selected, managed, recent top N). */
+  procs: Record<string, ProcSeries>;
+}
+
+/** What a new subscriber gets at once: settings, the full table at `seq`, and history. */
+export interface StatsSnapshot {
+  config: StatsConfig;
+  /** The tick the table is at; the next `stats` delta has `base === seq`. 0 before the first tick. */
+  seq: number;
+  latest: StatsSample | null;
+  procs: ProcRow[];
+  top: string[];
+  history: HistoryWindow;
+}
+
+/** Bounds accepted by `stats.configure`. */
+export const STATS_LIMITS = {
+  intervalMs: { min: 250, max: 10_000 },
+  retentionMs: { min: 10_000, max: 24 * 3600_000 },
+  topN: { min: 0, max: 200 },
+  interestKeys: 256,
+} as const;
+
+const procKey = z.string().regex(/^\d+:\d+$/, 'expected "<pid>:<starttime>"');
 
 export const statsRequests = {
   /** Start receiving `stats` events; returns the current state and history. */
@@ -36,8 +213,25 @@ export const statsRequests = {
     control: false,
   }),
   'stats.unsubscribe': request<null>()(z.object({}).strict().optional(), { control: false }),
+  /** Change interval, retention or top N; returns the settings now in force. */
+  'stats.configure': request<StatsConfig>()(
+    z
+      .object({
+        intervalMs: z.number().int().min(STATS_LIMITS.intervalMs.min).max(STATS_LIMITS.intervalMs.max),
+        retentionMs: z.number().int().min(STATS_LIMITS.retentionMs.min).max(STATS_LIMITS.retentionMs.max),
+        topN: z.number().int().min(STATS_LIMITS.topN.min).max(STATS_LIMITS.topN.max),
+      })
+      .partial()
+      .strict(),
+    { control: true },
+  ),
+  /** Processes this client wants per-process history for (e.g. the selected rows); replaces its previous set. */
+  'stats.interest': request<null>()(
+    z.object({ keys: z.array(procKey).max(STATS_LIMITS.interestKeys) }).strict(),
+    { control: false },
+  ),
 };
 
 export interface StatsEvents {
-  stats: StatsSample;
+  stats: StatsTick;
 }

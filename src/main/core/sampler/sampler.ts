@@ -88,7 +88,15 @@ export class Sampler {
       return {
         t,
         cpu: {
-          total: { ...toPct(load.cpus[0]!), busy: load.currentLoad, user: load.currentLoadUser, system: load.currentLoadSystem, idle: load.currentLoadIdle, nice: load.currentLoadNice, irq: load.currentLoadIrq },
+          total: {
+            ...toPct(load.cpus[0]!),
+            busy: load.currentLoad,
+            user: load.currentLoadUser,
+            system: load.currentLoadSystem,
+            idle: load.currentLoadIdle,
+            nice: load.currentLoadNice,
+            irq: load.currentLoadIrq,
+          },
           cores: load.cpus.map(toPct),
         },
       };

@@ -53,7 +53,14 @@ export class WsClient implements SpindleApi {
       if (again) for (const l of this.#reopenListeners) l();
     };
     ws.onmessage = (ev) => {
-      let msg: { id?: number | null; event?: string; payload?: unknown } & Partial<Result<unknown>>;
+      let msg: {
+        id?: number | null;
+        event?: string;
+        payload?: unknown;
+        ok?: boolean;
+        value?: unknown;
+        error?: { code: string; message: string };
+      };
       try {
         msg = JSON.parse(String(ev.data));
       } catch {
@@ -68,7 +75,11 @@ export class WsClient implements SpindleApi {
         if (!p) return;
         this.#pending.delete(msg.id);
         clearTimeout(p.timer);
-        p.resolve(msg.ok ? { ok: true, value: msg.value } : { ok: false, error: msg.error! });
+        p.resolve(
+          msg.ok
+            ? { ok: true, value: msg.value }
+            : { ok: false, error: msg.error ?? { code: 'EBAD_MESSAGE', message: 'malformed reply' } },
+        );
       }
     };
     ws.onclose = () => {
@@ -98,11 +109,29 @@ export class WsClient implements SpindleApi {
     this.#retryMs = Math.min(this.#retryMs * 2, 5000);
   }
 
-  request<M extends Method>(method: M, params?: ParamsOf<M>): Promise<Result<ResultOf<M>>> {
-    const ws = this.#ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) {
-      return Promise.resolve({ ok: false, error: { code: 'EDISCONNECTED', message: 'not connected' } });
+  /** Resolves when the socket is open, or false after `ms`. */
+  #opened(ms: number): Promise<boolean> {
+    if (this.#ws?.readyState === WebSocket.OPEN) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(false);
+      }, ms);
+      const off = this.onState((s) => {
+        if (s !== 'connected') return;
+        clearTimeout(timer);
+        off();
+        resolve(true);
+      });
+    });
+  }
+
+  async request<M extends Method>(method: M, params?: ParamsOf<M>): Promise<Result<ResultOf<M>>> {
+    // Requests made while (re)connecting wait a little for the socket instead of failing.
+    if (this.state === 'token-refused' || !(await this.#opened(5000)) || !this.#ws) {
+      return { ok: false, error: { code: 'EDISCONNECTED', message: 'not connected to Spindle' } };
     }
+    const ws = this.#ws;
     const id = this.#nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

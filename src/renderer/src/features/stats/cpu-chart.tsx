@@ -18,7 +18,13 @@ export function CpuChart({ store }: { store: FrameStore<StatsState> }) {
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
-            <XAxis dataKey="t" type="number" domain={[-60, 0]} tickFormatter={(v: number) => `${v}s`} stroke="var(--muted)" />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={[-60, 0]}
+              tickFormatter={(v: number) => `${v}s`}
+              stroke="var(--muted)"
+            />
             <YAxis domain={[0, 100]} unit="%" width={48} stroke="var(--muted)" />
             <Tooltip
               formatter={(v) => (typeof v === 'number' ? `${v.toFixed(1)}%` : '—')}

@@ -11,7 +11,10 @@ export function HostInfo({ client }: { client: Client }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const load = async (): Promise<void> => {
-      const [s, a] = await Promise.all([client.api.request('system.info', {}), client.api.request('app.info', {})]);
+      const [s, a] = await Promise.all([
+        client.api.request('system.info', {}),
+        client.api.request('app.info', {}),
+      ]);
       if (s.ok) setInfo(s.value);
       else setError(s.error.message);
       if (a.ok) setApp(a.value);

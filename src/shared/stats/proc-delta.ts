@@ -1,0 +1,75 @@
+/** Diff two process tables into a `ProcDelta`, and apply one: the same code on both sides of the wire. */
+import type { ProcChange, ProcDelta, ProcRow, ProcUpdate } from '../contract/stats';
+
+/** Row fields compared for `changed`, in a fixed order (key is the identity, never compared). */
+const FIELDS = [
+  'pid',
+  'ppid',
+  'name',
+  'cmd',
+  'user',
+  'state',
+  'cpu',
+  'cpuNorm',
+  'rss',
+  'vsize',
+  'threads',
+  'fds',
+  'startTime',
+  'nice',
+  'priority',
+  'readBps',
+  'writeBps',
+] as const satisfies readonly (keyof ProcRow)[];
+
+/** The changed fields of `next` against `prev`, or null when nothing changed. */
+export function diffRow(prev: ProcRow, next: ProcRow): ProcChange | null {
+  let out: Record<string, unknown> | null = null;
+  for (const f of FIELDS) {
+    if (prev[f] !== next[f]) {
+      out ??= { key: next.key };
+      out[f] = next[f];
+    }
+  }
+  return out as ProcChange | null;
+}
+
+/** Changes from `prev` (keyed table at tick `base`) to the rows of `next`. */
+export function diffProcs(prev: ReadonlyMap<string, ProcRow>, next: readonly ProcRow[], base: number): ProcDelta {
+  const added: ProcRow[] = [];
+  const changed: ProcChange[] = [];
+  const seen = new Set<string>();
+  for (const row of next) {
+    seen.add(row.key);
+    const old = prev.get(row.key);
+    if (!old) added.push(row);
+    else {
+      const c = diffRow(old, row);
+      if (c) changed.push(c);
+    }
+  }
+  const removed: string[] = [];
+  for (const key of prev.keys()) if (!seen.has(key)) removed.push(key);
+  return { kind: 'delta', base, added, removed, changed };
+}
+
+/**
+ * Apply an update to a keyed table in place. Changed rows are replaced by new objects (never
+ * mutated) so a UI holding the old row sees a new identity. Returns false when a delta does
+ * not apply on `tableSeq` (a missed event): the caller must fetch the full table again.
+ */
+export function applyProcUpdate(table: Map<string, ProcRow>, tableSeq: number, update: ProcUpdate): boolean {
+  if (update.kind === 'full') {
+    table.clear();
+    for (const r of update.rows) table.set(r.key, r);
+    return true;
+  }
+  if (update.base !== tableSeq) return false;
+  for (const key of update.removed) table.delete(key);
+  for (const r of update.added) table.set(r.key, r);
+  for (const c of update.changed) {
+    const old = table.get(c.key);
+    if (old) table.set(c.key, { ...old, ...c });
+  }
+  return true;
+}
