@@ -7,6 +7,7 @@ import type { EventName, Events, SystemInfo } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { dispatch, type ClientInfo, type Handlers, type HandlerContext, type Push } from './rpc';
 import { Sampler } from './sampler/sampler';
+import { AuditLog } from './audit/audit-log';
 import { readSystemInfo } from './system/system-info';
 import { APP_VERSION } from './version';
 
@@ -29,6 +30,8 @@ interface SessionState {
 
 export class Core {
   readonly sampler: Sampler;
+  /** Every control action, bounded; areas record into it. */
+  readonly audit = new AuditLog();
   readonly #sessions = new Set<SessionState>();
   readonly #handlers: Handlers;
   #systemInfo: Promise<SystemInfo> | null = null;
@@ -36,6 +39,7 @@ export class Core {
   constructor(opts: CoreOptions = {}) {
     this.sampler = new Sampler(opts);
     this.sampler.onSample((s) => this.publish('stats', s));
+    this.audit.onEntry((e) => this.publish('audit', e));
     this.#handlers = {
       'system.info': () => this.systemInfo(),
       'app.info': (_p, ctx) => ({
@@ -46,6 +50,10 @@ export class Core {
       'stats.subscribe': (_p, ctx) => {
         ctx.subscribe('stats');
         return this.sampler.snapshot();
+      },
+      'audit.list': (p, ctx) => {
+        if (p?.subscribe) ctx.subscribe('audit');
+        return this.audit.list();
       },
       'stats.unsubscribe': (_p, ctx) => {
         ctx.unsubscribe('stats');

@@ -8,14 +8,17 @@ import type { RequestDef } from './define';
 import type { Result } from '../result';
 import { systemRequests } from './system';
 import { statsRequests, type StatsEvents } from './stats';
+import { auditRequests, type AuditEvents } from './audit';
 
 export * from './system';
 export * from './stats';
+export * from './audit';
 export type { RequestDef } from './define';
 
 export const requests = {
   ...systemRequests,
   ...statsRequests,
+  ...auditRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -25,7 +28,7 @@ export type ParamsOf<M extends Method> =
 export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodType, infer R> ? R : never;
 
 /** Every pushed event and its payload. */
-export type Events = StatsEvents;
+export type Events = StatsEvents & AuditEvents;
 export type EventName = keyof Events;
 
 /** A client's view of the contract, the same over IPC and WebSocket. */

@@ -1,0 +1,119 @@
+/**
+ * Parsers for /proc/<pid>/{stat,status,io,cmdline}. They work on bytes where they run per
+ * process per tick (stat), and return null rather than throw on text they do not expect.
+ */
+
+/** The /proc/<pid>/stat fields the sampler uses; times in clock ticks, rss in pages. */
+export interface PidStat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  utime: number;
+  stime: number;
+  priority: number;
+  nice: number;
+  threads: number;
+  starttime: number;
+  vsize: number;
+  rssPages: number;
+}
+
+const SPACE = 0x20;
+const MINUS = 0x2d;
+const OPEN = 0x28;
+const CLOSE = 0x29;
+/** Index (0 = the field after comm, i.e. state) of the fields kept from the stat line. */
+const F = { ppid: 1, utime: 11, stime: 12, priority: 15, nice: 16, threads: 17, starttime: 19, vsize: 20, rss: 21 };
+
+/**
+ * Parse a stat line from `buf[0..len)`. comm may hold spaces and parentheses (`a) (b`), so it
+ * runs from the first '(' to the last ')'. Null when the line is cut short or malformed.
+ */
+export function parsePidStat(buf: Uint8Array, len: number): PidStat | null {
+  let close = len - 1;
+  while (close > 0 && buf[close] !== CLOSE) close--;
+  const open = buf.indexOf(OPEN);
+  if (open < 1 || close <= open || close + 3 >= len) return null;
+  const pid = digits(buf, 0, open - 1);
+  const comm = Buffer.from(buf.buffer, buf.byteOffset + open + 1, close - open - 1).toString('utf8');
+  const state = String.fromCharCode(buf[close + 2]!);
+  // Walk the space-separated numeric fields after the state letter.
+  const vals: number[] = [];
+  let i = close + 3;
+  while (i < len && vals.length <= F.rss) {
+    if (buf[i] !== SPACE) return null;
+    i++;
+    let neg = false;
+    if (buf[i] === MINUS) {
+      neg = true;
+      i++;
+    }
+    let v = 0;
+    const start = i;
+    for (let c = buf[i]!; i < len && c >= 0x30 && c <= 0x39; c = buf[++i]!) v = v * 10 + (c - 0x30);
+    if (i === start) return null;
+    vals.push(neg ? -v : v);
+  }
+  if (vals.length <= F.rss || Number.isNaN(pid)) return null;
+  return {
+    pid,
+    comm,
+    state,
+    ppid: vals[F.ppid]!,
+    utime: vals[F.utime]!,
+    stime: vals[F.stime]!,
+    priority: vals[F.priority]!,
+    nice: vals[F.nice]!,
+    threads: vals[F.threads]!,
+    starttime: vals[F.starttime]!,
+    vsize: vals[F.vsize]!,
+    rssPages: vals[F.rss]!,
+  };
+}
+
+function digits(buf: Uint8Array, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = buf[i]!;
+    if (c < 0x30 || c > 0x39) return NaN;
+    v = v * 10 + (c - 0x30);
+  }
+  return to > from ? v : NaN;
+}
+
+/** Value of `Key:` in a `Key: value` file (status, io, meminfo), as text; null when absent. */
+export function field(text: string, key: string): string | null {
+  let at = text.startsWith(key + ':') ? 0 : text.indexOf('\n' + key + ':');
+  if (at < 0) return null;
+  if (at > 0) at++;
+  const end = text.indexOf('\n', at);
+  return text.slice(at + key.length + 1, end < 0 ? undefined : end).trim();
+}
+
+/** Effective uid from /proc/<pid>/status (`Uid: real effective saved fs`). */
+export function parseStatusUid(text: string): number | null {
+  const v = field(text, 'Uid');
+  if (v === null) return null;
+  const parts = v.split(/\s+/);
+  const n = Number(parts[1] ?? parts[0]);
+  return Number.isInteger(n) ? n : null;
+}
+
+/** Storage bytes read and written so far, from /proc/<pid>/io. */
+export function parsePidIo(text: string): { read: number; write: number } | null {
+  const r = Number(field(text, 'read_bytes') ?? NaN);
+  const w = Number(field(text, 'write_bytes') ?? NaN);
+  return Number.isFinite(r) && Number.isFinite(w) ? { read: r, write: w } : null;
+}
+
+/** Longest command line kept; argv past this is cut with an ellipsis. */
+export const MAX_CMD_CHARS = 4096;
+
+/** argv from NUL-separated /proc/<pid>/cmdline, joined by spaces. */
+export function parseCmdline(buf: Uint8Array, len: number): string {
+  let end = len;
+  while (end > 0 && buf[end - 1] === 0) end--;
+  const text = Buffer.from(buf.buffer, buf.byteOffset, end).toString('utf8').replaceAll('\0', ' ');
+  return text.length > MAX_CMD_CHARS ? text.slice(0, MAX_CMD_CHARS - 1) + '…' : text;
+}
