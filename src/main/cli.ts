@@ -2,19 +2,55 @@
  * The `spindle` command: `spindle web [--host H] [--port N] [--read-only]`.
  * Runs under plain Node from the build (out/main/cli.js).
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Core } from './core/core';
 import { startWebServer } from './web/server';
 import { tokenFromEnv } from './web/security';
+import { parseDuration } from './core/snapshots/duration';
 
 const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only]
+       spindle snapshot --out FILE [--duration 30s] [--format json|csv]
 
   web        serve the Spindle UI to a browser (loopback, token required)
     --host   address to bind (default 127.0.0.1; anything else is reachable by others)
     --port   port to listen on (default 0 = any free port)
-    --read-only  refuse every control request (spawn, signal, stop…)`;
+    --read-only  refuse every control request (spawn, signal, stop…)
+
+  snapshot   sample the machine for a while and write a usage snapshot
+    --out       the file to write (written atomically; CSV also writes FILE's .series.csv beside it)
+    --duration  how long to sample first: 30s (default), 2m, 500ms, or seconds
+    --format    json (default; everything) or csv (process table + time series)`;
+
+async function snapshot(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { out: { type: 'string' }, duration: { type: 'string' }, format: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.out) throw new Error('snapshot: --out FILE is required');
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new Error(`--format: json or csv, not ${format}`);
+  const ms = parseDuration(values.duration ?? '30s');
+  const core = new Core();
+  core.start();
+  await new Promise((r) => setTimeout(r, ms));
+  const out = resolve(values.out);
+  try {
+    if (format === 'json') {
+      const r = await core.snapshots.writeFile(out, 'json');
+      console.log(`spindle: wrote ${r.path} (${r.bytes} bytes)`);
+    } else {
+      const series = out.replace(/(\.csv)?$/i, '.series.csv');
+      const a = await core.snapshots.writeFile(out, 'csv-processes');
+      const b = await core.snapshots.writeFile(series, 'csv-series');
+      console.log(`spindle: wrote ${a.path} (${a.bytes} bytes) and ${b.path} (${b.bytes} bytes)`);
+    }
+  } finally {
+    await core.stop();
+  }
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -72,6 +108,10 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'web':
       return web(rest);
+    case 'snapshot':
+      await snapshot(rest);
+      process.exit(0);
+      return;
     case undefined:
     case '-h':
     case '--help':

@@ -8,12 +8,18 @@ import type { Result } from '../../shared/result';
 import { dispatch, type ClientInfo, type Handlers, type HandlerContext, type Push } from './rpc';
 import { Sampler } from './sampler/sampler';
 import { AuditLog } from './audit/audit-log';
+import { Snapshots, suggestedName } from './snapshots/snapshots';
+import { SpindleError } from '../../shared/result';
+import { ProcessControl } from './processes/process-control';
+import { processesHandlers } from './processes/handlers';
 import { readSystemInfo } from './system/system-info';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
   intervalMs?: number;
   retentionMs?: number;
+  /** The desktop save dialog (Electron adapter); absent in web mode, where browsers download. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }
 
 /** One attached client. */
@@ -32,6 +38,10 @@ export class Core {
   readonly sampler: Sampler;
   /** Every control action, bounded; areas record into it. */
   readonly audit = new AuditLog();
+  /** Signals, tree ends and renices of any process, checked by (pid, start time). */
+  readonly processes = new ProcessControl({ audit: this.audit });
+  /** Usage snapshots of everything below. */
+  readonly snapshots: Snapshots;
   readonly #sessions = new Set<SessionState>();
   readonly #handlers: Handlers;
   #systemInfo: Promise<SystemInfo> | null = null;
@@ -40,6 +50,16 @@ export class Core {
     this.sampler = new Sampler(opts);
     this.sampler.onSample((s) => this.publish('stats', s));
     this.audit.onEntry((e) => this.publish('audit', e));
+    this.snapshots = new Snapshots({
+      version: APP_VERSION,
+      intervalMs: () => this.sampler.snapshot().config.intervalMs,
+      system: () => this.systemInfo(),
+      history: () => this.sampler.snapshot().history,
+      processes: () => this.sampler.snapshot().procs,
+      managed: () => [],
+      pools: () => [],
+      audit: () => this.audit.list(),
+    });
     this.#handlers = {
       'system.info': () => this.systemInfo(),
       'app.info': (_p, ctx) => ({
@@ -55,10 +75,18 @@ export class Core {
         if (p?.subscribe) ctx.subscribe('audit');
         return this.audit.list();
       },
+      'snapshots.export': async ({ format }) => {
+        const choose = opts.chooseSavePath;
+        if (!choose) throw new SpindleError('EUNSUPPORTED', 'no save dialog here: download /api/snapshot instead');
+        const path = await choose(suggestedName((await this.systemInfo()).hostname, format));
+        if (path === null) return { path: null, bytes: 0 };
+        return this.snapshots.writeFile(path, format);
+      },
       'stats.unsubscribe': (_p, ctx) => {
         ctx.unsubscribe('stats');
         return null;
       },
+      ...processesHandlers(this.processes),
     };
   }
 

@@ -1,7 +1,7 @@
 /** The Electron adapter: one locked-down window serving the core. Kept thin on purpose. */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, app, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, session, shell } from 'electron';
 import { Core } from '../core/core';
 import { serveIpc } from './ipc';
 import { loadBounds, rememberBounds } from './window-state';
@@ -14,12 +14,18 @@ export function runElectronApp(outDir: string): void {
     app.quit();
     return;
   }
-  const core = new Core();
+  let win: BrowserWindow | null = null;
+  const core = new Core({
+    chooseSavePath: async (name) => {
+      const options = { defaultPath: join(app.getPath('downloads'), name) };
+      const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+  });
   const rendererIndex = join(outDir, 'renderer', 'index.html');
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const trustedPrefix = devUrl ?? pathToFileURL(join(outDir, 'renderer')).href;
   const isTrustedUrl = (url: string): boolean => url.startsWith(trustedPrefix);
-  let win: BrowserWindow | null = null;
 
   app.on('second-instance', () => {
     if (win) {

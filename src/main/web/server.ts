@@ -10,6 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_REQUEST_BYTES } from '../../shared/contract';
 import type { Core } from '../core/core';
+import { suggestedName, type SnapshotFormat } from '../core/snapshots/snapshots';
 import { TOKEN_COOKIE, allowedHosts, hostAllowed, originAllowed, tokenMatches, tokenOf } from './security';
 
 export interface WebServerOptions {
@@ -81,6 +82,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       });
       return void res.end();
     }
+    if (url.pathname === '/api/snapshot') return void sendSnapshot(opts.core, url, res);
     if (url.pathname === '/api/ping') {
       securityHeaders(res);
       res.writeHead(204);
@@ -159,6 +161,27 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         server.closeAllConnections();
       }),
   };
+}
+
+const FORMATS = new Set<SnapshotFormat>(['json', 'csv-processes', 'csv-series']);
+
+/** A snapshot download, streamed straight from core to the browser. */
+async function sendSnapshot(core: Core, url: URL, res: ServerResponse): Promise<void> {
+  const format = (url.searchParams.get('format') ?? 'json') as SnapshotFormat;
+  if (!FORMATS.has(format)) return refuse(res, 400, 'format must be json, csv-processes or csv-series');
+  const name = suggestedName((await core.systemInfo()).hostname, format);
+  securityHeaders(res);
+  res.writeHead(200, {
+    'Content-Type': format === 'json' ? 'application/json' : 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${name}"`,
+  });
+  try {
+    await core.snapshots.stream(format, res);
+    res.end();
+  } catch (err) {
+    console.error('spindle: snapshot download failed', err);
+    res.destroy();
+  }
 }
 
 function serveStatic(root: string, pathname: string, res: ServerResponse): void {

@@ -9,16 +9,25 @@ import type { Result } from '../result';
 import { systemRequests } from './system';
 import { statsRequests, type StatsEvents } from './stats';
 import { auditRequests, type AuditEvents } from './audit';
+import { snapshotsRequests } from './snapshots';
+import { processesRequests } from './processes';
+import { supervisorRequests, type SupervisorEvents } from './supervisor';
 
 export * from './system';
 export * from './stats';
 export * from './audit';
+export * from './snapshots';
+export * from './processes';
+export * from './supervisor';
 export type { RequestDef } from './define';
 
 export const requests = {
   ...systemRequests,
   ...statsRequests,
   ...auditRequests,
+  ...snapshotsRequests,
+  ...processesRequests,
+  ...supervisorRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -28,7 +37,7 @@ export type ParamsOf<M extends Method> =
 export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodType, infer R> ? R : never;
 
 /** Every pushed event and its payload. */
-export type Events = StatsEvents & AuditEvents;
+export type Events = StatsEvents & AuditEvents & SupervisorEvents;
 export type EventName = keyof Events;
 
 /** A client's view of the contract, the same over IPC and WebSocket. */

@@ -1,2 +1,28 @@
-// Placeholder entry until its issue lands; built so the launcher can find it.
-export {};
+/** A pool worker thread: see pools/worker-loop.ts. */
+import { readlinkSync } from 'node:fs';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import type { WorkerInit } from '../pools/protocol';
+import { workerMain } from '../pools/worker-loop';
+
+/** The OS thread id (Linux), so the worker can be found in the process table's threads. */
+function osTid(): number | null {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop()) || null;
+  } catch {
+    return null;
+  }
+}
+
+const port = parentPort!;
+void workerMain(
+  {
+    send: (m) => port.postMessage(m),
+    onMessage: (fn) => port.on('message', fn),
+    fail: (error) => {
+      port.postMessage({ t: 'startFail', error });
+      setImmediate(() => process.exit(1));
+    },
+  },
+  (workerData ?? {}) as WorkerInit,
+  { pid: process.pid, tid: osTid(), threadId },
+);

@@ -1,2 +1,244 @@
-// Placeholder entry until its issue lands; built so the launcher can find it.
-export {};
+/**
+ * The supervisor helper: a small Node process that spawns and owns every managed process.
+ *
+ * Why a separate process: Node has no prctl(PR_SET_PDEATHSIG) or subreaper API, so nothing
+ * in Spindle could make the kernel end its children if Spindle itself is SIGKILLed. This
+ * helper is Spindle's child; when Spindle dies its IPC channel closes (and its parent pid
+ * changes), and the helper ends every process group it started (TERM, then KILL) and
+ * exits. Each managed process runs in its own process group (`detached: true`) so one
+ * signal to the group reaches its children too. Spawning here also keeps fork's cost,
+ * which grows with the parent's memory, off Spindle's main loop.
+ *
+ * Output is split into bounded lines here and sent in batches every FLUSH_MS; under a
+ * flood the oldest unsent lines are dropped and counted, so neither side's memory grows
+ * with the child's output and the pipes are always drained.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { FromHelper, SpawnStage, ToHelper } from '../supervisor/helper-protocol';
+import { formatLine, LineSplitter } from '../supervisor/line-splitter';
+import { readTableSync, signalTree, starttimeOf, treeOf } from '../supervisor/proc-tree';
+
+const FLUSH_MS = 50;
+const MAX_PENDING_CHARS = 2 * 1024 * 1024;
+const EXIT_GRACE_MS = 200;
+const DEATH_TERM_MS = 700;
+
+interface Pending {
+  raw: string[];
+  cut: number[];
+  chars: number;
+  dropped: number;
+}
+
+interface Run {
+  id: number;
+  children: ChildProcess[];
+  exits: ({ code: number | null; signal: string | null } | null)[];
+  closed: boolean[];
+  bytes: number[];
+  bytesSent: string;
+  pending: Map<string, Pending>;
+  maxPending: number;
+  exitSent: boolean;
+  graceTimer: NodeJS.Timeout | null;
+}
+
+const runs = new Map<number, Run>();
+/** Every group this helper started that may still have members. */
+const groups = new Set<number>();
+const startPpid = process.ppid;
+
+const send = (m: FromHelper): void => {
+  if (process.connected) process.send?.(m);
+};
+
+function pendingOf(run: Run, stage: number, stream: 'out' | 'err'): Pending {
+  const key = `${stage}:${stream}`;
+  let p = run.pending.get(key);
+  if (!p) run.pending.set(key, (p = { raw: [], cut: [], chars: 0, dropped: 0 }));
+  return p;
+}
+
+function capture(run: Run, stage: number, stream: 'out' | 'err', src: Readable, maxLine: number): void {
+  const p = pendingOf(run, stage, stream);
+  const splitter = new LineSplitter(maxLine, (raw, cut) => {
+    p.raw.push(raw);
+    p.cut.push(cut);
+    p.chars += raw.length;
+    while (p.raw.length > run.maxPending || (p.chars > MAX_PENDING_CHARS && p.raw.length > 1)) {
+      p.chars -= p.raw.shift()!.length;
+      p.cut.shift();
+      p.dropped++;
+    }
+  });
+  src.on('data', (d: Buffer) => splitter.push(d));
+  src.on('end', () => splitter.end());
+  src.on('error', () => {});
+}
+
+function flush(run: Run): void {
+  for (const [key, p] of run.pending) {
+    if (p.raw.length === 0 && p.dropped === 0) continue;
+    const [stage, stream] = key.split(':') as [string, 'out' | 'err'];
+    const lines = p.raw.map((raw, i) => formatLine(raw, p.cut[i]!));
+    send({ t: 'lines', runId: run.id, stage: Number(stage), stream, lines, dropped: p.dropped });
+    p.raw = [];
+    p.cut = [];
+    p.chars = 0;
+    p.dropped = 0;
+  }
+  const bytes = run.bytes.join(',');
+  if (run.children.length > 1 && bytes !== run.bytesSent) {
+    run.bytesSent = bytes;
+    send({ t: 'bytes', runId: run.id, bytes: [...run.bytes] });
+  }
+}
+
+function maybeFinish(run: Run, force = false): void {
+  if (run.exitSent || run.exits.some((e) => e === null)) return;
+  if (!force && run.closed.some((c) => !c)) {
+    // A grandchild may hold the pipe open: report the exit anyway after a short grace.
+    run.graceTimer ??= setTimeout(() => maybeFinish(run, true), EXIT_GRACE_MS);
+    return;
+  }
+  if (run.graceTimer) clearTimeout(run.graceTimer);
+  run.exitSent = true;
+  flush(run);
+  send({ t: 'exit', runId: run.id, stages: run.exits as Run['exits'] & object[], bytes: [...run.bytes] });
+  // Streams still open keep being drained; forget the run once they close.
+  const forget = (): void => {
+    if (run.closed.every(Boolean)) {
+      flush(run);
+      runs.delete(run.id);
+    }
+  };
+  forget();
+  for (const c of run.children) c.once('close', forget);
+}
+
+/** Connect a's stdout to b's stdin through a byte counter; close our ends when either side goes. */
+function relay(run: Run, i: number, from: Readable, to: Writable): void {
+  from.on('data', (d: Buffer) => {
+    run.bytes[i]! += d.length;
+    if (!to.write(d)) from.pause();
+  });
+  to.on('drain', () => from.resume());
+  from.on('end', () => to.end());
+  // The reader died: drop our copy of the read end so the writer gets SIGPIPE/EPIPE.
+  to.on('error', () => from.destroy());
+  to.on('close', () => from.destroy());
+  from.on('error', () => to.destroy());
+}
+
+function startRun(m: Extract<ToHelper, { t: 'spawn' }>): void {
+  const n = m.stages.length;
+  const run: Run = {
+    id: m.runId,
+    children: [],
+    exits: new Array(n).fill(null),
+    closed: new Array(n).fill(false),
+    bytes: new Array(n).fill(0),
+    bytesSent: '',
+    pending: new Map(),
+    maxPending: m.maxPendingLines,
+    exitSent: false,
+    graceTimer: null,
+  };
+  let failed = false;
+  // A failed spawn has no pid at once; its error event (with the errno) follows a tick later.
+  const fail = (stage: number, err: NodeJS.ErrnoException): void => {
+    const code = err.code === 'ENOENT' ? 'ENOENT_EXEC' : err.code === 'EACCES' ? 'EACCES_EXEC' : 'ESPAWN';
+    send({ t: 'spawnError', runId: run.id, stage, code, message: `stage ${stage + 1}: ${err.message}` });
+  };
+  m.stages.forEach((st: SpawnStage, i) => {
+    if (failed) return;
+    const child = spawn(st.file, st.args, {
+      cwd: m.cwd,
+      env: m.env,
+      detached: true,
+      stdio: [i === 0 ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    if (child.pid === undefined) {
+      failed = true;
+      child.once('error', (err) => fail(i, err));
+      for (const c of run.children) killGroup(c.pid!, 'SIGKILL');
+      return;
+    }
+    child.on('error', () => {});
+    run.children.push(child);
+    groups.add(child.pid);
+    if (i > 0) relay(run, i - 1, run.children[i - 1]!.stdout!, child.stdin!);
+    if (i === n - 1) capture(run, i, 'out', child.stdout!, m.maxLineBytes);
+    capture(run, i, 'err', child.stderr!, m.maxLineBytes);
+    child.on('exit', (code, signal) => {
+      run.exits[i] = { code, signal };
+      maybeFinish(run);
+    });
+    child.on('close', () => {
+      run.closed[i] = true;
+      maybeFinish(run);
+    });
+  });
+  if (failed) return;
+  runs.set(run.id, run);
+  send({
+    t: 'spawned',
+    runId: run.id,
+    stages: run.children.map((c) => ({ pid: c.pid!, starttime: starttimeOf(c.pid!) })),
+  });
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+const sleepSync = (ms: number): void => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms) as never;
+
+/** Spindle is gone (or asked us to go): end every process we own, quickly, then exit. */
+function dieWithParent(): never {
+  const roots = [...groups];
+  let members = treeOf(readTableSync(), roots, roots);
+  signalTree(roots, members, 'SIGTERM');
+  const deadline = Date.now() + DEATH_TERM_MS;
+  while (members.length > 0 && Date.now() < deadline) {
+    sleepSync(50);
+    members = treeOf(readTableSync(), [], roots).concat(members.filter((e) => starttimeOf(e.pid) === e.starttime));
+  }
+  signalTree(roots, members, 'SIGKILL');
+  process.exit(0);
+}
+
+process.on('disconnect', dieWithParent);
+process.on('SIGTERM', dieWithParent);
+process.on('SIGHUP', dieWithParent);
+// Ctrl-C in a terminal reaches the whole foreground group; Spindle decides what to stop.
+process.on('SIGINT', () => {});
+process.on('message', (m: ToHelper) => {
+  if (m.t === 'spawn') startRun(m);
+  else if (m.t === 'shutdown') dieWithParent();
+});
+
+setInterval(() => {
+  for (const run of runs.values()) flush(run);
+}, FLUSH_MS);
+
+// Belt and braces: if the channel somehow stays open while the parent is gone, the parent
+// pid changes (we get reparented). Also forget groups that have emptied.
+setInterval(() => {
+  if (process.ppid !== startPpid) dieWithParent();
+  for (const g of groups) {
+    try {
+      process.kill(-g, 0);
+    } catch {
+      groups.delete(g);
+    }
+  }
+}, 500).unref();
+
+send({ t: 'ready', pid: process.pid });

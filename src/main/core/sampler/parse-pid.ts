@@ -6,7 +6,8 @@
 /** The /proc/<pid>/stat fields the sampler uses; times in clock ticks, rss in pages. */
 export interface PidStat {
   pid: number;
-  comm: string;
+  /** Decoded only when asked for (new processes): it never changes for a key. */
+  comm: string | null;
   state: string;
   ppid: number;
   utime: number;
@@ -30,13 +31,15 @@ const F = { ppid: 1, utime: 11, stime: 12, priority: 15, nice: 16, threads: 17, 
  * Parse a stat line from `buf[0..len)`. comm may hold spaces and parentheses (`a) (b`), so it
  * runs from the first '(' to the last ')'. Null when the line is cut short or malformed.
  */
-export function parsePidStat(buf: Uint8Array, len: number): PidStat | null {
+export function parsePidStat(buf: Uint8Array, len: number, withComm = true): PidStat | null {
   let close = len - 1;
   while (close > 0 && buf[close] !== CLOSE) close--;
   const open = buf.indexOf(OPEN);
   if (open < 1 || close <= open || close + 3 >= len) return null;
   const pid = digits(buf, 0, open - 1);
-  const comm = Buffer.from(buf.buffer, buf.byteOffset + open + 1, close - open - 1).toString('utf8');
+  const comm = withComm
+    ? Buffer.from(buf.buffer, buf.byteOffset + open + 1, close - open - 1).toString('utf8')
+    : null;
   const state = String.fromCharCode(buf[close + 2]!);
   // Walk the space-separated numeric fields after the state letter.
   const vals: number[] = [];

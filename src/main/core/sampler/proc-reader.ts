@@ -4,6 +4,7 @@
  * process can vanish or refuse between any two calls, and that is not a failure.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+export { closeSync, openSync };
 
 /** Why a read gave nothing: the file (process) is gone, or reading it is not permitted. */
 export type ReadFailure = 'gone' | 'denied';
@@ -58,6 +59,15 @@ export class ProcReader {
       return failureOf(err);
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /** Re-read a small file kept open (procfs regenerates it at offset 0); length or a failure. */
+  pread(fd: number): number | ReadFailure {
+    try {
+      return readSync(fd, this.#buf, 0, this.#buf.length, 0);
+    } catch (err) {
+      return failureOf(err);
     }
   }
 

@@ -1,0 +1,69 @@
+/**
+ * One worker as the pool drives it, the same shape for a thread and a child process:
+ * post tasks, hear results, learn of its exit, end it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Worker } from 'node:worker_threads';
+import type { PoolKind } from '../../../shared/contract/pools';
+import { nodeCommand, startWorker } from '../launcher';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+
+export interface WorkerChannel {
+  post(msg: ToWorker): void;
+  onMessage(fn: (msg: FromWorker) => void): void;
+  /** Called once: exit code, or a signal name. */
+  onExit(fn: (how: string) => void): void;
+  /** End it now (terminate the thread / SIGTERM then SIGKILL the process). */
+  kill(): void;
+}
+
+function threadChannel(init: WorkerInit): WorkerChannel {
+  const w: Worker = startWorker('pool-thread', { workerData: init, stdout: false, stderr: false });
+  return {
+    post: (m) => w.postMessage(m),
+    onMessage: (fn) => w.on('message', fn),
+    onExit: (fn) => {
+      let said = false;
+      const once = (how: string): void => {
+        if (!said) (said = true), fn(how);
+      };
+      w.on('error', (e) => once(`error: ${e.message}`));
+      w.on('exit', (code) => once(`exit ${code}`));
+    },
+    kill: () => void w.terminate(),
+  };
+}
+
+function processChannel(init: WorkerInit): WorkerChannel {
+  const cmd = nodeCommand('pool-process', [JSON.stringify(init)]);
+  const child: ChildProcess = spawn(cmd.file, cmd.args, {
+    env: { ...process.env, ...cmd.env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let gone = false;
+  return {
+    post: (m) => {
+      if (!gone && child.connected) child.send(m);
+    },
+    onMessage: (fn) => child.on('message', (m) => fn(m as FromWorker)),
+    onExit: (fn) => {
+      child.on('error', (e) => {
+        if (!gone) (gone = true), fn(`error: ${e.message}`);
+      });
+      child.on('exit', (code, signal) => {
+        if (!gone) (gone = true), fn(signal ? `signal ${signal}` : `exit ${code}`);
+      });
+    },
+    kill: () => {
+      if (gone) return;
+      child.kill('SIGTERM');
+      // A worker stuck in a synchronous loop never runs its SIGTERM handler.
+      setTimeout(() => gone || child.kill('SIGKILL'), 500).unref();
+    },
+  };
+}
+
+/** Start one worker of the given kind. */
+export function openChannel(kind: PoolKind, init: WorkerInit): WorkerChannel {
+  return kind === 'threads' ? threadChannel(init) : processChannel(init);
+}

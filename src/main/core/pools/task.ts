@@ -1,0 +1,23 @@
+/** A task inside core, and how it ended. */
+import type { WorkloadSpec } from '../../../shared/contract/pools';
+
+export interface Outcome {
+  ok: boolean;
+  /** Result or error text, capped. */
+  text: string;
+  runMs: number;
+  /** Why it failed when not by its own error. */
+  code?: 'ETIMEOUT' | 'EWORKER_EXIT' | 'ECANCELLED' | 'EUNHEALTHY';
+}
+
+export interface Task {
+  id: number;
+  spec: WorkloadSpec;
+  item: string | number;
+  /** performance.now() at submit. */
+  submittedAt: number;
+  attempts: number;
+  settled: boolean;
+  /** Told the outcome; a returned promise holds the worker until it settles (back pressure). */
+  onDone?: (o: Outcome) => void | Promise<unknown>;
+}

@@ -1,0 +1,62 @@
+/** Usage snapshots: export what the machine did to JSON or CSV, and read one back safely. */
+import { readFile, stat } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { SpindleError, type Result } from '../../../shared/result';
+import { parseSnapshot } from '../../../shared/snapshot/read';
+import { MAX_SNAPSHOT_BYTES, type Snapshot } from '../../../shared/snapshot/schema';
+import { gather, type SnapshotSources } from './sources';
+import { writeFileAtomic, writeFormat, type SnapshotFormat } from './write';
+
+export type { SnapshotFormat } from './write';
+
+/** A file name for a download or a save dialog: spindle-<host>-<time>.<ext>. */
+export function suggestedName(host: string, format: SnapshotFormat, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const safeHost = host.replace(/[^a-zA-Z0-9.-]/g, '_').slice(0, 64) || 'host';
+  const ext = format === 'json' ? 'json' : format === 'csv-processes' ? 'processes.csv' : 'series.csv';
+  return `spindle-${safeHost}-${stamp}.${ext}`;
+}
+
+function fsError(err: unknown, path: string): SpindleError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new SpindleError('ENOENT_DIR', `cannot write ${path}: the folder does not exist`);
+  if (code === 'EACCES' || code === 'EPERM') return new SpindleError('EACCES', `cannot write ${path}: not permitted`);
+  if (code === 'EISDIR') return new SpindleError('EISDIR', `cannot write ${path}: it is a folder`);
+  if (code === 'ENOSPC') return new SpindleError('ENOSPC', `cannot write ${path}: the disk is full`);
+  return new SpindleError('EIO', `cannot write ${path}: ${(err as Error).message}`);
+}
+
+export class Snapshots {
+  constructor(private readonly sources: SnapshotSources) {}
+
+  /** Stream one format of a snapshot taken now. */
+  async stream(format: SnapshotFormat, out: Writable): Promise<void> {
+    await writeFormat(await gather(this.sources), format, out);
+  }
+
+  /** Write a snapshot taken now to `path` atomically; returns the bytes written. */
+  async writeFile(path: string, format: SnapshotFormat): Promise<{ path: string; bytes: number }> {
+    const parts = await gather(this.sources);
+    try {
+      await writeFileAtomic(path, (s) => writeFormat(parts, format, s));
+      return { path, bytes: (await stat(path)).size };
+    } catch (err) {
+      throw fsError(err, path);
+    }
+  }
+
+  /** Read and check a snapshot file; never throws for bad content. */
+  static async readFile(path: string): Promise<Result<Snapshot>> {
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch {
+      return { ok: false, error: { code: 'ENOENT', message: `no such file: ${path}` } };
+    }
+    if (size > MAX_SNAPSHOT_BYTES) {
+      return { ok: false, error: { code: 'ESNAPSHOT_TOO_LARGE', message: `${path} is ${size} bytes; the limit is ${MAX_SNAPSHOT_BYTES}` } };
+    }
+    const text = await readFile(path, 'utf8');
+    return parseSnapshot(text, size);
+  }
+}

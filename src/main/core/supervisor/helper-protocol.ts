@@ -1,0 +1,45 @@
+/**
+ * Messages between core and the supervisor helper (a small Node child that owns every
+ * managed process). Core sends spawn requests; the helper answers with pids, batched
+ * output lines, pipe byte counts and exit statuses. Signals are sent by core directly.
+ */
+
+/** One stage as the helper spawns it: already validated and resolved by core. */
+export interface SpawnStage {
+  file: string;
+  args: string[];
+}
+
+/** core → helper */
+export type ToHelper =
+  | {
+      t: 'spawn';
+      runId: number;
+      stages: SpawnStage[];
+      cwd: string;
+      env: Record<string, string>;
+      maxLineBytes: number;
+      /** Lines held per stream between flushes; older ones are dropped and counted. */
+      maxPendingLines: number;
+    }
+  | { t: 'shutdown' };
+
+/** One stage after spawn: pid and start time (clock ticks), or the reason it failed. */
+export interface SpawnedStage {
+  pid: number;
+  starttime: number | null;
+}
+
+/** helper → core */
+export type FromHelper =
+  | { t: 'ready'; pid: number }
+  | { t: 'spawned'; runId: number; stages: SpawnedStage[] }
+  | { t: 'spawnError'; runId: number; stage: number; code: string; message: string }
+  | { t: 'lines'; runId: number; stage: number; stream: 'out' | 'err'; lines: string[]; dropped: number }
+  | { t: 'bytes'; runId: number; bytes: number[] }
+  | {
+      t: 'exit';
+      runId: number;
+      stages: { code: number | null; signal: string | null }[];
+      bytes: number[];
+    };
