@@ -39,6 +39,7 @@ export default tseslint.config(
   {
     // Shared is used by the renderer: no Node built-ins either.
     files: ['src/shared/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

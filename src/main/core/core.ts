@@ -12,6 +12,11 @@ import { Snapshots, suggestedName } from './snapshots/snapshots';
 import { SpindleError } from '../../shared/result';
 import { ProcessControl } from './processes/process-control';
 import { processesHandlers } from './processes/handlers';
+import { Supervisor } from './supervisor/supervisor';
+import { supervisorHandlers } from './supervisor/handlers';
+import { snapshotRows } from './supervisor/snapshot-rows';
+import { PoolsEngine } from './pools/pools-engine';
+import { poolsHandlers } from './pools/handlers';
 import { readSystemInfo } from './system/system-info';
 import { APP_VERSION } from './version';
 
@@ -20,6 +25,8 @@ export interface CoreOptions {
   retentionMs?: number;
   /** The desktop save dialog (Electron adapter); absent in web mode, where browsers download. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** Folder for Spindle's files (default: SPINDLE_DATA_DIR, else ~/.config/spindle). */
+  dataDir?: string;
 }
 
 /** One attached client. */
@@ -42,6 +49,10 @@ export class Core {
   readonly processes = new ProcessControl({ audit: this.audit });
   /** Usage snapshots of everything below. */
   readonly snapshots: Snapshots;
+  /** Managed processes and pipelines, owned through the supervisor helper. */
+  readonly supervisor: Supervisor;
+  /** Worker pools (threads and processes), their pipelines and the speed-up lab. */
+  readonly pools = new PoolsEngine((tick) => this.publish('pools', tick));
   readonly #sessions = new Set<SessionState>();
   readonly #handlers: Handlers;
   #systemInfo: Promise<SystemInfo> | null = null;
@@ -50,13 +61,20 @@ export class Core {
     this.sampler = new Sampler(opts);
     this.sampler.onSample((s) => this.publish('stats', s));
     this.audit.onEntry((e) => this.publish('audit', e));
+    this.supervisor = new Supervisor({
+      dataDir: opts.dataDir,
+      onList: (list) => this.publish('supervisor.list', list),
+      onOutput: (batch) => this.publish('supervisor.output', batch),
+    });
+    // Managed processes get per-process history, whoever is looking.
+    this.supervisor.onManagedKeys((keys) => this.sampler.setInterest('supervisor', keys.slice(0, 256)));
     this.snapshots = new Snapshots({
       version: APP_VERSION,
       intervalMs: () => this.sampler.snapshot().config.intervalMs,
       system: () => this.systemInfo(),
       history: () => this.sampler.snapshot().history,
       processes: () => this.sampler.snapshot().procs,
-      managed: () => [],
+      managed: () => snapshotRows(this.supervisor),
       pools: () => [],
       audit: () => this.audit.list(),
     });
@@ -86,7 +104,14 @@ export class Core {
         ctx.unsubscribe('stats');
         return null;
       },
+      'stats.configure': (p) => this.sampler.configure(p),
+      'stats.interest': ({ keys }, ctx) => {
+        this.sampler.setInterest(ctx.client.label, keys);
+        return null;
+      },
       ...processesHandlers(this.processes),
+      ...poolsHandlers(this.pools, (e) => this.audit.record(e)),
+      ...supervisorHandlers(this.supervisor, this.audit),
     };
   }
 
@@ -102,6 +127,8 @@ export class Core {
   }
 
   async stop(): Promise<void> {
+    this.pools.stop();
+    await this.supervisor.close();
     this.sampler.stop();
     for (const s of this.#sessions) s.topics.clear();
     this.#sessions.clear();

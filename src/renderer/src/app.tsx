@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Client } from './api/client';
-import { CpuChart } from './features/stats/cpu-chart';
 import { createStatsStore } from './features/stats/stats-store';
 import type { FrameStore } from './lib/frame-store';
 import type { StatsState } from './features/stats/stats-store';
-import { HostInfo } from './features/system/host-info';
+import { OverviewView } from './features/overview/overview-view';
+import { ProcessesView } from './features/processes/processes-view';
+import { SupervisorView } from './features/supervisor/supervisor-view';
+import { PoolsView } from './features/pools/pools-view';
 
 const STATE_TEXT = {
   connecting: 'connecting…',
@@ -24,13 +26,11 @@ const VIEWS: { id: string; label: string; render: (p: ViewProps) => ReactNode }[
   {
     id: 'overview',
     label: 'Overview',
-    render: ({ client, stats }) => (
-      <div className="grid">
-        <HostInfo client={client} />
-        <CpuChart store={stats} />
-      </div>
-    ),
+    render: ({ client, stats }) => <OverviewView client={client} stats={stats} />,
   },
+  { id: 'processes', label: 'Processes', render: ({ client, stats }) => <ProcessesView client={client} stats={stats} /> },
+  { id: 'managed', label: 'Managed', render: ({ client, stats }) => <SupervisorView client={client} stats={stats} /> },
+  { id: 'pools', label: 'Pools', render: ({ client, stats }) => <PoolsView client={client} stats={stats} /> },
 ];
 
 function initialView(): string {

@@ -12,6 +12,7 @@ import { auditRequests, type AuditEvents } from './audit';
 import { snapshotsRequests } from './snapshots';
 import { processesRequests } from './processes';
 import { supervisorRequests, type SupervisorEvents } from './supervisor';
+import { poolsRequests, type PoolsEvents } from './pools';
 
 export * from './system';
 export * from './stats';
@@ -19,6 +20,7 @@ export * from './audit';
 export * from './snapshots';
 export * from './processes';
 export * from './supervisor';
+export * from './pools';
 export type { RequestDef } from './define';
 
 export const requests = {
@@ -28,6 +30,7 @@ export const requests = {
   ...snapshotsRequests,
   ...processesRequests,
   ...supervisorRequests,
+  ...poolsRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -37,7 +40,7 @@ export type ParamsOf<M extends Method> =
 export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodType, infer R> ? R : never;
 
 /** Every pushed event and its payload. */
-export type Events = StatsEvents & AuditEvents & SupervisorEvents;
+export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents;
 export type EventName = keyof Events;
 
 /** A client's view of the contract, the same over IPC and WebSocket. */

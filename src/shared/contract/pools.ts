@@ -69,8 +69,18 @@ export const poolOptions = z
     maxQueue: z.number().int().min(POOL_LIMITS.maxQueue.min).max(POOL_LIMITS.maxQueue.max).default(1000),
     /** 'reject': submit fails with EQUEUE_FULL; 'wait': the producer waits for room. */
     fullPolicy: z.enum(['reject', 'wait']).default('wait'),
-    taskTimeoutMs: z.number().int().min(POOL_LIMITS.taskTimeoutMs.min).max(POOL_LIMITS.taskTimeoutMs.max).optional(),
-    idleTimeoutMs: z.number().int().min(POOL_LIMITS.idleTimeoutMs.min).max(POOL_LIMITS.idleTimeoutMs.max).optional(),
+    taskTimeoutMs: z
+      .number()
+      .int()
+      .min(POOL_LIMITS.taskTimeoutMs.min)
+      .max(POOL_LIMITS.taskTimeoutMs.max)
+      .optional(),
+    idleTimeoutMs: z
+      .number()
+      .int()
+      .min(POOL_LIMITS.idleTimeoutMs.min)
+      .max(POOL_LIMITS.idleTimeoutMs.max)
+      .optional(),
     /** How often a task whose worker died mid-task is tried again. */
     retries: z.number().int().min(0).max(POOL_LIMITS.retries.max).default(0),
     /** Absolute path of a JS module for the `module` workload, loaded when each worker starts. */
@@ -267,7 +277,9 @@ export const poolsRequests = {
   ),
   'pools.stopProducers': request<null>()(poolId, { control: true }),
   'pools.resize': request<null>()(
-    z.object({ poolId: z.string().min(1).max(64), size: z.number().int().min(1).max(POOL_LIMITS.size.max) }).strict(),
+    z
+      .object({ poolId: z.string().min(1).max(64), size: z.number().int().min(1).max(POOL_LIMITS.size.max) })
+      .strict(),
     { control: true },
   ),
   'pools.pause': request<null>()(poolId, { control: true }),
@@ -288,7 +300,9 @@ export const poolsRequests = {
       .strict(),
     { control: true },
   ),
-  'pools.pipelineStop': request<null>()(z.object({ id: z.string().min(1).max(64) }).strict(), { control: true }),
+  'pools.pipelineStop': request<null>()(z.object({ id: z.string().min(1).max(64) }).strict(), {
+    control: true,
+  }),
   /** Run the gcd batch serially, then on thread and process pools of 1..maxWorkers. */
   'pools.lab': request<LabState>()(
     z

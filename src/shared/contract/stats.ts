@@ -45,7 +45,8 @@ export interface MemStats {
 /** Machine-wide task counts and rates. `running`/`blocked` count threads (from /proc/stat). */
 export interface TaskStats {
   processes: number;
-  threads: number;
+  /** Null where the platform does not report threads per process. */
+  threads: number | null;
   running: number | null;
   blocked: number | null;
   ctxtPerSec: number | null;
@@ -103,7 +104,8 @@ export interface ProcRow {
   rss: number;
   /** Virtual memory size, bytes. */
   vsize: number;
-  threads: number;
+  /** Null where the platform does not report it (the systeminformation fallback). */
+  threads: number | null;
   /** Open file descriptors; null when not permitted. May lag a few ticks for uninteresting rows. */
   fds: number | null;
   /** Start time, ms since epoch. */
@@ -118,29 +120,30 @@ export interface ProcRow {
 /** A changed row: its key plus only the fields that changed. */
 export type ProcChange = Partial<Omit<ProcRow, 'key'>> & { key: string };
 
-/** The whole table; sent on a periodic resync. */
-export interface ProcFull {
-  kind: 'full';
-  rows: ProcRow[];
-}
-
-/** Changes since tick `base` (= seq - 1). A client whose table is not at `base` must resubscribe. */
+/**
+ * The process table's changes since tick `base` (= seq - 1), plus a rolling resync: every
+ * row is resent whole once every `resyncEvery` ticks (about 1/resyncEvery of the table per
+ * tick), which repairs any drift without the stall of a whole-table event. A client whose
+ * table is not at `base`, or whose row count differs from `count` after applying, must
+ * resubscribe (`stats.subscribe` returns the full table).
+ */
 export interface ProcDelta {
-  kind: 'delta';
   base: number;
   added: ProcRow[];
   /** Keys of rows gone since `base`. */
   removed: string[];
+  /** Rows that changed, with only the changed fields. */
   changed: ProcChange[];
+  /** Whole rows resent this tick (set by key, whether changed or not). */
+  resync: ProcRow[];
+  /** Rows in the table after applying this delta. */
+  count: number;
 }
-
-/** How the process table travels in a tick. */
-export type ProcUpdate = ProcFull | ProcDelta;
 
 /** The `stats` event: one tick. */
 export interface StatsTick {
   sample: StatsSample;
-  procs: ProcUpdate;
+  procs: ProcDelta;
   /** Keys of the top N processes by CPU this tick (busiest first). */
   top: string[];
 }
@@ -151,7 +154,7 @@ export interface StatsConfig {
   retentionMs: number;
   /** How many top-CPU processes get per-process history. */
   topN: number;
-  /** A full table is sent every this many ticks. */
+  /** Every row is resent whole once every this many ticks (see `ProcDelta.resync`). */
   resyncEvery: number;
   /** 'procfs' on Linux, 'systeminformation' elsewhere. */
   source: 'procfs' | 'systeminformation';

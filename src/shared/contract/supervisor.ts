@@ -28,13 +28,13 @@ export type ManagedState = 'starting' | 'running' | 'exited' | 'backoff' | 'fata
 
 export type RestartPolicy = 'never' | 'on-failure' | 'always';
 
-const noNul = (what: string) => z.string().refine((s) => !s.includes('\0'), `${what} contains a NUL byte`);
-
+// NUL bytes and environment names are checked by core at start (codes EINVAL_ARG, EINVAL_ENV),
+// so a definition imported from a file gets the same clear errors as one typed in.
 const stageSchema = z
   .object({
     /** Executable (searched on PATH), or in shell mode the script for /bin/sh -c. */
-    command: noNul('command').min(1).max(SUPERVISOR_LIMITS.argBytes),
-    args: z.array(noNul('argument').max(SUPERVISOR_LIMITS.argBytes)).max(SUPERVISOR_LIMITS.args).default([]),
+    command: z.string().min(1).max(SUPERVISOR_LIMITS.argBytes),
+    args: z.array(z.string().max(SUPERVISOR_LIMITS.argBytes)).max(SUPERVISOR_LIMITS.args).default([]),
   })
   .strict();
 
@@ -44,7 +44,7 @@ export const definitionInput = z
     name: z.string().trim().min(1).max(80),
     /** One stage is a plain command; more are a pipeline, each stdout feeding the next stdin. */
     stages: z.array(stageSchema).min(1).max(SUPERVISOR_LIMITS.stages),
-    cwd: noNul('cwd').max(4096).optional(),
+    cwd: z.string().max(4096).optional(),
     /** Environment additions (over Spindle's own, minus its secrets) and removals. Names are checked at start. */
     env: z
       .object({
@@ -76,7 +76,13 @@ export const definitionInput = z
     stableMs: z.number().int().min(0).max(3_600_000).default(10_000),
     stopTimeoutMs: z.number().int().min(0).max(600_000).default(5_000),
     /** Terminate (TERM, then KILL after the stop timeout) after this long; null = no limit. */
-    runTimeoutMs: z.number().int().min(100).max(7 * 24 * 3600_000).nullable().default(null),
+    runTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(7 * 24 * 3600_000)
+      .nullable()
+      .default(null),
     output: z
       .object({
         maxLines: z

@@ -20,21 +20,6 @@ const count = z.number().int().nonnegative();
 const text = (max: number) => z.string().max(max);
 const name = text(1024);
 
-const cpuPct = z
-  .object({
-    user: num,
-    nice: num,
-    system: num,
-    idle: num,
-    iowait: num,
-    irq: num,
-    softirq: num,
-    steal: num,
-    guest: num,
-    busy: num,
-  })
-  .strict();
-
 export const systemSchema = z
   .object({
     hostname: name,

@@ -1,5 +1,5 @@
 /** Diff two process tables into a `ProcDelta`, and apply one: the same code on both sides of the wire. */
-import type { ProcChange, ProcDelta, ProcRow, ProcUpdate } from '../contract/stats';
+import type { ProcChange, ProcDelta, ProcRow } from '../contract/stats';
 
 /** Row fields compared for `changed`, in a fixed order (key is the identity, never compared). */
 const FIELDS = [
@@ -35,7 +35,11 @@ export function diffRow(prev: ProcRow, next: ProcRow): ProcChange | null {
 }
 
 /** Changes from `prev` (keyed table at tick `base`) to the rows of `next`. */
-export function diffProcs(prev: ReadonlyMap<string, ProcRow>, next: readonly ProcRow[], base: number): ProcDelta {
+export function diffProcs(
+  prev: ReadonlyMap<string, ProcRow>,
+  next: readonly ProcRow[],
+  base: number,
+): ProcDelta {
   const added: ProcRow[] = [];
   const changed: ProcChange[] = [];
   const seen = new Set<string>();
@@ -50,26 +54,23 @@ export function diffProcs(prev: ReadonlyMap<string, ProcRow>, next: readonly Pro
   }
   const removed: string[] = [];
   for (const key of prev.keys()) if (!seen.has(key)) removed.push(key);
-  return { kind: 'delta', base, added, removed, changed };
+  return { base, added, removed, changed, resync: [], count: next.length };
 }
 
 /**
- * Apply an update to a keyed table in place. Changed rows are replaced by new objects (never
- * mutated) so a UI holding the old row sees a new identity. Returns false when a delta does
- * not apply on `tableSeq` (a missed event): the caller must fetch the full table again.
+ * Apply a delta to a keyed table in place. Changed rows are replaced by new objects (never
+ * mutated) so a UI holding the old row sees a new identity. Returns false when the delta
+ * does not follow `tableSeq` or the counts disagree afterwards (a missed event): the caller
+ * must fetch the full table again.
  */
-export function applyProcUpdate(table: Map<string, ProcRow>, tableSeq: number, update: ProcUpdate): boolean {
-  if (update.kind === 'full') {
-    table.clear();
-    for (const r of update.rows) table.set(r.key, r);
-    return true;
-  }
-  if (update.base !== tableSeq) return false;
-  for (const key of update.removed) table.delete(key);
-  for (const r of update.added) table.set(r.key, r);
-  for (const c of update.changed) {
+export function applyProcDelta(table: Map<string, ProcRow>, tableSeq: number, d: ProcDelta): boolean {
+  if (d.base !== tableSeq) return false;
+  for (const key of d.removed) table.delete(key);
+  for (const r of d.added) table.set(r.key, r);
+  for (const c of d.changed) {
     const old = table.get(c.key);
     if (old) table.set(c.key, { ...old, ...c });
   }
-  return true;
+  for (const r of d.resync) table.set(r.key, r);
+  return table.size === d.count;
 }

@@ -68,7 +68,10 @@ export class RingColumns {
   }
 
   /** Rows with time >= `from` as plain arrays (NaN → null), oldest first. */
-  window(from = -Infinity, names: Iterable<string> = this.#cols.keys()): {
+  window(
+    from = -Infinity,
+    names: Iterable<string> = this.#cols.keys(),
+  ): {
     t: number[];
     cols: Map<string, (number | null)[]>;
   } {

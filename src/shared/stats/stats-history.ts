@@ -45,7 +45,8 @@ export class StatsHistory {
       }
     }
     const last = win.t.at(-1) ?? 0;
-    for (const [key, s] of Object.entries(win.procs)) h.#tracked.set(key, { name: s.name, lastInterest: last });
+    for (const [key, s] of Object.entries(win.procs))
+      h.#tracked.set(key, { name: s.name, lastInterest: last });
     return h;
   }
 

@@ -17,7 +17,11 @@ describe('splitCommandLine', () => {
   });
 
   it('splits pipeline stages on unquoted |, not quoted or ||', () => {
-    expect(argv(`cat f | grep "a|b" | wc -l`)).toEqual([['cat', 'f'], ['grep', 'a|b'], ['wc', '-l']]);
+    expect(argv(`cat f | grep "a|b" | wc -l`)).toEqual([
+      ['cat', 'f'],
+      ['grep', 'a|b'],
+      ['wc', '-l'],
+    ]);
     const r = splitCommandLine('a || b');
     expect(r.stages).toEqual([['a', '||', 'b']]);
     expect(r.literal).toContain('||');
@@ -38,7 +42,10 @@ describe('splitCommandLine', () => {
   });
 
   it('round-trips through joinCommandLine', () => {
-    const stages = [['printf', "it's %s\n", 'a b', ''], ['tr', 'a-z', 'A-Z']];
+    const stages = [
+      ['printf', "it's %s\n", 'a b', ''],
+      ['tr', 'a-z', 'A-Z'],
+    ];
     expect(argv(joinCommandLine(stages))).toEqual(stages);
   });
 

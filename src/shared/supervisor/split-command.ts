@@ -74,7 +74,8 @@ export function splitCommandLine(line: string): SplitResult {
     inWord = true;
     if (c === '|') cur += line[++i]!;
   }
-  if (quote) return { stages: [], literal: [], error: `unclosed ${quote === "'" ? 'single' : 'double'} quote` };
+  if (quote)
+    return { stages: [], literal: [], error: `unclosed ${quote === "'" ? 'single' : 'double'} quote` };
   endWord();
   if (argv.length === 0 && stages.length > 0) {
     return { stages: [], literal: [], error: 'empty pipeline stage after |' };

@@ -105,7 +105,12 @@ function maybeFinish(run: Run, force = false): void {
   if (run.graceTimer) clearTimeout(run.graceTimer);
   run.exitSent = true;
   flush(run);
-  send({ t: 'exit', runId: run.id, stages: run.exits as Run['exits'] & object[], bytes: [...run.bytes] });
+  send({
+    t: 'exit',
+    runId: run.id,
+    stages: run.exits as { code: number | null; signal: string | null }[],
+    bytes: [...run.bytes],
+  });
   // Streams still open keep being drained; forget the run once they close.
   const forget = (): void => {
     if (run.closed.every(Boolean)) {
@@ -198,7 +203,8 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-const sleepSync = (ms: number): void => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms) as never;
+const sleepSync = (ms: number): void =>
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms) as never;
 
 /** Spindle is gone (or asked us to go): end every process we own, quickly, then exit. */
 function dieWithParent(): never {
@@ -208,7 +214,9 @@ function dieWithParent(): never {
   const deadline = Date.now() + DEATH_TERM_MS;
   while (members.length > 0 && Date.now() < deadline) {
     sleepSync(50);
-    members = treeOf(readTableSync(), [], roots).concat(members.filter((e) => starttimeOf(e.pid) === e.starttime));
+    members = treeOf(readTableSync(), [], roots).concat(
+      members.filter((e) => starttimeOf(e.pid) === e.starttime),
+    );
   }
   signalTree(roots, members, 'SIGKILL');
   process.exit(0);

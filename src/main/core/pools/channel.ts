@@ -25,7 +25,7 @@ function threadChannel(init: WorkerInit): WorkerChannel {
     onExit: (fn) => {
       let said = false;
       const once = (how: string): void => {
-        if (!said) (said = true), fn(how);
+        if (!said) ((said = true), fn(how));
       };
       w.on('error', (e) => once(`error: ${e.message}`));
       w.on('exit', (code) => once(`exit ${code}`));
@@ -48,10 +48,10 @@ function processChannel(init: WorkerInit): WorkerChannel {
     onMessage: (fn) => child.on('message', (m) => fn(m as FromWorker)),
     onExit: (fn) => {
       child.on('error', (e) => {
-        if (!gone) (gone = true), fn(`error: ${e.message}`);
+        if (!gone) ((gone = true), fn(`error: ${e.message}`));
       });
       child.on('exit', (code, signal) => {
-        if (!gone) (gone = true), fn(signal ? `signal ${signal}` : `exit ${code}`);
+        if (!gone) ((gone = true), fn(signal ? `signal ${signal}` : `exit ${code}`));
       });
     },
     kill: () => {

@@ -36,7 +36,12 @@ export class Histogram {
 
   percentiles(): Percentiles {
     const r = (v: number): number => Math.round(v * 1000) / 1000;
-    return { p50: r(this.quantile(0.5)), p95: r(this.quantile(0.95)), p99: r(this.quantile(0.99)), n: this.#n };
+    return {
+      p50: r(this.quantile(0.5)),
+      p95: r(this.quantile(0.95)),
+      p99: r(this.quantile(0.99)),
+      n: this.#n,
+    };
   }
 
   reset(): void {

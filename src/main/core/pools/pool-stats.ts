@@ -1,5 +1,10 @@
 /** The counters, latency histograms, recent results and history of one pool. */
-import { POOL_LIMITS, type PoolCounts, type PoolHistory, type TaskRecord } from '../../../shared/contract/pools';
+import {
+  POOL_LIMITS,
+  type PoolCounts,
+  type PoolHistory,
+  type TaskRecord,
+} from '../../../shared/contract/pools';
 import { Histogram } from './histogram';
 import type { Outcome, Task } from './task';
 
@@ -46,7 +51,13 @@ export class PoolStatsKeeper {
     if (o.code === 'ETIMEOUT') this.timedOut++;
     // Keep failures longer than successes: they are what the user comes looking for.
     if (how !== 'completed' || this.completed % 50 === 1) {
-      this.recent.push({ id: task.id, item: String(task.item), ok: o.ok, text: o.text, runMs: Math.round(o.runMs * 10) / 10 });
+      this.recent.push({
+        id: task.id,
+        item: String(task.item),
+        ok: o.ok,
+        text: o.text,
+        runMs: Math.round(o.runMs * 10) / 10,
+      });
       if (this.recent.length > RECENT) this.recent.shift();
     }
   }
@@ -57,7 +68,13 @@ export class PoolStatsKeeper {
   }
 
   /** Close a tick of `dtMs`: rates since the previous tick, one history point. */
-  tick(t: number, dtMs: number, queued: number, active: number, utilization: number): { throughput: number; failRate: number } {
+  tick(
+    t: number,
+    dtMs: number,
+    queued: number,
+    active: number,
+    utilization: number,
+  ): { throughput: number; failRate: number } {
     const settled = this.completed + this.failed;
     const dt = Math.max(dtMs, 1) / 1000;
     const throughput = Math.round(((settled - this.#lastSettled) / dt) * 10) / 10;

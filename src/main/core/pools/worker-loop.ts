@@ -4,7 +4,14 @@
  * the one running), sending results back in small batches.
  */
 import { pathToFileURL } from 'node:url';
-import { FLUSH_EVERY, type FromWorker, type ToWorker, type WireDone, type WireTask, type WorkerInit } from './protocol';
+import {
+  FLUSH_EVERY,
+  type FromWorker,
+  type ToWorker,
+  type WireDone,
+  type WireTask,
+  type WorkerInit,
+} from './protocol';
 import { gcdBatch, runWorkload, type UserFn } from './workloads';
 
 /** How a worker talks to its pool. */
@@ -17,7 +24,7 @@ export interface WorkerPort {
 
 const text = (v: unknown): string => {
   if (v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return s.length > 200 ? s.slice(0, 199) + '…' : s;
 };
 
@@ -33,7 +40,11 @@ async function loadUser(init: WorkerInit): Promise<UserFn | null> {
 }
 
 /** Run the worker until its pool ends it. */
-export async function workerMain(port: WorkerPort, init: WorkerInit, ids: { pid: number; tid: number | null; threadId: number | null }): Promise<void> {
+export async function workerMain(
+  port: WorkerPort,
+  init: WorkerInit,
+  ids: { pid: number; tid: number | null; threadId: number | null },
+): Promise<void> {
   let user: UserFn | null;
   try {
     user = await loadUser(init);

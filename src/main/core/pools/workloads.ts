@@ -32,7 +32,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export type UserFn = (item: unknown) => unknown;
 
 /** Run one task. Returns a value or a promise of one; a thrown error fails the task. */
-export function runWorkload(spec: WorkloadSpec, item: string | number, user: UserFn | null, cwd?: string): unknown {
+export function runWorkload(
+  spec: WorkloadSpec,
+  item: string | number,
+  user: UserFn | null,
+  cwd?: string,
+): unknown {
   switch (spec.kind) {
     case 'noop':
       return item;

@@ -73,7 +73,7 @@ export class ProcIdentities {
       ppid: st.ppid,
       starttime: st.starttime,
       startTime: this.startTimeMs(st.starttime, bootMs),
-      name: st.comm,
+      name: st.comm ?? '',
       state: st.state,
       nice: st.nice,
     };

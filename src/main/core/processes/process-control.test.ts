@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { SpindleError } from '../../../shared/result';
 import { AuditLog } from '../audit/audit-log';
 import { ProcIdentities } from './proc-identity';
@@ -128,6 +128,10 @@ describe('ProcessControl', () => {
     const before = control.details(key);
     expect(before.descendants).toBe(3);
     const all = [root.pid, ...before.children.map((c) => c.pid)];
+    for (const c of before.children) all.push(...control.details(c.key).children.map((g) => g.pid));
+    expect(all).toHaveLength(4);
+    // Should the tree end fail, the grandchildren are not ours to reap: kill them by pid.
+    onTestFinished(() => all.forEach((pid) => void (isGone(pid) || process.kill(pid, 'SIGKILL'))));
     const out = await control.endTree('test', key, 2000);
     expect(out).toMatchObject({ result: 'gone', total: 4, gone: 4, remaining: [] });
     expect(out.message).toMatch(/all 4 processes gone/);

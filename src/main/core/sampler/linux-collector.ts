@@ -69,7 +69,7 @@ export class LinuxCollector implements Collector {
       const row = this.#pids.read(Number(name), ctx);
       if (!row) continue;
       rows.push(row);
-      threads += row.threads;
+      threads += row.threads ?? 0;
     }
     this.#pids.sweep(tick);
 
@@ -104,7 +104,10 @@ export class LinuxCollector implements Collector {
 
   #fdBudget(): number {
     const limits = this.#reader.text('/proc/self/limits');
-    const soft = typeof limits === 'string' ? Number(field(limits.replace(/ {2,}/g, ':'), 'Max open files')?.split(':')[0]) : NaN;
+    const soft =
+      typeof limits === 'string'
+        ? Number(field(limits.replace(/ {2,}/g, ':'), 'Max open files')?.split(':')[0])
+        : NaN;
     return Number.isFinite(soft) ? Math.min(MAX_KEPT_FDS, Math.floor(soft / 2)) : 0;
   }
 }

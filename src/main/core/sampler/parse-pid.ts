@@ -6,8 +6,8 @@
 /** The /proc/<pid>/stat fields the sampler uses; times in clock ticks, rss in pages. */
 export interface PidStat {
   pid: number;
-  /** Decoded only when asked for (new processes): it never changes for a key. */
-  comm: string | null;
+  /** Empty unless asked for (`withComm`): the sampler decodes it once per key. */
+  comm: string;
   state: string;
   ppid: number;
   utime: number;
@@ -24,8 +24,18 @@ const SPACE = 0x20;
 const MINUS = 0x2d;
 const OPEN = 0x28;
 const CLOSE = 0x29;
-/** Index (0 = the field after comm, i.e. state) of the fields kept from the stat line. */
-const F = { ppid: 1, utime: 11, stime: 12, priority: 15, nice: 16, threads: 17, starttime: 19, vsize: 20, rss: 21 };
+/** Index of the kept fields among the numbers after the state letter: man proc's field number - 4. */
+const F = {
+  ppid: 0,
+  utime: 10,
+  stime: 11,
+  priority: 14,
+  nice: 15,
+  threads: 16,
+  starttime: 18,
+  vsize: 19,
+  rss: 20,
+};
 
 /**
  * Parse a stat line from `buf[0..len)`. comm may hold spaces and parentheses (`a) (b`), so it
@@ -39,7 +49,7 @@ export function parsePidStat(buf: Uint8Array, len: number, withComm = true): Pid
   const pid = digits(buf, 0, open - 1);
   const comm = withComm
     ? Buffer.from(buf.buffer, buf.byteOffset + open + 1, close - open - 1).toString('utf8')
-    : null;
+    : '';
   const state = String.fromCharCode(buf[close + 2]!);
   // Walk the space-separated numeric fields after the state letter.
   const vals: number[] = [];

@@ -11,7 +11,7 @@ import { closeSync, openSync, readdirSync, statSync } from 'node:fs';
 import type { ProcRow } from '../../../shared/contract';
 import { round1, round2 } from './collector';
 import { parseCmdline, parsePidIo, parsePidStat, parseStatusUid } from './parse-pid';
-import { ProcReader } from './proc-reader';
+import { type ProcReader } from './proc-reader';
 import { UserNames } from './passwd';
 
 /** USER_HZ: clock ticks per second in /proc times; 100 on every mainstream Linux ABI. */
@@ -19,7 +19,7 @@ export const CLK_TCK = 100;
 /** Page size for stat's rss; 4 KiB on x86-64 and most arm64 kernels. */
 export const PAGE_SIZE = 4096;
 /** Rows outside the focus get open-fd and io readings every this many ticks. */
-export const SLOW_EVERY = 10;
+export const SLOW_EVERY = 15;
 
 interface Entry {
   key: string;
@@ -57,12 +57,15 @@ export class PidTable {
   readonly #users = new UserNames();
   readonly #byPid = new Map<number, Entry>();
   readonly #maxFds: number;
+  /** Only the real procfs reports fd counts as the size of /proc/<pid>/fd. */
+  readonly #fdBySize: boolean;
   #keptFds = 0;
 
   constructor(root: string, reader: ProcReader, maxFds: number) {
     this.#root = root;
     this.#reader = reader;
     this.#maxFds = maxFds;
+    this.#fdBySize = root === '/proc' && FD_SIZE_WORKS;
   }
 
   /** Read one process; null when it is gone (or its stat is unreadable). */
@@ -87,24 +90,26 @@ export class PidTable {
         return null;
       }
     }
-    const st = parsePidStat(this.#reader.buffer, len, !e);
+    let st = parsePidStat(this.#reader.buffer, len, !e);
     if (!st) {
       if (fd >= 0) closeSync(fd);
       return null;
     }
     if (e && e.starttime !== st.starttime) {
-      this.#drop(pid, e); // pid reused since the last tick
+      this.#drop(pid, e); // pid reused since the last tick: a new process, comm and all
       e = undefined;
+      st = parsePidStat(this.#reader.buffer, len, true) ?? st;
     }
     const ticks = st.utime + st.stime;
     let cpu = 0;
     const fresh = !e;
     if (!e) {
-      e = this.#newEntry(dir, st.comm ?? '', `${pid}:${st.starttime}`, st.starttime);
-      if (!e) {
+      const created = this.#newEntry(dir, st.comm, `${pid}:${st.starttime}`, st.starttime);
+      if (!created) {
         if (fd >= 0) closeSync(fd);
         return null;
       }
+      e = created;
       this.#byPid.set(pid, e);
       // Started since the previous reading: all its ticks fall inside this interval.
       if (ctx.dtSec > 0 && st.starttime >= ctx.prevUptimeTicks) cpu = (100 * ticks) / CLK_TCK / ctx.dtSec;
@@ -120,7 +125,7 @@ export class PidTable {
     e.ticks = ticks;
     e.seen = ctx.tick;
     if (fresh || ctx.focus.has(e.key) || (pid + ctx.tick) % SLOW_EVERY === 0) {
-      e.fds = countFds(dir);
+      e.fds = countFds(dir, this.#fdBySize);
       this.#readIo(dir, e, ctx);
     }
     const prev = e.row;
@@ -197,7 +202,22 @@ export class PidTable {
     const n = this.#reader.read(`${dir}/cmdline`, 64 * 1024);
     const cmd = typeof n === 'number' ? parseCmdline(this.#reader.buffer, n) : '';
     const user = uid === null ? null : this.#users.name(uid);
-    return { key, starttime, fd: -1, name: comm, cmd, user, ticks: 0, io: null, ioTick: 0, readBps: null, writeBps: null, fds: null, seen: 0, row: null };
+    return {
+      key,
+      starttime,
+      fd: -1,
+      name: comm,
+      cmd,
+      user,
+      ticks: 0,
+      io: null,
+      ioTick: 0,
+      readBps: null,
+      writeBps: null,
+      fds: null,
+      seen: 0,
+      row: null,
+    };
   }
 
   #readIo(dir: string, e: Entry, ctx: TickContext): void {
@@ -231,9 +251,9 @@ const FD_SIZE_WORKS = (() => {
 })();
 
 /** Open fds of a process, or null when not permitted (or gone: the next tick drops the row). */
-function countFds(dir: string): number | null {
+function countFds(dir: string, bySize: boolean): number | null {
   try {
-    if (FD_SIZE_WORKS) {
+    if (bySize) {
       const st = statSync(`${dir}/fd`, { throwIfNoEntry: false });
       // A directory we may not list still stats; its size is then not a count we may trust.
       if (st && st.size > 0) return st.size;

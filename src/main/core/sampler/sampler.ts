@@ -1,116 +1,186 @@
 /**
- * The stats loop: one sample per interval, never overlapping, kept in a bounded history.
- * (Foundation version: per-core CPU from /proc/stat deltas, systeminformation elsewhere.)
+ * The stats service on the main thread. Collection runs in the `sampler-worker` thread;
+ * here each tick's delta is applied to the full table, recorded in history and handed to
+ * listeners, so the main loop only ever does work proportional to what changed.
  */
-import { readFileSync } from 'node:fs';
-import si from 'systeminformation';
-import type { CpuPct, StatsSample, StatsSnapshot } from '../../../shared/contract';
-import { cpuPct, parseProcStat, type CpuTimes } from './proc-stat';
+import type { Worker } from 'node:worker_threads';
+import {
+  STATS_LIMITS,
+  type ProcRow,
+  type StatsConfig,
+  type StatsSample,
+  type StatsSnapshot,
+  type StatsTick,
+} from '../../../shared/contract';
+import { SpindleError } from '../../../shared/result';
+import { applyProcDelta } from '../../../shared/stats/proc-delta';
+import { StatsHistory } from '../../../shared/stats/stats-history';
+import { startWorker } from '../launcher';
+import type { LoopConfig } from './sampler-loop';
 
 export interface SamplerOptions {
   intervalMs?: number;
   retentionMs?: number;
+  topN?: number;
+  /** Every row is resent whole once every this many ticks (default 30). */
+  resyncEvery?: number;
 }
 
+/** Messages the main thread sends the sampler thread. */
+export type ToWorker =
+  { type: 'configure'; config: Partial<LoopConfig> } | { type: 'focus'; keys: string[] } | { type: 'stop' };
+
+type FromWorker = { type: 'tick'; tick: StatsTick } | { type: 'error'; message: string };
+
+const clamp = (v: number, lim: { min: number; max: number }): number =>
+  Math.min(lim.max, Math.max(lim.min, v));
+
 export class Sampler {
-  readonly intervalMs: number;
-  readonly #capacity: number;
-  readonly #history: StatsSample[] = [];
-  readonly #listeners = new Set<(s: StatsSample) => void>();
-  #prev: { total: CpuTimes; cores: CpuTimes[] } | null = null;
-  #timer: NodeJS.Timeout | null = null;
+  #config: StatsConfig;
+  readonly #history: StatsHistory;
+  readonly #table = new Map<string, ProcRow>();
+  readonly #listeners = new Set<(t: StatsTick) => void>();
+  readonly #interest = new Map<string, Set<string>>();
+  #worker: Worker | null = null;
+  #seq = 0;
+  #latest: StatsSample | null = null;
+  #top: string[] = [];
   #running = false;
+  #lastTickMainMs = 0;
 
   constructor(opts: SamplerOptions = {}) {
-    this.intervalMs = opts.intervalMs ?? 1000;
-    this.#capacity = Math.ceil((opts.retentionMs ?? 10 * 60_000) / this.intervalMs);
+    this.#config = {
+      intervalMs: clamp(opts.intervalMs ?? 1000, STATS_LIMITS.intervalMs),
+      retentionMs: clamp(opts.retentionMs ?? 10 * 60_000, STATS_LIMITS.retentionMs),
+      topN: clamp(opts.topN ?? 20, STATS_LIMITS.topN),
+      resyncEvery: opts.resyncEvery ?? 30,
+      source: process.platform === 'linux' ? 'procfs' : 'systeminformation',
+    };
+    this.#history = new StatsHistory(this.#config.retentionMs, this.#config.intervalMs);
+  }
+
+  get intervalMs(): number {
+    return this.#config.intervalMs;
+  }
+
+  get config(): StatsConfig {
+    return { ...this.#config };
   }
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    void this.#tick();
+    const { intervalMs, topN, resyncEvery } = this.#config;
+    const w = startWorker('sampler-worker', {
+      workerData: { intervalMs, topN, resyncEvery } satisfies LoopConfig,
+    });
+    this.#worker = w;
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'tick') this.#onTick(m.tick);
+      else console.error(`spindle: sample failed: ${m.message}`);
+    });
+    w.on('error', (err) => console.error('spindle: sampler thread failed', err));
+    w.on('exit', () => {
+      if (this.#worker !== w) return;
+      this.#worker = null;
+      // An unexpected exit: start again after a pause, keeping history.
+      if (this.#running) {
+        this.#running = false;
+        setTimeout(() => this.start(), 1000).unref();
+      }
+    });
+    this.#postFocus();
   }
 
   stop(): void {
     this.#running = false;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    const w = this.#worker;
+    this.#worker = null;
+    if (!w) return;
+    w.postMessage({ type: 'stop' } satisfies ToWorker);
+    // Let it close its fds, but never wait on it.
+    setTimeout(() => void w.terminate(), 200).unref();
   }
 
-  onSample(listener: (s: StatsSample) => void): () => void {
+  /** Called with every tick (system sample plus process delta). */
+  onSample(listener: (t: StatsTick) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
+  /** Current state for a new subscriber: the full table at `seq` and the history window. */
   snapshot(): StatsSnapshot {
     return {
-      intervalMs: this.intervalMs,
-      latest: this.#history.at(-1) ?? null,
-      history: [...this.#history],
+      config: this.config,
+      seq: this.#seq,
+      latest: this.#latest,
+      procs: [...this.#table.values()],
+      top: this.#top,
+      history: this.#history.window(),
     };
   }
 
-  async #tick(): Promise<void> {
-    const started = Date.now();
-    try {
-      const sample = await this.#sample();
-      if (sample) {
-        this.#history.push(sample);
-        if (this.#history.length > this.#capacity) this.#history.shift();
-        for (const l of this.#listeners) l(sample);
-      }
-    } catch (err) {
-      console.error('spindle: sample failed', err);
-    }
-    if (!this.#running) return;
-    // Reschedule after the tick finishes so ticks never overlap.
-    const wait = Math.max(0, this.intervalMs - (Date.now() - started));
-    this.#timer = setTimeout(() => void this.#tick(), wait);
+  /** Main-thread wall ms spent on the last tick (apply, history, listeners), for benchmarks. */
+  get lastTickMainMs(): number {
+    return this.#lastTickMainMs;
   }
 
-  async #sample(): Promise<StatsSample | null> {
-    const t = Date.now();
-    if (process.platform !== 'linux') {
-      const load = await si.currentLoad();
-      const toPct = (c: si.Systeminformation.CurrentLoadCpuData): CpuPct => ({
-        user: c.load_user,
-        nice: c.load_nice,
-        system: c.load_system,
-        idle: c.load_idle,
-        iowait: 0,
-        irq: c.load_irq,
-        softirq: 0,
-        steal: c.load_steal ?? 0,
-        guest: c.load_guest ?? 0,
-        busy: c.load,
-      });
-      return {
-        t,
-        cpu: {
-          total: {
-            ...toPct(load.cpus[0]!),
-            busy: load.currentLoad,
-            user: load.currentLoadUser,
-            system: load.currentLoadSystem,
-            idle: load.currentLoadIdle,
-            nice: load.currentLoadNice,
-            irq: load.currentLoadIrq,
-          },
-          cores: load.cpus.map(toPct),
-        },
-      };
+  /** The full process table as of the last tick. */
+  table(): ReadonlyMap<string, ProcRow> {
+    return this.#table;
+  }
+
+  /** Change interval, retention or top N; history keeps what still fits. */
+  configure(next: Partial<Pick<StatsConfig, 'intervalMs' | 'retentionMs' | 'topN'>>): StatsConfig {
+    const c = { ...this.#config };
+    if (next.intervalMs !== undefined) c.intervalMs = clamp(next.intervalMs, STATS_LIMITS.intervalMs);
+    if (next.retentionMs !== undefined) c.retentionMs = clamp(next.retentionMs, STATS_LIMITS.retentionMs);
+    if (next.topN !== undefined) c.topN = clamp(next.topN, STATS_LIMITS.topN);
+    this.#config = c;
+    this.#history.reconfigure(c.retentionMs, c.intervalMs);
+    this.#worker?.postMessage({
+      type: 'configure',
+      config: { intervalMs: c.intervalMs, topN: c.topN },
+    } satisfies ToWorker);
+    return this.config;
+  }
+
+  /** Processes `owner` (a session, the supervisor) wants per-process history for; replaces its set. */
+  setInterest(owner: string, keys: readonly string[]): void {
+    if (keys.length > STATS_LIMITS.interestKeys) {
+      throw new SpindleError(
+        'EINVAL',
+        `at most ${STATS_LIMITS.interestKeys} keys of interest, got ${keys.length}`,
+      );
     }
-    const cur = parseProcStat(readFileSync('/proc/stat', 'utf8'));
-    const prev = this.#prev;
-    this.#prev = cur;
-    if (!prev) return null;
-    return {
-      t,
-      cpu: {
-        total: cpuPct(prev.total, cur.total),
-        cores: cur.cores.map((c, i) => cpuPct(prev.cores[i] ?? c, c)),
-      },
-    };
+    if (keys.length) this.#interest.set(owner, new Set(keys));
+    else this.#interest.delete(owner);
+    this.#postFocus();
+  }
+
+  #interestKeys(): Set<string> {
+    const all = new Set<string>();
+    for (const s of this.#interest.values()) for (const k of s) all.add(k);
+    return all;
+  }
+
+  #postFocus(): void {
+    this.#worker?.postMessage({ type: 'focus', keys: [...this.#interestKeys()] } satisfies ToWorker);
+  }
+
+  #onTick(tick: StatsTick): void {
+    const started = performance.now();
+    if (!applyProcDelta(this.#table, this.#seq, tick.procs)) {
+      // Cannot happen over an ordered port; if it did, the rolling resync repairs it.
+      console.error(`spindle: stats delta ${tick.sample.seq} does not follow tick ${this.#seq}`);
+    }
+    this.#seq = tick.sample.seq;
+    this.#latest = tick.sample;
+    this.#top = tick.top;
+    const interest = this.#interestKeys();
+    for (const k of tick.top) interest.add(k);
+    this.#history.push(tick.sample, this.#table, interest);
+    for (const l of this.#listeners) l(tick);
+    this.#lastTickMainMs = performance.now() - started;
   }
 }

@@ -44,7 +44,7 @@ export class SiCollector implements Collector {
         cpuNorm: round2(cpu / nCores),
         rss: p.memRss * 1024,
         vsize: p.memVsz * 1024,
-        threads: 1,
+        threads: null,
         fds: null,
         startTime,
         nice: p.nice,
@@ -84,7 +84,7 @@ export class SiCollector implements Collector {
       },
       tasks: {
         processes: rows.length,
-        threads: rows.length, // threads per process are not known here
+        threads: null,
         running: procs.running,
         blocked: procs.blocked,
         ctxtPerSec: null,

@@ -61,7 +61,11 @@ export class HelperClient {
   }
 
   /** Spawn a validated run; resolves with each stage's pid once all are started. */
-  spawn(spec: SpawnSpec, limits: { maxLineBytes: number; maxPendingLines: number }, listener: RunListener): Promise<SpawnedStage[]> {
+  spawn(
+    spec: SpawnSpec,
+    limits: { maxLineBytes: number; maxPendingLines: number },
+    listener: RunListener,
+  ): Promise<SpawnedStage[]> {
     const runId = this.#nextRun++;
     return new Promise((resolve, reject) => {
       this.#pending.set(runId, { resolve, reject, listener });

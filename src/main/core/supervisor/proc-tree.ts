@@ -73,7 +73,11 @@ export function starttimeOf(pid: number): number | null {
 }
 
 /** Roots, their descendants (by parent link) and members of the roots' groups, zombies excluded. */
-export function treeOf(table: Map<number, ProcEntry>, roots: readonly number[], groups: readonly number[]): ProcEntry[] {
+export function treeOf(
+  table: Map<number, ProcEntry>,
+  roots: readonly number[],
+  groups: readonly number[],
+): ProcEntry[] {
   const children = new Map<number, number[]>();
   for (const e of table.values()) {
     const list = children.get(e.ppid);
@@ -94,7 +98,11 @@ export function treeOf(table: Map<number, ProcEntry>, roots: readonly number[], 
 }
 
 /** Send `signal` to every group and to each listed process still alive with the same start time. */
-export function signalTree(groups: readonly number[], members: readonly ProcEntry[], signal: NodeJS.Signals): void {
+export function signalTree(
+  groups: readonly number[],
+  members: readonly ProcEntry[],
+  signal: NodeJS.Signals,
+): void {
   for (const g of groups) {
     try {
       process.kill(-g, signal);

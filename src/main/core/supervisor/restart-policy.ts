@@ -7,9 +7,7 @@ import type { Definition, ExitStatus } from '../../../shared/contract';
 
 /** The decision after an exit. */
 export type ExitDecision =
-  | { kind: 'stay' }
-  | { kind: 'restart'; delayMs: number }
-  | { kind: 'fatal'; reason: string };
+  { kind: 'stay' } | { kind: 'restart'; delayMs: number } | { kind: 'fatal'; reason: string };
 
 type PolicySettings = Pick<Definition, 'restart' | 'backoff' | 'startLimit' | 'stableMs'>;
 

@@ -26,7 +26,10 @@ const SHELL = '/bin/sh';
 const hasNul = (s: string): boolean => s.includes('\0');
 
 /** The environment a managed process gets: Spindle's, minus secrets and removals, plus additions. */
-export function childEnv(def: Pick<Definition, 'env'>, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function childEnv(
+  def: Pick<Definition, 'env'>,
+  base: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const names = [...Object.keys(def.env.set), ...def.env.unset];
   if (Object.keys(def.env.set).length > SUPERVISOR_LIMITS.envVars)
     throw new SpindleError('EINVAL_ENV', `at most ${SUPERVISOR_LIMITS.envVars} environment additions`);
@@ -35,7 +38,8 @@ export function childEnv(def: Pick<Definition, 'env'>, base: NodeJS.ProcessEnv =
       throw new SpindleError('EINVAL_ENV', `invalid environment variable name ${JSON.stringify(name)}`);
   }
   for (const [name, value] of Object.entries(def.env.set)) {
-    if (hasNul(value)) throw new SpindleError('EINVAL_ENV', `environment variable ${name} contains a NUL byte`);
+    if (hasNul(value))
+      throw new SpindleError('EINVAL_ENV', `environment variable ${name} contains a NUL byte`);
   }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined && !PRIVATE_ENV.includes(k)) env[k] = v;
@@ -53,7 +57,11 @@ async function checkCwd(cwd: string): Promise<string> {
 }
 
 /** Find `command` as execvp would: a path with a slash is used as is (relative to cwd), else PATH. */
-export async function resolveExecutable(command: string, cwd: string, path: string | undefined): Promise<string> {
+export async function resolveExecutable(
+  command: string,
+  cwd: string,
+  path: string | undefined,
+): Promise<string> {
   if (hasNul(command)) throw new SpindleError('EINVAL_ARG', 'command contains a NUL byte');
   const candidates = command.includes('/')
     ? [isAbsolute(command) ? command : resolve(cwd, command)]
@@ -94,7 +102,10 @@ export async function resolveSpawn(def: Definition): Promise<SpawnSpec> {
       if (def.shell) {
         // Opt-in shell mode: the command text is shell code, the args become $1…
         if (hasNul(st.command)) throw new SpindleError('EINVAL_ARG', 'command contains a NUL byte');
-        stages.push({ file: await resolveExecutable(SHELL, cwd, env.PATH), args: ['-c', st.command, def.name, ...st.args] });
+        stages.push({
+          file: await resolveExecutable(SHELL, cwd, env.PATH),
+          args: ['-c', st.command, def.name, ...st.args],
+        });
       } else {
         stages.push({ file: await resolveExecutable(st.command, cwd, env.PATH), args: [...st.args] });
       }

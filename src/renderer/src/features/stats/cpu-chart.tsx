@@ -2,15 +2,15 @@ import { useSyncExternalStore } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FrameStore } from '../../lib/frame-store';
 import type { StatsState } from './stats-store';
-import { toCpuRows } from './to-chart-data';
+import { cpuBusyKeys, toChartData } from './to-chart-data';
 
 const COLORS = ['#4e9af1', '#f1a14e', '#5ec27a', '#d65db1', '#e0c341', '#47c6c6', '#b07cf0', '#f06f6f'];
 
 /** Per-core CPU busy % over the last 60 s. */
 export function CpuChart({ store }: { store: FrameStore<StatsState> }) {
-  const { history, intervalMs } = useSyncExternalStore(store.subscribe, store.get);
-  const rows = toCpuRows(history, 60_000, intervalMs);
-  const cores = history.at(-1)?.cpu.cores.length ?? 0;
+  const { history, intervalMs, latest } = useSyncExternalStore(store.subscribe, store.get);
+  const cores = latest?.cpu.cores.length ?? 0;
+  const rows = toChartData(history.window(60_000), cpuBusyKeys(cores), 60_000, intervalMs);
   return (
     <section className="card" aria-label="Per-core CPU">
       <h2>CPU per core · last 60 s</h2>
@@ -47,7 +47,7 @@ export function CpuChart({ store }: { store: FrameStore<StatsState> }) {
         </ResponsiveContainer>
       </div>
       <ul className="legend">
-        {history.at(-1)?.cpu.cores.map((c, i) => (
+        {latest?.cpu.cores.map((c, i) => (
           <li key={i}>
             <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} />
             core {i} <b>{c.busy.toFixed(0)}%</b>

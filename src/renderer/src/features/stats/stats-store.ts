@@ -1,30 +1,72 @@
-/** Keeps the stats stream: the latest sample and a bounded window of history. */
-import type { StatsSample } from '../../../../shared/contract';
+/**
+ * Keeps the stats stream: the latest sample, the full process table (rebuilt from deltas)
+ * and bounded history columns. A delta that does not follow the table (a dropped event)
+ * triggers a fresh `stats.subscribe`, which returns the full state again.
+ */
+import type { ProcRow, StatsConfig, StatsSample, StatsTick } from '../../../../shared/contract';
+import { applyProcDelta } from '../../../../shared/stats/proc-delta';
+import { StatsHistory } from '../../../../shared/stats/stats-history';
 import type { Client } from '../../api/client';
 import { FrameStore } from '../../lib/frame-store';
 
 export interface StatsState {
+  config: StatsConfig | null;
   intervalMs: number;
-  history: StatsSample[];
+  /** Tick the table is at. */
+  seq: number;
   latest: StatsSample | null;
+  /** Full process table by key (as large as the machine's, no more); a new Map each tick. */
+  procs: ReadonlyMap<string, ProcRow>;
+  /** Keys of the busiest processes this tick. */
+  top: string[];
+  /** Bounded history; mutated in place each tick (read it with `history.window(ms)` per render). */
+  history: StatsHistory;
 }
 
-/** Samples kept in the renderer: 10 minutes at the fastest rate (0.25 s). */
-const MAX_SAMPLES = 2400;
-
 export function createStatsStore(client: Client): FrameStore<StatsState> {
-  const store = new FrameStore<StatsState>({ intervalMs: 1000, history: [], latest: null });
+  const store = new FrameStore<StatsState>({
+    config: null,
+    intervalMs: 1000,
+    seq: 0,
+    latest: null,
+    procs: new Map(),
+    top: [],
+    history: new StatsHistory(10 * 60_000, 1000),
+  });
+  let resyncing = false;
   const subscribe = async (): Promise<void> => {
-    const res = await client.api.request('stats.subscribe', {});
-    if (!res.ok) return;
-    const { intervalMs, history, latest } = res.value;
-    store.set({ intervalMs, history: history.slice(-MAX_SAMPLES), latest });
+    resyncing = true;
+    try {
+      const res = await client.api.request('stats.subscribe', {});
+      if (!res.ok) return;
+      const snap = res.value;
+      const { retentionMs, intervalMs } = snap.config;
+      store.set({
+        config: snap.config,
+        intervalMs,
+        seq: snap.seq,
+        latest: snap.latest,
+        procs: new Map(snap.procs.map((r) => [r.key, r])),
+        top: snap.top,
+        history: StatsHistory.fromWindow(snap.history, retentionMs, intervalMs),
+      });
+    } finally {
+      resyncing = false;
+    }
   };
-  client.api.on('stats', (s) => {
+  client.api.on('stats', (tick: StatsTick) => {
+    if (resyncing) return;
     const prev = store.get();
-    const history = prev.history.length >= MAX_SAMPLES ? prev.history.slice(1) : prev.history.slice();
-    history.push(s);
-    store.set({ ...prev, history, latest: s });
+    const procs = new Map(prev.procs);
+    if (!applyProcDelta(procs, prev.seq, tick.procs)) {
+      void subscribe();
+      return;
+    }
+    const s = tick.sample;
+    if (s.intervalMs !== prev.intervalMs)
+      prev.history.reconfigure(prev.config?.retentionMs ?? 600_000, s.intervalMs);
+    prev.history.push(s, procs, tick.top);
+    store.set({ ...prev, intervalMs: s.intervalMs, seq: s.seq, latest: s, procs, top: tick.top });
   });
   client.onReconnect(() => void subscribe());
   void subscribe();

@@ -1,31 +1,49 @@
-/** Turns samples into rows recharts draws: one row per tick, one key per core. */
-import type { StatsSample } from '../../../../shared/contract';
+/** Turns history columns into rows recharts draws: one row per tick, one key per series. */
+import type { HistoryWindow, SeriesName } from '../../../../shared/contract';
 
-export interface CpuRow {
-  /** seconds relative to the newest sample (negative = past) */
-  t: number;
-  total: number | null;
-  [core: `c${number}`]: number | null;
-}
+/** One chart row: `t` in seconds relative to the newest sample, then one value per key (null = gap). */
+export type ChartRow = { t: number } & Record<string, number | null>;
 
-/** Rows over the last `windowMs`; a gap in time (a missed tick) becomes a null row so lines break. */
-export function toCpuRows(history: readonly StatsSample[], windowMs: number, intervalMs: number): CpuRow[] {
-  const last = history.at(-1);
-  if (!last) return [];
-  const from = last.t - windowMs;
-  const rows: CpuRow[] = [];
+/**
+ * Rows over the last `windowMs` for the named series, renamed by `keys` (chart key → series).
+ * A missed tick (a time gap over 2.5 intervals) becomes a null row so lines break there.
+ */
+export function toChartData(
+  win: HistoryWindow,
+  keys: Record<string, SeriesName>,
+  windowMs: number,
+  intervalMs: number,
+): ChartRow[] {
+  const last = win.t.at(-1);
+  if (last === undefined) return [];
+  const from = last - windowMs;
+  const rows: ChartRow[] = [];
+  const entries = Object.entries(keys);
   let prevT: number | null = null;
-  for (const s of history) {
-    if (s.t < from) continue;
-    if (prevT !== null && s.t - prevT > intervalMs * 2.5) {
-      rows.push({ t: (prevT + intervalMs - last.t) / 1000, total: null });
+  for (let i = 0; i < win.t.length; i++) {
+    const t = win.t[i]!;
+    if (t < from) continue;
+    if (prevT !== null && t - prevT > intervalMs * 2.5) {
+      const gap: ChartRow = { t: (prevT + intervalMs - last) / 1000 };
+      for (const [k] of entries) gap[k] = null;
+      rows.push(gap);
     }
-    const row: CpuRow = { t: (s.t - last.t) / 1000, total: round(s.cpu.total.busy) };
-    s.cpu.cores.forEach((c, i) => (row[`c${i}`] = round(c.busy)));
+    const row: ChartRow = { t: (t - last) / 1000 };
+    for (const [k, name] of entries) {
+      const v = win.series[name]?.[i];
+      row[k] = v == null ? null : round(v);
+    }
     rows.push(row);
-    prevT = s.t;
+    prevT = t;
   }
   return rows;
+}
+
+/** Chart keys `total`, `c0`, `c1`… for busy % of the whole machine and each core. */
+export function cpuBusyKeys(cores: number): Record<string, SeriesName> {
+  const keys: Record<string, SeriesName> = { total: 'cpu.busy' };
+  for (let i = 0; i < cores; i++) keys[`c${i}`] = `cpu${i}.busy`;
+  return keys;
 }
 
 const round = (v: number): number => Math.round(v * 10) / 10;

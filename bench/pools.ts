@@ -1,0 +1,140 @@
+/**
+ * Pools benchmark, side by side in one run:
+ * - dispatch: trivial tasks through Spindle's pool (stats on) against the raw mechanism
+ *   (piscina for threads; a bare child_process IPC loop for processes, same messages in
+ *   flight per child), 2 workers each;
+ * - speed-up: the gcd batch on 2 workers against the same batch serially.
+ * Writes bench/results/pools.json.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Piscina } from 'piscina';
+import { poolOptions, type PoolKind } from '../src/shared/contract/pools';
+import { Pool } from '../src/main/core/pools/pool';
+import { timePool, timeSerial } from '../src/main/core/pools/speedup-lab';
+
+const TASKS = 100_000;
+const ROUNDS = 3;
+const IN_FLIGHT = 16;
+
+interface Row {
+  kind: PoolKind;
+  library: string;
+  rawTasksPerSec: number;
+  spindleTasksPerSec: number;
+  ratio: number;
+  speedup2Workers: number;
+}
+
+async function spindleRate(kind: PoolKind, n: number): Promise<number> {
+  const pool = new Pool('bench', 'bench', poolOptions.parse({ kind, size: 2, maxQueue: n }));
+  await pool.whenReady();
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) pool.submit({ kind: 'noop' }, i);
+    await pool.whenIdle();
+    const ms = performance.now() - t0;
+    pool.snapshot(); // stats are on: close a tick as the engine would
+    if (pool.stats.completed !== n) throw new Error(`only ${pool.stats.completed}/${n} completed`);
+    return n / (ms / 1000);
+  } finally {
+    pool.terminate();
+  }
+}
+
+async function piscinaRate(dir: string, n: number): Promise<number> {
+  const file = join(dir, 'noop.mjs');
+  writeFileSync(file, 'export default (x) => x;\n');
+  const pool = new Piscina({ filename: pathToFileURL(file).href, minThreads: 2, maxThreads: 2 });
+  try {
+    await Promise.all([pool.run(0), pool.run(1)]);
+    const t0 = performance.now();
+    const all: Promise<unknown>[] = [];
+    for (let i = 0; i < n; i++) all.push(pool.run(i));
+    await Promise.all(all);
+    return n / ((performance.now() - t0) / 1000);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Two bare children echoing messages, IN_FLIGHT outstanding per child: the floor under Spindle's process pool. */
+async function rawIpcRate(dir: string, n: number): Promise<number> {
+  const file = join(dir, 'echo.mjs');
+  writeFileSync(
+    file,
+    "process.on('message', (m) => process.send(m));\nprocess.on('disconnect', () => process.exit(0));\n",
+  );
+  const kids = [fork(file), fork(file)];
+  try {
+    await Promise.all(kids.map((k) => new Promise<void>((r) => k.once('spawn', () => r()))));
+    const t0 = performance.now();
+    let sent = 0;
+    await Promise.all(
+      kids.map(
+        (k) =>
+          new Promise<void>((resolve) => {
+            let outstanding = 0;
+            const pump = (): void => {
+              while (outstanding < IN_FLIGHT && sent < n) {
+                k.send({ id: sent++, s: { kind: 'noop' }, i: sent });
+                outstanding++;
+              }
+              if (outstanding === 0) resolve();
+            };
+            k.on('message', () => {
+              outstanding--;
+              pump();
+            });
+            pump();
+          }),
+      ),
+    );
+    return n / ((performance.now() - t0) / 1000);
+  } finally {
+    for (const k of kids) k.kill();
+  }
+}
+
+const best = async (f: () => Promise<number>): Promise<number> => {
+  let top = 0;
+  for (let i = 0; i < ROUNDS; i++) top = Math.max(top, await f());
+  return top;
+};
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'spindle-bench-pools-'));
+  const rows: Row[] = [];
+  try {
+    const serialMs = Math.min(await timeSerial(3), await timeSerial(3));
+    for (const kind of ['threads', 'processes'] as const) {
+      const n = kind === 'threads' ? TASKS : TASKS / 2;
+      // Interleave raw and Spindle rounds so background load hits both alike.
+      const raw = await best(() => (kind === 'threads' ? piscinaRate(dir, n) : rawIpcRate(dir, n)));
+      const spindle = await best(() => spindleRate(kind, n));
+      const twoMs = Math.min(await timePool(kind, 2, 3), await timePool(kind, 2, 3));
+      rows.push({
+        kind,
+        library:
+          kind === 'threads'
+            ? 'piscina 5 (2 threads)'
+            : `child_process IPC (2 children, ${IN_FLIGHT} in flight each)`,
+        rawTasksPerSec: Math.round(raw),
+        spindleTasksPerSec: Math.round(spindle),
+        ratio: Math.round((spindle / raw) * 100) / 100,
+        speedup2Workers: Math.round((serialMs / twoMs) * 100) / 100,
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('\npools: trivial-task dispatch (2 workers) and gcd batch speed-up (2 workers vs serial)');
+  console.table(rows);
+  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+  writeFileSync(join(import.meta.dirname, 'results', 'pools.json'), JSON.stringify(rows, null, 2) + '\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await run();

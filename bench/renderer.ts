@@ -1,0 +1,158 @@
+/**
+ * Renderer benchmark: the real built renderer in Chromium, fed a synthetic machine of 64
+ * cores and 5,000 processes at 1 Hz (`?bench=synthetic`, see
+ * src/renderer/src/features/overview/synthetic-client.ts), first on the Processes view
+ * (sorted by CPU, so rows move every tick), then on the Overview (64-core heat strip and
+ * charts over a full 10-minute history). Per tick it times the store apply plus React's
+ * render and commit; every 30 s it forces a GC (CDP) and reads the JS heap, and reports the
+ * drift from the first reading after warm-up to the last.
+ * SPINDLE_BENCH_MINUTES (default 10) sets the run length. Needs a build (`npm run build`).
+ * Writes bench/results/renderer.json. Run alone: `npx tsx bench/renderer.ts`.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { findChromium } from '../scripts/chromium-path.mjs';
+
+const CORES = 64;
+const PROCESSES = 5000;
+const HZ = 1;
+const HEAP_EVERY_MS = 30_000;
+const WARMUP_MS = 20_000;
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const r2 = (v: number): number => Math.round(v * 100) / 100;
+
+async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const token = randomBytes(24).toString('base64url');
+  const child = spawn(process.execPath, ['bin/spindle.mjs', 'web', '--port', '0'], {
+    env: { ...process.env, SPINDLE_TOKEN: token, SPINDLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'spindle-bench-')) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`web server did not start: ${out}`)), 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      const m = /Spindle web UI: (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`web server exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+async function heapBytes(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  return usedSize;
+}
+
+const updates = (page: Page): Promise<number[]> => page.evaluate(() => window.__spindleBench?.updateMs.slice() ?? []);
+
+interface ViewFigures {
+  ticks: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export async function run(): Promise<void> {
+  const minutes = Number(process.env.SPINDLE_BENCH_MINUTES ?? 10);
+  const totalMs = minutes * 60_000;
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: findChromium() ?? '/usr/bin/chromium', args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const cdp = await page.context().newCDPSession(page);
+    const u = new URL(server.url);
+    u.searchParams.set('bench', 'synthetic');
+    u.searchParams.set('cores', String(CORES));
+    u.searchParams.set('procs', String(PROCESSES));
+    u.searchParams.set('hz', String(HZ));
+    u.hash = 'processes';
+    await page.goto(u.href);
+    await page.getByTestId('process-count').filter({ hasText: `of ${PROCESSES.toLocaleString('en-US')}` }).waitFor({ timeout: 30_000 });
+
+    const started = Date.now();
+    const heap: { atMs: number; bytes: number }[] = [];
+    const phases: { view: string; from: number; to: number }[] = [];
+    let from = 0;
+    let switched = false;
+    await sleep(WARMUP_MS);
+    from = (await updates(page)).length; // warm-up ticks (JIT, first layout) are not counted
+    let nextHeap = Date.now();
+    while (Date.now() - started < totalMs) {
+      if (Date.now() >= nextHeap) {
+        heap.push({ atMs: Date.now() - started, bytes: await heapBytes(cdp) });
+        nextHeap += HEAP_EVERY_MS;
+      }
+      if (!switched && Date.now() - started >= totalMs / 2) {
+        const n = (await updates(page)).length;
+        phases.push({ view: 'processes', from, to: n });
+        await page.getByRole('tab', { name: 'Overview' }).click();
+        await page.getByTestId('cpu-chart').waitFor();
+        await sleep(3000);
+        from = (await updates(page)).length;
+        switched = true;
+      }
+      await sleep(1000);
+    }
+    const all = await updates(page);
+    phases.push({ view: switched ? 'overview' : 'processes', from, to: all.length });
+    heap.push({ atMs: Date.now() - started, bytes: await heapBytes(cdp) });
+
+    const views: Record<string, ViewFigures> = {};
+    for (const p of phases) {
+      const xs = all.slice(p.from, p.to).sort((a, b) => a - b);
+      views[p.view] = { ticks: xs.length, p50Ms: r2(pct(xs, 50)), p95Ms: r2(pct(xs, 95)), maxMs: r2(xs.at(-1) ?? NaN) };
+    }
+    const first = heap[0]!.bytes;
+    const last = heap.at(-1)!.bytes;
+    const result = {
+      cores: CORES,
+      processes: PROCESSES,
+      hz: HZ,
+      durationMinutes: minutes,
+      updateP95Ms: r2(Math.max(...Object.values(views).map((v) => v.p95Ms))),
+      heapDriftPct: r2(((last - first) / first) * 100),
+      heapStartMiB: r2(first / 2 ** 20),
+      heapEndMiB: r2(last / 2 ** 20),
+      heapMinMiB: r2(Math.min(...heap.map((h) => h.bytes)) / 2 ** 20),
+      heapMaxMiB: r2(Math.max(...heap.map((h) => h.bytes)) / 2 ** 20),
+      views,
+      method:
+        'per tick: synchronous store apply + time from the frame start to after React committed (rAF before/after the store flush); heap: CDP collectGarbage + Runtime.getHeapUsage every 30 s after a 20 s warm-up',
+    };
+    console.table(Object.entries(views).map(([view, v]) => ({ view, ...v })));
+    console.table([{ cores: CORES, processes: PROCESSES, minutes, updateP95Ms: result.updateP95Ms, heapDriftPct: result.heapDriftPct, heapStartMiB: result.heapStartMiB, heapEndMiB: result.heapEndMiB }]);
+    const dir = new URL('./results/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(new URL('renderer.json', dir), JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await run();

@@ -1,0 +1,249 @@
+/**
+ * Sampler benchmark, side by side in one run, with the natural process count and with 500
+ * and 2,000 extra idle processes (`sleep 600`, killed by PID afterwards, always):
+ * - CPU ms per full sample: Spindle's tick (procfs reading + delta) vs si.processes() +
+ *   si.currentLoad() (including the CPU of the programs si forks) vs a naive readFileSync reader;
+ * - the longest main-loop stall while the real sampler (worker thread) runs at 4 Hz;
+ * - bytes per tick on the wire (JSON of the event: delta + rolling resync) vs the full table.
+ * Writes bench/results/sampler.json. Run alone: `npx tsx bench/sampler.ts`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import si from 'systeminformation';
+import type { StatsTick } from '../src/shared/contract';
+import { LinuxCollector } from '../src/main/core/sampler/linux-collector';
+import { Sampler } from '../src/main/core/sampler/sampler';
+import { SamplerLoop } from '../src/main/core/sampler/sampler-loop';
+
+const EXTRA = [0, 500, 2000];
+const RESYNC_EVERY = 30;
+
+interface Row {
+  processes: number;
+  extraProcesses: number;
+  spindleCpuMsPerSample: number;
+  siCpuMsPerSample: number;
+  ratio: number;
+  naiveCpuMsPerSample: number;
+  maxStallMs: number;
+  /** Longest loop delay over an equal span with no sampler: the machine's own noise. */
+  baselineStallMs: number;
+  /** Longest main-thread work for one tick (apply, history, JSON of the event). */
+  maxMainWorkMs: number;
+  loadAvg1: number;
+  siMaxStallMs: number;
+  deltaBytesPerTick: number;
+  maxDeltaBytes: number;
+  fullBytesPerTick: number;
+  ownCpuPctAt1Hz: number;
+  siSamples: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+/** CPU ms of reaped children so far (cutime + cstime of /proc/self/stat, in 10 ms ticks). */
+function childrenCpuMs(): number {
+  const text = readFileSync('/proc/self/stat', 'latin1');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) * 10;
+}
+
+/** CPU ms of `fn` in this process plus the children it forked and reaped. */
+async function withChildren(fn: () => Promise<unknown>): Promise<number> {
+  const u = process.cpuUsage();
+  const c = childrenCpuMs();
+  await fn();
+  return cpuMs(process.cpuUsage(u)) + childrenCpuMs() - c;
+}
+
+const kids = new Set<ChildProcess>();
+function killAll(): void {
+  for (const k of kids) {
+    try {
+      process.kill(k.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+async function spawnIdle(n: number): Promise<void> {
+  for (let i = 0; i < n; i += 100) {
+    const batch = Array.from({ length: Math.min(100, n - i) }, () => {
+      const k = spawn('sleep', ['600'], { stdio: 'ignore', detached: false });
+      kids.add(k);
+      k.once('exit', () => kids.delete(k));
+      return once(k, 'spawn');
+    });
+    await Promise.all(batch);
+  }
+}
+
+async function reapAll(): Promise<void> {
+  const waits = [...kids].map((k) => once(k, 'exit'));
+  killAll();
+  await Promise.all(waits);
+}
+
+/** A naive reader: readFileSync of stat, status, cmdline, io and a readdir of fd per process. */
+function naiveSample(): number {
+  let n = 0;
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      readFileSync(`/proc/${p}/stat`, 'utf8').split(' ');
+      readFileSync(`/proc/${p}/status`, 'utf8').split('\n');
+      readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      try {
+        readFileSync(`/proc/${p}/io`, 'utf8');
+        readdirSync(`/proc/${p}/fd`);
+      } catch {
+        /* not permitted */
+      }
+      n++;
+    } catch {
+      /* gone */
+    }
+  }
+  return n;
+}
+
+async function spindleCpu(samples: number): Promise<{ ms: number; processes: number }> {
+  const collector = new LinuxCollector();
+  const loop = new SamplerLoop(collector, { intervalMs: 1000, topN: 20, resyncEvery: RESYNC_EVERY });
+  await loop.prime();
+  const xs: number[] = [];
+  let processes = 0;
+  for (let i = 0; i < samples; i++) {
+    await sleep(100);
+    const u = process.cpuUsage();
+    const t = await loop.tick();
+    xs.push(cpuMs(process.cpuUsage(u)));
+    processes = t.sample.tasks.processes;
+  }
+  collector.close();
+  return { ms: mean(xs), processes };
+}
+
+async function siCpu(samples: number): Promise<{ ms: number; stall: number }> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  const xs: number[] = [];
+  h.enable();
+  for (let i = 0; i < samples; i++) {
+    await sleep(100);
+    xs.push(await withChildren(() => Promise.all([si.processes(), si.currentLoad()])));
+  }
+  h.disable();
+  return { ms: mean(xs), stall: h.max / 1e6 };
+}
+
+/** The real sampler (worker thread) at 4 Hz with a subscriber serializing every event. */
+async function liveRun(
+  ticks: number,
+): Promise<
+  Pick<Row, 'maxStallMs' | 'deltaBytesPerTick' | 'maxDeltaBytes' | 'fullBytesPerTick' | 'ownCpuPctAt1Hz'>
+> {
+  const sampler = new Sampler({ intervalMs: 250, resyncEvery: RESYNC_EVERY });
+  const delta: number[] = [];
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  let u0: NodeJS.CpuUsage | null = null;
+  let n = 0;
+  let mainMs = 0;
+  const done = new Promise<NodeJS.CpuUsage>((resolve) => {
+    sampler.onSample((t: StatsTick) => {
+      // The first tick adds every row (a one-off, like a subscribe); count the steady state.
+      if (n > 0) delta.push(JSON.stringify({ event: 'stats', payload: t }).length);
+      if (n > 1) mainMs = Math.max(mainMs, sampler.lastTickMainMs); // the previous tick's, listener included
+      if (++n === 2) {
+        u0 = process.cpuUsage(); // from the second tick: priming and thread start-up excluded
+        h.enable();
+      }
+      if (n === ticks + 2) resolve(process.cpuUsage(u0!));
+    });
+  });
+  sampler.start();
+  const used = await done;
+  h.disable();
+  // What a whole-table event would weigh (the subscribe snapshot carries this much table).
+  const f = JSON.stringify({ event: 'stats', payload: { procs: [...sampler.table().values()] } }).length;
+  sampler.stop();
+  await sleep(300);
+  return {
+    maxStallMs: r2(h.max / 1e6),
+    maxMainWorkMs: r2(mainMs),
+    deltaBytesPerTick: Math.round(mean(delta)),
+    maxDeltaBytes: Math.max(...delta),
+    fullBytesPerTick: f,
+    // Whole process (worker + main + serialization) per tick; at 1 Hz, ms per tick / 10 = % of a core.
+    ownCpuPctAt1Hz: r2(cpuMs(used) / ticks / 10),
+  };
+}
+
+export async function run(): Promise<void> {
+  if (process.platform !== 'linux') {
+    console.log('sampler bench: Linux only (procfs fast path)');
+    return;
+  }
+  const onExit = (): void => killAll();
+  process.on('exit', onExit);
+  const rows: Row[] = [];
+  try {
+    await si.currentLoad(); // si primes its own counters on the first call
+    for (const extra of EXTRA) {
+      await spawnIdle(extra);
+      await sleep(1000);
+      const sp = await spindleCpu(20);
+      const naive: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const u = process.cpuUsage();
+        naiveSample();
+        naive.push(cpuMs(process.cpuUsage(u)));
+      }
+      const siSamples = extra >= 2000 ? 2 : 3;
+      const s = await siCpu(siSamples);
+      const live = await liveRun(34);
+      const base = monitorEventLoopDelay({ resolution: 1 });
+      base.enable();
+      await sleep(34 * 250);
+      base.disable();
+      rows.push({
+        processes: sp.processes,
+        extraProcesses: extra,
+        spindleCpuMsPerSample: r2(sp.ms),
+        siCpuMsPerSample: r2(s.ms),
+        ratio: r2(s.ms / sp.ms),
+        naiveCpuMsPerSample: r2(mean(naive)),
+        siMaxStallMs: r2(s.stall),
+        baselineStallMs: r2(base.max / 1e6),
+        loadAvg1: Number(readFileSync('/proc/loadavg', 'latin1').split(' ')[0]),
+        siSamples,
+        ...live,
+      });
+      console.log(`  ${extra} extra: done`);
+    }
+  } finally {
+    await reapAll();
+    process.off('exit', onExit);
+  }
+  console.table(rows);
+  const out = new URL('./results/', import.meta.url);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    new URL('sampler.json', out),
+    JSON.stringify({ when: new Date().toISOString(), rows }, null, 2) + '\n',
+  );
+  console.log('wrote bench/results/sampler.json');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Spawn cost on the main loop: start 200 short processes (`true`) directly with
+ * child_process.spawn from this thread, and through the supervisor helper, side by side,
+ * with a small and a large heap in this process (fork's cost grows with the parent's
+ * memory). Reports the main-loop stall p99 (perf_hooks.monitorEventLoopDelay) and spawns
+ * per second. Writes bench/results/spawn.json; the headline figures are the helper's with
+ * the large heap, which is Spindle's real situation.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { HelperClient } from '../src/main/core/supervisor/helper-client';
+import { resolveSpawn, type SpawnSpec } from '../src/main/core/supervisor/validate';
+import { definitionInput } from '../src/shared/contract';
+
+const SPAWNS = 200;
+/** Processes in flight at once, the same for both ways. */
+const WINDOW = 16;
+const MB = 1024 * 1024;
+const BALLAST_MB = [0, 400];
+
+interface Row {
+  way: 'direct' | 'helper';
+  heapMb: number;
+  spawns: number;
+  stallP99Ms: number;
+  stallMaxMs: number;
+  spawnsPerSec: number;
+}
+
+/** Run `one` SPAWNS times with WINDOW in flight; measure loop delay and rate. */
+async function measure(one: () => Promise<void>): Promise<Omit<Row, 'way' | 'heapMb'>> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  const t0 = performance.now();
+  let started = 0;
+  const lane = async (): Promise<void> => {
+    while (started < SPAWNS) {
+      started++;
+      // Give the loop a turn between spawns, as an app serving a UI would.
+      await new Promise((r) => setImmediate(r));
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: WINDOW }, lane));
+  const ms = performance.now() - t0;
+  h.disable();
+  // No sample at all means the loop never got to its timer: the whole run was one stall.
+  const round = (ns: number): number => Math.round((h.count ? ns / 1e6 : ms) * 100) / 100;
+  return {
+    spawns: SPAWNS,
+    stallP99Ms: round(h.percentile(99)),
+    stallMaxMs: round(h.max),
+    spawnsPerSec: Math.round(SPAWNS / (ms / 1000)),
+  };
+}
+
+const direct = (): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const c = spawn('true', [], { stdio: 'ignore' });
+    c.once('error', reject);
+    c.once('exit', () => resolve());
+  });
+
+function viaHelper(helper: HelperClient, spec: SpawnSpec): () => Promise<void> {
+  const limits = { maxLineBytes: 16 * 1024, maxPendingLines: 100 };
+  return () =>
+    new Promise((resolve, reject) => {
+      helper.spawn(spec, limits, { lines: () => {}, bytes: () => {}, exit: () => resolve() }).catch(reject);
+    });
+}
+
+export async function run(): Promise<void> {
+  const def = { ...definitionInput.parse({ name: 'bench', stages: [{ command: 'true' }] }), id: 'bench' };
+  const spec = await resolveSpawn(def);
+  const helper = new HelperClient();
+  const rows: Row[] = [];
+  try {
+    await viaHelper(helper, spec)(); // start and warm the helper
+    for (const heapMb of BALLAST_MB) {
+      // Touched memory, like a long-running Spindle's heap and history.
+      const ballast = heapMb ? Buffer.alloc(heapMb * MB, 1) : null;
+      rows.push({ way: 'direct', heapMb, ...(await measure(direct)) });
+      rows.push({ way: 'helper', heapMb, ...(await measure(viaHelper(helper, spec))) });
+      if (ballast) ballast[0] = 2;
+    }
+  } finally {
+    await helper.close();
+  }
+  console.table(rows);
+  const head = rows.find((r) => r.way === 'helper' && r.heapMb === Math.max(...BALLAST_MB))!;
+  const out = {
+    spawns: head.spawns,
+    stallP99Ms: head.stallP99Ms,
+    spawnsPerSec: head.spawnsPerSec,
+    targets: { stallP99Ms: 5, spawnsPerSec: 150 },
+    window: WINDOW,
+    rows,
+  };
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/spawn.json', import.meta.url), JSON.stringify(out, null, 2) + '\n');
+  console.log(
+    `spawn: via helper with ${head.heapMb} MB heap: stall p99 ${head.stallP99Ms} ms, ${head.spawnsPerSec} spawns/s`,
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await run();

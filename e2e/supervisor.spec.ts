@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test';
+import { artifact, serverUrl } from './fixtures';
+
+test('the Managed view launches a command, shows its lines and exit code, and stops a long-running one', async ({
+  page,
+}) => {
+  await page.goto(serverUrl());
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+  await page.getByRole('tab', { name: 'Managed' }).click();
+
+  const form = page.getByRole('form', { name: 'Launch a process' });
+  await form.getByLabel('Name', { exact: true }).fill('printer');
+  await page
+    .getByTestId('sup-command')
+    .fill(`node -e "for (let i = 1; i <= 3; i++) console.log('hello ' + i); process.exit(3)"`);
+  // The pasted line is shown as the argv that will be passed.
+  await expect(page.getByTestId('sup-argv').locator('code')).toHaveText([
+    'node',
+    '-e',
+    "for (let i = 1; i <= 3; i++) console.log('hello ' + i); process.exit(3)",
+  ]);
+  await page.getByTestId('sup-launch').click();
+
+  const printer = page.locator('[data-testid="sup-item"][data-name="printer"]');
+  await expect(printer).toHaveAttribute('data-state', 'exited');
+  await expect(printer.getByTestId('sup-state')).toHaveText('exited (code 3)');
+  await printer.click();
+  const output = page.getByTestId('sup-output');
+  for (const n of [1, 2, 3]) await expect(output).toContainText(`hello ${n}`);
+  await expect(page.getByTestId('sup-last-exit')).toContainText('code 3');
+  await page.screenshot({ path: artifact('managed-exited.png'), fullPage: true });
+
+  await form.getByLabel('Name', { exact: true }).fill('ticker');
+  await page
+    .getByTestId('sup-command')
+    .fill(`node -e "setInterval(() => console.log('tick ' + Date.now()), 200)"`);
+  await page.getByTestId('sup-launch').click();
+  const ticker = page.locator('[data-testid="sup-item"][data-name="ticker"]');
+  await expect(ticker).toHaveAttribute('data-state', 'running');
+  await ticker.click();
+  await expect(output).toContainText('tick ');
+  // Give the sampler a few ticks so the chart has points for the screenshot.
+  await expect(page.getByTestId('sup-chart')).toHaveAttribute('data-points', /^([3-9]|\d\d+)$/, {
+    timeout: 15_000,
+  });
+  await page.screenshot({ path: artifact('managed-running.png'), fullPage: true });
+  await page.getByTestId('sup-stop').click();
+  await expect(ticker).toHaveAttribute('data-state', 'stopped');
+  await expect(page.getByTestId('sup-detail-state')).toHaveText('stopped');
+  await page.screenshot({ path: artifact('managed-stopped.png'), fullPage: true });
+});
+
+test('a missing program is refused with its code and nothing is added', async ({ page }) => {
+  await page.goto(serverUrl());
+  await page.getByRole('tab', { name: 'Managed' }).click();
+  await page.getByTestId('sup-command').fill('no-such-program-xyz --flag');
+  await page.getByTestId('sup-launch').click();
+  await expect(page.getByTestId('sup-launch-error')).toContainText('ENOENT_EXEC');
+});

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { poolOptions, type PoolsTick } from '../../../shared/contract/pools';
+import { PoolsEngine } from './pools-engine';
+
+const engines: PoolsEngine[] = [];
+const make = (): { engine: PoolsEngine; ticks: PoolsTick[] } => {
+  const ticks: PoolsTick[] = [];
+  const engine = new PoolsEngine((t) => ticks.push(t), { tickMs: 100 });
+  engines.push(engine);
+  return { engine, ticks };
+};
+afterEach(() => {
+  for (const e of engines.splice(0)) e.stop();
+});
+const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('PoolsEngine', () => {
+  it('streams ticks whose backlog rises and drains to zero with every task completed', async () => {
+    const { engine, ticks } = make();
+    const { id } = engine.create(poolOptions.parse({ kind: 'threads', size: 2, maxQueue: 1000 }));
+    engine.submit(id, { kind: 'sleep', ms: 10 }, 100, null, null);
+    await until(() => ticks.at(-1)?.pools[0]?.counts.completed === 100);
+    const queued = ticks.map((t) => t.pools[0]!.counts.queued);
+    expect(Math.max(...queued)).toBeGreaterThan(0);
+    expect(queued.at(-1)).toBe(0);
+    const snap = engine.snapshot();
+    expect(snap.history[id]!.queued.length).toBeGreaterThan(2);
+    expect(snap.pools[0]!.producers[0]).toMatchObject({ submitted: 100, state: 'done' });
+  });
+
+  it('counts rejections when a rate producer outruns a rejecting queue', async () => {
+    const { engine, ticks } = make();
+    const { id } = engine.create(
+      poolOptions.parse({ kind: 'threads', size: 1, maxQueue: 5, fullPolicy: 'reject' }),
+    );
+    engine.submit(id, { kind: 'sleep', ms: 50 }, 40, 200, null);
+    await until(() => ticks.at(-1)?.pools[0]?.producers[0]?.state === 'done');
+    const p = ticks.at(-1)!.pools[0]!;
+    expect(p.producers[0]!.rejected).toBeGreaterThan(0);
+    expect(p.counts.rejected).toBe(p.producers[0]!.rejected);
+    expect(p.producers[0]!.submitted + p.producers[0]!.rejected).toBe(40);
+  });
+
+  it('runs a command template per item on a process pool, without a shell', async () => {
+    const { engine, ticks } = make();
+    const { id } = engine.create(poolOptions.parse({ kind: 'processes', size: 2 }));
+    expect(() =>
+      engine.submit(
+        engine.create(poolOptions.parse({ kind: 'threads', size: 1 })).id,
+        { kind: 'command', argv: ['echo'] },
+        1,
+        null,
+        null,
+      ),
+    ).toThrow(/process pools only/);
+    engine.submit(id, { kind: 'command', argv: ['echo', 'item {};', 'out/{}'] }, 3, null, ['a', 'b', 'c']);
+    await until(() => ticks.at(-1)?.pools.find((p) => p.id === id)?.counts.completed === 3);
+    engine.submit(id, { kind: 'command', argv: ['false'] }, 1, null, null);
+    await until(() => ticks.at(-1)?.pools.find((p) => p.id === id)?.counts.failed === 1);
+    const recent = ticks.at(-1)!.pools.find((p) => p.id === id)!.recent;
+    expect(recent.find((r) => !r.ok)?.text).toMatch(/false exited 1/);
+  });
+
+  it('a pipeline backs up behind its slowest stage and stalls the stage before it', async () => {
+    const { engine, ticks } = make();
+    engine.pipeline(
+      [
+        { name: 'download', kind: 'threads', size: 2, maxQueue: 4, workload: { kind: 'sleep', ms: 5 } },
+        { name: 'resize', kind: 'threads', size: 1, maxQueue: 3, workload: { kind: 'sleep', ms: 40 } },
+        { name: 'upload', kind: 'threads', size: 1, maxQueue: 4, workload: { kind: 'noop' } },
+      ],
+      30,
+      null,
+    );
+    await until(() => ticks.at(-1)?.pipelines[0]?.state === 'done');
+    const seen = ticks.map((t) => t.pipelines[0]!).filter(Boolean);
+    expect(seen.at(-1)).toMatchObject({ done: 30, failed: 0 });
+    expect(seen.some((p) => p.stages[0]!.stalled)).toBe(true);
+    expect(seen.some((p) => p.stages[1]!.queued === 3)).toBe(true);
+    expect(seen.at(-1)!.stages[0]!.stalledMs).toBeGreaterThan(100);
+    expect(seen.every((p) => p.stages[1]!.queued <= 3)).toBe(true);
+  });
+
+  it('the lab times serial, threads and processes for 1..2 workers', async () => {
+    const { engine } = make();
+    engine.lab({ maxWorkers: 2, repeat: 1, kinds: ['threads', 'processes'] });
+    await until(() => engine.snapshot().lab?.state !== 'running', 60_000);
+    const lab = engine.snapshot().lab!;
+    expect(lab.state).toBe('done');
+    expect(lab.rows.map((r) => `${r.mode}${r.workers}`)).toEqual([
+      'serial1',
+      'threads1',
+      'threads2',
+      'processes1',
+      'processes2',
+    ]);
+    for (const r of lab.rows) expect(r.elapsedMs).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * All pools of one core: creates and ends them, feeds them (producers, pipelines, the
+ * lab) and publishes one bounded `pools` tick about once a second.
+ */
+import { availableParallelism } from 'node:os';
+import {
+  POOL_LIMITS,
+  type PipelineStats,
+  type PoolOptions,
+  type PoolsSnapshot,
+  type PoolStats,
+  type PoolsTick,
+  type ProducerInfo,
+  type WorkloadSpec,
+  type LabState,
+} from '../../../shared/contract/pools';
+import { SpindleError } from '../../../shared/result';
+import { Pipeline } from './pipeline';
+import { Pool } from './pool';
+import { Producer } from './producer';
+import { SpeedupLab, type LabRequest } from './speedup-lab';
+
+const PRODUCERS_KEPT = 6;
+const PIPELINES_KEPT = 4;
+
+export interface StageRequest {
+  name: string;
+  kind: PoolOptions['kind'];
+  size: number;
+  maxQueue: number;
+  workload: WorkloadSpec;
+}
+
+export class PoolsEngine {
+  readonly #pools = new Map<string, Pool>();
+  readonly #producers = new Map<string, Producer[]>();
+  readonly #pipelines = new Map<string, Pipeline>();
+  readonly #publish: (tick: PoolsTick) => void;
+  readonly #tickMs: number;
+  #lab: SpeedupLab | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #last: PoolsTick = { t: Date.now(), pools: [], pipelines: [], lab: null };
+  #nextId = 0;
+  #nextProducer = 0;
+  #stopped = false;
+
+  constructor(publish: (tick: PoolsTick) => void, opts: { tickMs?: number } = {}) {
+    this.#publish = publish;
+    this.#tickMs = opts.tickMs ?? 1000;
+  }
+
+  /** The pool by id, or ENO_POOL. */
+  get(id: string): Pool {
+    const p = this.#pools.get(id);
+    if (!p) throw new SpindleError('ENO_POOL', `no pool ${id}`);
+    return p;
+  }
+
+  create(options: PoolOptions): PoolStats {
+    if (this.#stopped) throw new SpindleError('ESTOPPED', 'Spindle is shutting down');
+    if (this.#pools.size >= POOL_LIMITS.pools) {
+      const old = [...this.#pools.values()].find((p) => p.state === 'terminated');
+      if (!old)
+        throw new SpindleError('EPOOL_LIMIT', `at most ${POOL_LIMITS.pools} pools; terminate one first`);
+      this.remove(old.id);
+    }
+    const id = `pool-${++this.#nextId}`;
+    const pool = new Pool(id, options.name ?? `${options.kind} ${this.#nextId}`, options);
+    this.#pools.set(id, pool);
+    this.#ensureTicking();
+    return pool.snapshot();
+  }
+
+  submit(
+    poolId: string,
+    spec: WorkloadSpec,
+    count: number,
+    rate: number | null,
+    items: string[] | null,
+  ): ProducerInfo {
+    const pool = this.get(poolId);
+    if (spec.kind === 'command' && pool.options.kind !== 'processes')
+      throw new SpindleError('EINVAL', 'command workloads run on process pools only');
+    if (spec.kind === 'module' && !pool.options.module)
+      throw new SpindleError('EINVAL', `pool ${pool.name} has no module; create one with a module path`);
+    if (
+      pool.state === 'terminated' ||
+      pool.state === 'unhealthy' ||
+      pool.state === 'draining' ||
+      pool.state === 'drained'
+    )
+      throw new SpindleError('EPOOL_CLOSED', `pool ${pool.name} is ${pool.state} and accepts nothing new`);
+    const producer = new Producer(++this.#nextProducer, pool, spec, count, rate, items);
+    const list = this.#producers.get(poolId) ?? [];
+    list.push(producer);
+    // Bounded: drop the oldest finished producers first.
+    while (list.length > PRODUCERS_KEPT) {
+      const i = list.findIndex((p) => p.state === 'done' || p.state === 'stopped');
+      list.splice(i >= 0 ? i : 0, 1)[0]?.stop();
+    }
+    this.#producers.set(poolId, list);
+    return producer.info();
+  }
+
+  stopProducers(poolId: string): void {
+    this.get(poolId);
+    for (const p of this.#producers.get(poolId) ?? []) p.stop();
+  }
+
+  terminate(poolId: string): void {
+    this.stopProducers(poolId);
+    this.get(poolId).terminate();
+  }
+
+  remove(poolId: string): void {
+    const p = this.get(poolId);
+    if (p.state !== 'terminated')
+      throw new SpindleError('EPOOL_LIVE', `pool ${p.name} is ${p.state}; terminate it first`);
+    this.#pools.delete(poolId);
+    this.#producers.delete(poolId);
+  }
+
+  pipeline(stages: StageRequest[], count: number, rate: number | null): PipelineStats {
+    if (this.#pools.size + stages.length > POOL_LIMITS.pools) {
+      for (const p of [...this.#pools.values()]) if (p.state === 'terminated') this.remove(p.id);
+    }
+    if (this.#pools.size + stages.length > POOL_LIMITS.pools)
+      throw new SpindleError(
+        'EPOOL_LIMIT',
+        `a ${stages.length}-stage pipeline needs ${stages.length} pools; terminate some first`,
+      );
+    const id = `pipeline-${++this.#nextId}`;
+    const built = stages.map((s) => {
+      const stats = this.create({
+        name: `${id} · ${s.name}`,
+        kind: s.kind,
+        size: s.size,
+        maxQueue: s.maxQueue,
+        fullPolicy: 'wait',
+        retries: 0,
+      });
+      return { name: s.name, pool: this.get(stats.id), spec: s.workload };
+    });
+    const p = new Pipeline(id, built, count, rate);
+    this.#pipelines.set(id, p);
+    for (const [k, old] of this.#pipelines) {
+      if (this.#pipelines.size <= PIPELINES_KEPT) break;
+      if (old.state !== 'running') this.#pipelines.delete(k);
+    }
+    return p.stats();
+  }
+
+  pipelineStop(id: string): void {
+    const p = this.#pipelines.get(id);
+    if (!p) throw new SpindleError('ENO_PIPELINE', `no pipeline ${id}`);
+    p.stop();
+  }
+
+  lab(req: LabRequest): LabState {
+    if (this.#lab?.state.state === 'running')
+      throw new SpindleError('ELAB_BUSY', 'the speed-up lab is already running');
+    this.#lab = new SpeedupLab(req);
+    this.#ensureTicking();
+    return this.#lab.state;
+  }
+
+  labCancel(): void {
+    this.#lab?.cancel();
+  }
+
+  /** What a new subscriber gets: the latest tick plus every pool's history. */
+  snapshot(): PoolsSnapshot {
+    const history: PoolsSnapshot['history'] = {};
+    for (const [id, p] of this.#pools) history[id] = p.stats.history;
+    return { ...this.#last, lab: this.#lab?.state ?? null, cores: availableParallelism(), history };
+  }
+
+  #tick(): PoolsTick {
+    const t = Date.now();
+    const pools = [...this.#pools.values()].map((p) => {
+      const s = p.snapshot(t);
+      s.producers = (this.#producers.get(p.id) ?? []).map((x) => x.info());
+      return s;
+    });
+    const pipelines = [...this.#pipelines.values()].map((p) => p.stats());
+    this.#last = { t, pools, pipelines, lab: this.#lab ? structuredClone(this.#lab.state) : null };
+    return this.#last;
+  }
+
+  #ensureTicking(): void {
+    if (this.#timer || this.#stopped) return;
+    const loop = (): void => {
+      this.#publish(this.#tick());
+      this.#timer = setTimeout(loop, this.#tickMs);
+      this.#timer.unref();
+    };
+    this.#timer = setTimeout(loop, this.#tickMs);
+    this.#timer.unref();
+  }
+
+  /** End every producer, pipeline, lab run and pool (Core.stop). */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#lab?.cancel();
+    for (const p of this.#pipelines.values()) p.stop();
+    for (const list of this.#producers.values()) for (const p of list) p.stop();
+    for (const p of this.#pools.values()) p.terminate();
+  }
+}

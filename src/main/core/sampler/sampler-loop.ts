@@ -1,0 +1,137 @@
+/**
+ * One tick of the sampler thread: take a reading, measure what it cost, and turn the
+ * process table into a delta against the previous tick, resending 1/`resyncEvery` of the
+ * rows whole each tick (a rolling resync: no whole-table event, so no main-loop spike when
+ * it is cloned and serialized). Kept apart from the worker plumbing so tests can drive it.
+ */
+import { readFileSync } from 'node:fs';
+import type { ProcRow, SamplerCost, StatsTick } from '../../../shared/contract';
+import type { ProcChange } from '../../../shared/contract';
+import { diffRow } from '../../../shared/stats/proc-delta';
+import { round2, type Collector } from './collector';
+
+export interface LoopConfig {
+  intervalMs: number;
+  topN: number;
+  resyncEvery: number;
+}
+
+type ThreadCpu = () => number | null;
+
+/** CPU ms used so far by the calling thread, where the platform can tell. */
+function threadCpuClock(): ThreadCpu {
+  const p = process as { threadCpuUsage?: () => { user: number; system: number } };
+  if (typeof p.threadCpuUsage === 'function') {
+    const f = p.threadCpuUsage.bind(process);
+    return () => {
+      const u = f();
+      return (u.user + u.system) / 1000;
+    };
+  }
+  // schedstat's first field is this thread's CPU time in ns; it reads 0 when schedstats are off.
+  const schedstat = (): number | null => {
+    try {
+      return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6 || null;
+    } catch {
+      return null;
+    }
+  };
+  return schedstat() ? schedstat : () => null;
+}
+
+export class SamplerLoop {
+  readonly #collector: Collector;
+  readonly #table = new Map<string, ProcRow>();
+  readonly #threadCpu = threadCpuClock();
+  #config: LoopConfig;
+  #seq = 0;
+  #focus = new Set<string>();
+  #top: string[] = [];
+  #lastProcessCpu = process.cpuUsage();
+
+  constructor(collector: Collector, config: LoopConfig) {
+    this.#collector = collector;
+    this.#config = config;
+  }
+
+  get config(): LoopConfig {
+    return this.#config;
+  }
+
+  configure(next: Partial<LoopConfig>): void {
+    this.#config = { ...this.#config, ...next };
+  }
+
+  /** Keys whose slow fields must be fresh each tick (besides the top N, always included). */
+  setFocus(keys: Iterable<string>): void {
+    this.#focus = new Set(keys);
+  }
+
+  /** Take a reading without emitting it: the first reading has no rates yet. */
+  async prime(): Promise<void> {
+    await this.#collector.collect(this.#focus);
+    this.#lastProcessCpu = process.cpuUsage();
+  }
+
+  async tick(): Promise<StatsTick> {
+    const wall0 = performance.now();
+    const cpu0 = this.#threadCpu();
+    const focus = new Set([...this.#focus, ...this.#top]);
+    const c = await this.#collector.collect(focus);
+    const seq = ++this.#seq;
+    const procs = this.#delta(c.rows, seq);
+    this.#top = topKeys(c.rows, this.#config.topN);
+    const cpu1 = this.#threadCpu();
+    const wallMs = performance.now() - wall0;
+    const pc = process.cpuUsage(this.#lastProcessCpu);
+    this.#lastProcessCpu = process.cpuUsage();
+    const mem = process.memoryUsage();
+    const self: SamplerCost = {
+      pid: process.pid,
+      cpuMs: round2(cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : wallMs),
+      cpuSource: cpu0 !== null && cpu1 !== null ? 'thread' : 'wall',
+      processCpuMs: round2((pc.user + pc.system) / 1000),
+      rssBytes: mem.rss,
+      heapBytes: mem.heapUsed,
+    };
+    const { rows: _rows, ...system } = c;
+    return { sample: { seq, intervalMs: this.#config.intervalMs, ...system, self }, procs, top: this.#top };
+  }
+
+  /** Changes against the previous tick; the collector returns the same object for an unchanged row. */
+  #delta(rows: ProcRow[], seq: number): StatsTick['procs'] {
+    const added: ProcRow[] = [];
+    const changed: ProcChange[] = [];
+    const resync: ProcRow[] = [];
+    const every = Math.max(1, this.#config.resyncEvery);
+    const turn = seq % every;
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.key);
+      const old = this.#table.get(row.key);
+      if (!old) {
+        added.push(row);
+        this.#table.set(row.key, row);
+      } else if (row.pid % every === turn) {
+        resync.push(row);
+        this.#table.set(row.key, row);
+      } else if (old !== row) {
+        this.#table.set(row.key, row);
+        const ch = diffRow(old, row);
+        if (ch) changed.push(ch);
+      }
+    }
+    const removed: string[] = [];
+    for (const key of this.#table.keys()) if (!seen.has(key)) removed.push(key);
+    for (const key of removed) this.#table.delete(key);
+    return { base: seq - 1, added, removed, changed, resync, count: this.#table.size };
+  }
+}
+
+/** Keys of the `n` busiest rows (cpu > 0), busiest first. */
+export function topKeys(rows: readonly ProcRow[], n: number): string[] {
+  if (n <= 0) return [];
+  const busy = rows.filter((r) => r.cpu > 0);
+  busy.sort((a, b) => b.cpu - a.cpu);
+  return busy.slice(0, n).map((r) => r.key);
+}

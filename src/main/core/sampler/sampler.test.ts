@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProcRow, StatsTick } from '../../../shared/contract';
+import { applyProcDelta } from '../../../shared/stats/proc-delta';
+import { Sampler } from './sampler';
+
+let sampler: Sampler | null = null;
+afterEach(() => {
+  sampler?.stop();
+  sampler = null;
+});
+
+/** Resolve with the next `n` ticks. */
+function ticks(s: Sampler, n: number): Promise<StatsTick[]> {
+  const got: StatsTick[] = [];
+  return new Promise((resolve) => {
+    const off = s.onSample((t) => {
+      got.push(t);
+      if (got.length === n) {
+        off();
+        resolve(got);
+      }
+    });
+  });
+}
+
+describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
+  it('streams ticks whose deltas rebuild the same table a new subscriber gets', async () => {
+    sampler = new Sampler({ intervalMs: 250, resyncEvery: 4 });
+    const snap0 = sampler.snapshot();
+    expect(snap0).toMatchObject({ seq: 0, latest: null, procs: [] });
+    sampler.start();
+    const got = await ticks(sampler, 6);
+    expect(got.map((t) => t.sample.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    // The first delta adds every row; later ones resend about a quarter of the rows whole.
+    expect(got[0]!.procs.added.length).toBe(got[0]!.procs.count);
+    const resent = new Set(got.slice(1, 5).flatMap((t) => t.procs.resync.map((r) => r.key)));
+    expect(resent.size).toBeGreaterThan(got[0]!.procs.count / 2);
+    // A client applying the stream holds exactly the sampler's table.
+    const mine = new Map<string, ProcRow>();
+    let seq = 0;
+    for (const t of got) {
+      expect(applyProcDelta(mine, seq, t.procs)).toBe(true);
+      seq = t.sample.seq;
+    }
+    const snap = sampler.snapshot();
+    expect(snap.seq).toBe(6);
+    expect(new Map(snap.procs.map((r) => [r.key, r]))).toEqual(mine);
+    const me = snap.procs.find((r) => r.pid === process.pid);
+    expect(me?.name).toBeTruthy();
+    expect(me?.threads).toBeGreaterThan(1);
+    const last = got.at(-1)!.sample;
+    expect(last.self.pid).toBe(process.pid);
+    expect(last.self.cpuMs).toBeGreaterThan(0);
+    expect(last.mem?.total).toBeGreaterThan(0);
+    expect(last.load).not.toBeNull();
+    expect(last.tasks.processes).toBe(snap.procs.length);
+    expect(snap.history.t).toHaveLength(6);
+    expect(snap.history.series['cpu.busy']).toHaveLength(6);
+    // Ticks never overlap and keep roughly to the interval.
+    const gaps = got.slice(1).map((t, i) => t.sample.t - got[i]!.sample.t);
+    for (const g of gaps) expect(g).toBeGreaterThanOrEqual(200);
+  });
+
+  it('keeps per-process history for processes of interest and drops it when they exit', async () => {
+    const child = spawn('sleep', ['30']);
+    await once(child, 'spawn');
+    sampler = new Sampler({ intervalMs: 250, topN: 0 });
+    sampler.start();
+    await ticks(sampler, 1);
+    const row = [...sampler.table().values()].find((r) => r.pid === child.pid)!;
+    sampler.setInterest('test', [row.key]);
+    await ticks(sampler, 2);
+    expect(sampler.snapshot().history.procs[row.key]?.rss.at(-1)).toBe(row.rss);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const [t] = await ticks(sampler, 1);
+    expect(t!.procs.removed).toContain(row.key);
+    expect(sampler.snapshot().history.procs[row.key]).toBeUndefined();
+  });
+
+  it('applies a new interval and retention', async () => {
+    sampler = new Sampler({ intervalMs: 1000 });
+    expect(sampler.configure({ intervalMs: 100, retentionMs: 60_000 })).toMatchObject({
+      intervalMs: 250,
+      retentionMs: 60_000,
+    });
+    sampler.start();
+    const got = await ticks(sampler, 3);
+    expect(got.at(-1)!.sample.intervalMs).toBe(250);
+    expect(got.at(-1)!.sample.t - got[0]!.sample.t).toBeLessThan(2000);
+    expect(() =>
+      sampler!.setInterest(
+        'x',
+        Array.from({ length: 300 }, (_, i) => `${i}:1`),
+      ),
+    ).toThrow(/at most/);
+  });
+});

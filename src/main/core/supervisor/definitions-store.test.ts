@@ -1,0 +1,66 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { kit, nodeDef, waitState } from './fixtures/test-kit';
+import { Supervisor } from './supervisor';
+
+const k = kit();
+afterAll(() => k.done());
+
+describe('definitions persist', () => {
+  it('are written atomically and read back by a new supervisor, stopped, and can start again', async () => {
+    const s = await k.sup.launch(nodeDef('saved', 'console.log("hello again")', { restart: 'on-failure' }));
+    await waitState(k.sup, s.id, 'exited');
+    const file = JSON.parse(readFileSync(join(k.dir, 'supervisor.json'), 'utf8'));
+    expect(file.version).toBe(1);
+    expect(file.processes[0]).toMatchObject({ id: s.id, name: 'saved', restart: 'on-failure' });
+    expect(readdirSync(k.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    const again = new Supervisor({ dataDir: k.dir });
+    try {
+      expect(again.list().map((m) => [m.id, m.state])).toEqual([[s.id, 'stopped']]);
+      await again.start(s.id);
+      await waitState(again, s.id, 'exited');
+      expect(again.output(s.id, { tail: 5, filter: 'hello again' }).matched).toBe(1);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('export gives the file; import merges, replaces, and rejects malformed input clearly', async () => {
+    const text = k.sup.exportDefinitions();
+    const other = kit();
+    try {
+      expect(await other.sup.importDefinitions(text, 'merge')).toEqual({ added: 1, removed: 0 });
+      expect(other.sup.list()[0]!.definition.name).toBe('saved');
+      await other.sup.launch(nodeDef('extra', '0'), false);
+      expect(await other.sup.importDefinitions(text, 'replace')).toEqual({ added: 1, removed: 1 });
+      expect(other.sup.list().map((m) => m.definition.name)).toEqual(['saved']);
+      await expect(other.sup.importDefinitions('{nope', 'merge')).rejects.toMatchObject({
+        code: 'EBAD_DEFINITIONS',
+      });
+      await expect(
+        other.sup.importDefinitions(
+          JSON.stringify({ version: 1, processes: [{ id: 'a', name: 'x', stages: [] }] }),
+          'merge',
+        ),
+      ).rejects.toThrow(/processes.0.stages/);
+      await expect(
+        other.sup.importDefinitions(JSON.stringify({ version: 2, processes: [] }), 'merge'),
+      ).rejects.toThrow(/version/);
+    } finally {
+      await other.done();
+    }
+  });
+
+  it('a malformed file on disk is moved aside, not overwritten', async () => {
+    const other = kit();
+    await other.sup.close();
+    writeFileSync(join(other.dir, 'supervisor.json'), '{"version":1,"processes":[{"oops":true}]}');
+    const sup = new Supervisor({ dataDir: other.dir });
+    expect(sup.list()).toEqual([]);
+    expect(readdirSync(other.dir).some((f) => f.startsWith('supervisor.json.bad-'))).toBe(true);
+    await sup.close();
+    await other.done();
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The definitions file (`supervisor.json` in the data folder), like a PM2 ecosystem file.
+ * Writes are atomic (temp file + rename) and serialised, so a crash mid-write leaves the
+ * previous file whole. A malformed file is moved aside (never silently overwritten).
+ */
+import { readFileSync, renameSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { definitionsFile, type Definition } from '../../../shared/contract';
+import { SpindleError } from '../../../shared/result';
+
+/** Where Spindle keeps its files: the option, else SPINDLE_DATA_DIR, else ~/.config/spindle. */
+export function dataDirOf(option?: string): string {
+  return option ?? process.env.SPINDLE_DATA_DIR ?? join(homedir(), '.config', 'spindle');
+}
+
+/** Parse definitions JSON text (the file or an import) with clear errors. */
+export function parseDefinitions(text: string): Definition[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new SpindleError('EBAD_DEFINITIONS', `not JSON: ${(err as Error).message}`);
+  }
+  const parsed = definitionsFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') + ': ' : '';
+    throw new SpindleError('EBAD_DEFINITIONS', `definitions file: ${where}${issue?.message ?? 'invalid'}`);
+  }
+  const ids = new Set<string>();
+  for (const d of parsed.data.processes) {
+    if (ids.has(d.id)) throw new SpindleError('EBAD_DEFINITIONS', `definitions file: duplicate id ${d.id}`);
+    ids.add(d.id);
+  }
+  return parsed.data.processes as Definition[];
+}
+
+/** The file text for a list of definitions. */
+export const serializeDefinitions = (defs: readonly Definition[]): string =>
+  JSON.stringify({ version: 1, processes: defs }, null, 2) + '\n';
+
+export class DefinitionsStore {
+  readonly file: string;
+  readonly #dir: string;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(dataDir?: string) {
+    this.#dir = dataDirOf(dataDir);
+    this.file = join(this.#dir, 'supervisor.json');
+  }
+
+  /** Read at start-up; missing → empty; malformed → moved to `.bad` and empty, with a warning. */
+  load(): Definition[] {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    try {
+      return parseDefinitions(text);
+    } catch (err) {
+      const aside = `${this.file}.bad-${Date.now()}`;
+      console.error(`spindle: ${(err as Error).message}; moved to ${aside}`);
+      try {
+        renameSync(this.file, aside);
+      } catch {
+        // Leave it; nothing is written over it until the next save.
+      }
+      return [];
+    }
+  }
+
+  /** Write the whole list; resolves when it is on disk. */
+  save(defs: readonly Definition[]): Promise<void> {
+    const text = serializeDefinitions(defs);
+    this.#writing = this.#writing.then(async () => {
+      await mkdir(this.#dir, { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      await writeFile(tmp, text, { mode: 0o600 });
+      await rename(tmp, this.file);
+    });
+    const done = this.#writing;
+    this.#writing = done.catch((err) => console.error('spindle: saving definitions failed', err));
+    return done;
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * One managed process (a pipeline of one or more stages): its state machine, its bounded
+ * output and timeline, restarts by policy, and a clean stop of its whole tree.
+ *
+ * Invariant: at most one run is live at a time; `#run` is set from spawn until the helper
+ * reports the exit, and every timer (backoff, run timeout) is cleared on leaving its state.
+ */
+import {
+  SUPERVISOR_LIMITS,
+  type Definition,
+  type ExitStatus,
+  type ManagedState,
+  type ManagedStatus,
+  type OutputLine,
+  type StageStatus,
+  type TimelineEntry,
+} from '../../../shared/contract';
+import { SpindleError } from '../../../shared/result';
+import type { HelperClient } from './helper-client';
+import { OutputRing } from './output-ring';
+import { failed, RestartPolicy } from './restart-policy';
+import { stopTree } from './stop-tree';
+import { resolveSpawn } from './validate';
+
+interface Run {
+  startedAt: number;
+  groups: number[];
+  exited: boolean;
+  exitedPromise: Promise<void>;
+  markExited(): void;
+}
+
+/** Pipefail: the status of the last stage that failed, else the last stage's. */
+export function pipelineStatus(stages: readonly ExitStatus[]): ExitStatus {
+  for (let i = stages.length - 1; i >= 0; i--) if (failed(stages[i]!)) return stages[i]!;
+  return stages.at(-1) ?? { code: null, signal: null };
+}
+
+const describe = (s: ExitStatus): string => (s.signal ? `killed by ${s.signal}` : `exit code ${s.code}`);
+
+export class Managed {
+  readonly id: string;
+  definition: Definition;
+  readonly ring: OutputRing;
+  #state: ManagedState = 'stopped';
+  #since = Date.now();
+  #stages: StageStatus[] = [];
+  #restarts = 0;
+  #lastExit: ManagedStatus['lastExit'] = null;
+  #nextStartAt: number | null = null;
+  #error: ManagedStatus['error'] = null;
+  #survivors: number[] = [];
+  #timeline: TimelineEntry[] = [];
+  #policy: RestartPolicy;
+  #run: Run | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #stopping: Promise<void> | null = null;
+  /** Lines not yet published, bounded: a flood keeps only the newest. */
+  #outbox: OutputLine[] = [];
+  #outSkipped = 0;
+  readonly #helper: HelperClient;
+  readonly #changed: () => void;
+  readonly #hasOutput: () => void;
+
+  /** `changed` is called on any state change, `hasOutput` when lines wait in the outbox. */
+  constructor(definition: Definition, helper: HelperClient, changed: () => void, hasOutput: () => void) {
+    this.id = definition.id;
+    this.definition = definition;
+    this.#helper = helper;
+    this.#changed = changed;
+    this.#hasOutput = hasOutput;
+    this.ring = new OutputRing(definition.output);
+    this.#policy = new RestartPolicy(definition);
+  }
+
+  get state(): ManagedState {
+    return this.#state;
+  }
+
+  status(): ManagedStatus {
+    return {
+      id: this.id,
+      definition: this.definition,
+      state: this.#state,
+      since: this.#since,
+      stages: this.#stages.map((s) => ({ ...s })),
+      procKeys: this.procKeys(),
+      restarts: this.#restarts,
+      lastExit: this.#lastExit,
+      nextStartAt: this.#nextStartAt,
+      error: this.#error,
+      survivors: this.#survivors,
+      dropped: this.ring.dropped,
+      timeline: [...this.#timeline],
+    };
+  }
+
+  /** Process-table keys of the stages alive now. */
+  procKeys(): string[] {
+    return this.#stages.filter((s) => s.exit === null && s.key !== null).map((s) => s.key!);
+  }
+
+  /** Take the lines gathered since the last call (at most `max`). */
+  takeOutput(max: number): { lines: OutputLine[]; skipped: number } | null {
+    if (this.#outbox.length === 0 && this.#outSkipped === 0) return null;
+    const lines = this.#outbox.length > max ? this.#outbox.slice(-max) : this.#outbox;
+    const skipped = this.#outSkipped + this.#outbox.length - lines.length;
+    this.#outbox = [];
+    this.#outSkipped = 0;
+    return { lines, skipped };
+  }
+
+  #line(stream: OutputLine['stream'], stage: number, text: string): void {
+    this.#outbox.push(this.ring.push(stream, stage, text));
+    if (this.#outbox.length === 1) this.#hasOutput();
+    if (this.#outbox.length > SUPERVISOR_LIMITS.tail) {
+      this.#outSkipped += this.#outbox.length - SUPERVISOR_LIMITS.tail;
+      this.#outbox = this.#outbox.slice(-SUPERVISOR_LIMITS.tail);
+    }
+  }
+
+  #enter(state: ManagedState): void {
+    this.#state = state;
+    this.#since = Date.now();
+    if (state !== 'backoff') this.#nextStartAt = null;
+    this.#changed();
+  }
+
+  #note(kind: TimelineEntry['kind'], text: string): void {
+    this.#timeline.push({ t: Date.now(), kind, text });
+    if (this.#timeline.length > SUPERVISOR_LIMITS.timeline) this.#timeline.shift();
+    this.#line('sys', 0, `[${kind}] ${text}`);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** A user start: forget the crash history and start now. Throws on validation errors. */
+  async start(): Promise<void> {
+    if (this.#run || this.#stopping || this.#state === 'starting') {
+      throw new SpindleError('EBUSY', `${this.definition.name} is ${this.#state}; stop it first`);
+    }
+    this.#clearTimer();
+    this.#policy.reset();
+    await this.#launch(true);
+  }
+
+  async #launch(byUser: boolean): Promise<void> {
+    this.#error = null;
+    this.#survivors = [];
+    this.#enter('starting');
+    let spawned;
+    try {
+      const spec = await resolveSpawn(this.definition);
+      const limits = {
+        maxLineBytes: SUPERVISOR_LIMITS.lineBytes,
+        maxPendingLines: Math.min(this.definition.output.maxLines, 2_000),
+      };
+      spawned = await this.#helper.spawn(spec, limits, {
+        lines: (stage, stream, lines, dropped) => {
+          this.ring.addDropped(dropped);
+          for (const text of lines) this.#line(stream, stage, text);
+        },
+        bytes: (bytes) => bytes.forEach((b, i) => this.#stages[i] && (this.#stages[i].bytesOut = b)),
+        exit: (stages, bytes) => this.#exited(stages, bytes),
+      });
+    } catch (err) {
+      const e = err instanceof SpindleError ? err : new SpindleError('ESPAWN', String(err));
+      // A bad definition never enters a restart loop: it is fatal until the user starts it again.
+      this.#error = { code: e.code, message: e.message };
+      this.#note('error', `${e.code}: ${e.message}`);
+      this.#enter('fatal');
+      if (byUser) throw e;
+      return;
+    }
+    const now = Date.now();
+    let markExited!: () => void;
+    const exitedPromise = new Promise<void>((r) => (markExited = r));
+    this.#run = {
+      startedAt: now,
+      groups: spawned.map((s) => s.pid),
+      exited: false,
+      exitedPromise,
+      markExited,
+    };
+    this.#stages = spawned.map((s) => ({
+      pid: s.pid,
+      key: s.starttime === null ? null : `${s.pid}:${s.starttime}`,
+      exit: null,
+      bytesOut: 0,
+    }));
+    this.#policy.started(now);
+    this.#note('start', `pid ${spawned.map((s) => s.pid).join(' | ')}`);
+    const limit = this.definition.runTimeoutMs;
+    if (limit !== null) {
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        this.#note('stop', `run timeout of ${limit} ms reached`);
+        void this.#terminate();
+      }, limit);
+    }
+    this.#enter('running');
+  }
+
+  #exited(stages: ExitStatus[], bytes: number[]): void {
+    const run = this.#run;
+    if (!run) return;
+    const now = Date.now();
+    stages.forEach((s, i) => this.#stages[i] && (this.#stages[i].exit = s));
+    bytes.forEach((b, i) => this.#stages[i] && (this.#stages[i].bytesOut = b));
+    const status = pipelineStatus(stages);
+    this.#lastExit = { ...status, at: now };
+    const detail = stages.length > 1 ? ` (stages: ${stages.map(describe).join(', ')})` : '';
+    this.#note('exit', describe(status) + detail);
+    this.#clearTimer();
+    run.exited = true;
+    this.#run = null;
+    run.markExited();
+    // A stop in progress decides the final state itself.
+    if (this.#stopping) return;
+    const decision = this.#policy.exited(status, run.startedAt, now);
+    if (decision.kind === 'stay') this.#enter('exited');
+    else if (decision.kind === 'fatal') {
+      this.#error = { code: 'ESTART_LIMIT', message: decision.reason };
+      this.#note('fatal', decision.reason);
+      this.#enter('fatal');
+    } else {
+      this.#nextStartAt = now + decision.delayMs;
+      this.#note('backoff', `restart in ${decision.delayMs} ms`);
+      this.#enter('backoff');
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        this.#restarts++;
+        void this.#launch(false);
+      }, decision.delayMs);
+    }
+  }
+
+  /** TERM the tree, KILL at the stop timeout; returns once the run has exited. */
+  async #terminate(): Promise<void> {
+    const run = this.#run;
+    if (!run) return;
+    const outcome = await stopTree(run.groups, this.definition.stopTimeoutMs, () => run.exited);
+    // The helper reports the exit once the pipes close (or after a short grace).
+    await Promise.race([run.exitedPromise, new Promise((r) => setTimeout(r, 2_000))]);
+    this.#survivors = outcome.survivors;
+    if (outcome.survivors.length > 0) {
+      this.#note('error', `survivors after KILL: ${outcome.survivors.join(', ')}`);
+    } else if (outcome.killed) this.#note('stop', `killed after ${this.definition.stopTimeoutMs} ms`);
+  }
+
+  /** Stop whatever is running or pending; resolves when the whole tree is gone. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop().finally(() => (this.#stopping = null));
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    this.#clearTimer();
+    // A spawn in flight finishes first, so its pids are known and can be signalled.
+    while (this.#state === 'starting') await new Promise((r) => setTimeout(r, 10));
+    this.#clearTimer();
+    if (!this.#run) {
+      if (this.#state === 'backoff' || this.#state === 'running') this.#note('stop', 'stopped by user');
+      if (this.#state !== 'fatal' && this.#state !== 'exited') this.#enter('stopped');
+      return;
+    }
+    this.#enter('stopping');
+    this.#note('stop', `TERM to ${this.#run.groups.length > 1 ? 'every stage' : 'the process group'}`);
+    await this.#terminate();
+    this.#enter('stopped');
+  }
+
+  /** Stop (if needed) and start again, as the user asked: resets the crash history. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+}

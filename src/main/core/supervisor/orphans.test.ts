@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { alive } from './fixtures/test-kit';
+
+const victim = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'spindle-victim.ts');
+
+describe('no orphans', () => {
+  it('SIGKILL of Spindle leaves no managed process alive after 2 s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spindle-victim-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', victim, dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const report = await new Promise<{ helper: number; pids: number[] }>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) resolve(JSON.parse(line));
+      });
+      child.on('exit', (code) => reject(new Error(`victim exited ${code}: ${out}`)));
+    });
+    expect(report.pids).toHaveLength(9);
+    expect(report.pids.every(alive)).toBe(true);
+    const t0 = Date.now();
+    child.kill('SIGKILL');
+    const everyone = [...report.pids, report.helper];
+    while (everyone.some(alive) && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 25));
+    const took = Date.now() - t0;
+    const survivors = everyone.filter(alive);
+    // Clean up after a failure so the machine is left as found.
+    for (const pid of survivors) process.kill(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    expect(survivors).toEqual([]);
+    console.log(`all ${everyone.length} gone ${took} ms after SIGKILL`);
+  }, 30_000);
+});

@@ -1,0 +1,176 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { alive, kit, nodeDef, waitState } from './fixtures/test-kit';
+
+const k = kit();
+afterAll(() => k.done());
+
+describe('managed processes (real children)', () => {
+  it('captures the lines of a process and its exit code', async () => {
+    const s = await k.sup.launch(
+      nodeDef(
+        'lines',
+        'for (let i = 1; i <= 5; i++) console.log("line " + i); console.error("oops"); process.exit(3)',
+      ),
+    );
+    const done = await waitState(k.sup, s.id, 'exited');
+    expect(done.lastExit).toMatchObject({ code: 3, signal: null });
+    const page = k.sup.output(s.id, { tail: 100 });
+    const texts = page.lines.filter((l) => l.stream !== 'sys').map((l) => `${l.stream}:${l.text}`);
+    expect(texts).toEqual(expect.arrayContaining(['out:line 1', 'out:line 5', 'err:oops']));
+    expect(
+      k.sup.output(s.id, { tail: 100, filter: 'LINE [24]', regex: true }).lines.map((l) => l.text),
+    ).toEqual(['line 2', 'line 4']);
+  });
+
+  it('passes shell syntax to the child verbatim and runs none of it', async () => {
+    const args = ['; rm -rf x', '$(touch y)', '`touch z`', '&& touch w', '| cat', "'quoted'", '"dq"', '*'];
+    const s = await k.sup.launch({
+      name: 'verbatim',
+      stages: [
+        {
+          command: process.execPath,
+          args: ['-e', 'console.log(JSON.stringify(process.argv.slice(1)))', ...args],
+        },
+      ],
+      cwd: k.dir,
+    });
+    await waitState(k.sup, s.id, 'exited');
+    const out = k.sup.output(s.id, { tail: 10 }).lines.find((l) => l.stream === 'out')!;
+    expect(JSON.parse(out.text)).toEqual(args);
+    for (const f of ['x', 'y', 'z', 'w']) expect(existsSync(join(k.dir, f))).toBe(false);
+    expect(readdirSync(k.dir).filter((f) => !f.startsWith('supervisor.json'))).toEqual([]);
+  });
+
+  it('a crash loop follows the backoff and reaches fatal at the start limit', async () => {
+    const s = await k.sup.launch(
+      nodeDef('crasher', 'process.exit(7)', {
+        restart: 'always',
+        backoff: { initialMs: 100, factor: 2, maxMs: 1000 },
+        startLimit: { count: 4, windowMs: 10_000 },
+      }),
+    );
+    const fatal = await waitState(k.sup, s.id, 'fatal', 15_000);
+    expect(fatal.error?.code).toBe('ESTART_LIMIT');
+    expect(fatal.restarts).toBe(3);
+    const starts = fatal.timeline.filter((e) => e.kind === 'start').map((e) => e.t);
+    const exits = fatal.timeline.filter((e) => e.kind === 'exit').map((e) => e.t);
+    expect(starts).toHaveLength(4);
+    // Each gap between an exit and the next start is at least the backoff delay in force.
+    [100, 200, 400].forEach((delay, i) =>
+      expect(starts[i + 1]! - exits[i]!).toBeGreaterThanOrEqual(delay - 5),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      k.sup
+        .list()
+        .find((m) => m.id === s.id)!
+        .timeline.filter((e) => e.kind === 'start'),
+    ).toHaveLength(4);
+  });
+
+  it('a child that ignores TERM is killed at the stop timeout (± 250 ms)', async () => {
+    const s = await k.sup.launch(
+      nodeDef(
+        'stubborn',
+        'process.on("SIGTERM", () => console.log("ignored TERM")); setInterval(() => {}, 1000); console.log("ready")',
+        {
+          stopTimeoutMs: 1500,
+        },
+      ),
+    );
+    await waitState(k.sup, s.id, 'running');
+    await expect.poll(() => k.sup.output(s.id, { tail: 10, filter: 'ready' }).matched).toBe(1);
+    const pid = s.stages[0]!.pid!;
+    const t0 = Date.now();
+    const stopping = k.sup.stop(s.id);
+    // When the child actually died, not when the stop request finished its bookkeeping.
+    while (alive(pid) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 5));
+    const took = Date.now() - t0;
+    const stopped = await stopping;
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.lastExit?.signal).toBe('SIGKILL');
+    expect(took).toBeGreaterThanOrEqual(1500 - 250);
+    expect(took).toBeLessThanOrEqual(1500 + 250);
+    expect(alive(pid)).toBe(false);
+    expect(stopped.survivors).toEqual([]);
+  });
+
+  it('stop ends a three-level tree, including a grandchild that left the group', async () => {
+    // child → grandchild (same group) → great-grandchild (setsid: its own session and group).
+    const leaf = 'setInterval(() => {}, 1000); console.log("leaf " + process.pid)';
+    const mid = `const cp = require("child_process");
+      cp.spawn(process.execPath, ["-e", ${JSON.stringify(leaf)}], { stdio: "inherit", detached: true });
+      setInterval(() => {}, 1000); console.log("mid " + process.pid)`;
+    const top = `const cp = require("child_process");
+      cp.spawn(process.execPath, ["-e", ${JSON.stringify(mid)}], { stdio: "inherit" });
+      setInterval(() => {}, 1000); console.log("top " + process.pid)`;
+    const s = await k.sup.launch(nodeDef('tree', top, { stopTimeoutMs: 2000 }));
+    await expect
+      .poll(() => k.sup.output(s.id, { tail: 10, filter: '^(top|mid|leaf) ', regex: true }).matched, {
+        timeout: 5000,
+      })
+      .toBe(3);
+    const pids = k.sup
+      .output(s.id, { tail: 10, filter: '^(top|mid|leaf) ', regex: true })
+      .lines.map((l) => Number(l.text.split(' ')[1]));
+    expect(pids.every(alive)).toBe(true);
+    const stopped = await k.sup.stop(s.id);
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.survivors).toEqual([]);
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it('a pipeline counts bytes per stage, uses pipefail, and stops every stage', async () => {
+    const produce = 'for (let i = 0; i < 1000; i++) console.log("item " + i)';
+    const count =
+      'let n = 0; process.stdin.on("data", d => n += d.toString().split("\\n").length - 1); process.stdin.on("end", () => { console.log("count " + n); process.exit(2) })';
+    const ok = 'process.stdin.resume(); process.stdin.on("end", () => process.exit(0))';
+    const s = await k.sup.launch({
+      name: 'pipe',
+      stages: [
+        { command: process.execPath, args: ['-e', produce] },
+        { command: process.execPath, args: ['-e', count] },
+        { command: process.execPath, args: ['-e', ok] },
+      ],
+    });
+    const done = await waitState(k.sup, s.id, 'exited');
+    // Stage 2 fails, stage 3 succeeds: pipefail reports the last failure.
+    expect(done.stages.map((st) => st.exit?.code)).toEqual([0, 2, 0]);
+    expect(done.lastExit?.code).toBe(2);
+    expect(done.stages[0]!.bytesOut).toBe(
+      Array.from({ length: 1000 }, (_, i) => `item ${i}\n`).join('').length,
+    );
+    expect(done.stages[1]!.bytesOut).toBe('count 1000\n'.length);
+
+    const forever = 'setInterval(() => console.log("tick"), 50)';
+    const sink = 'process.stdin.resume(); setInterval(() => {}, 1000)';
+    const p = await k.sup.launch({
+      name: 'endless',
+      stages: [
+        { command: process.execPath, args: ['-e', forever] },
+        { command: process.execPath, args: ['-e', sink] },
+      ],
+    });
+    const pids = p.stages.map((st) => st.pid!);
+    await waitState(k.sup, p.id, 'running');
+    const stopped = await k.sup.stop(p.id);
+    expect(stopped.state).toBe('stopped');
+    expect(pids.filter(alive)).toEqual([]);
+    expect(stopped.stages.every((st) => st.exit !== null)).toBe(true);
+  });
+
+  it('closing the reader of a pipe ends the writer (SIGPIPE propagates)', async () => {
+    const s = await k.sup.launch({
+      name: 'head',
+      stages: [{ command: 'yes' }, { command: 'head', args: ['-n', '3'] }],
+    });
+    const done = await waitState(k.sup, s.id, 'exited');
+    expect(done.stages[1]!.exit).toEqual({ code: 0, signal: null });
+    // Node's stdio pipes are socketpairs: the writer gets SIGPIPE or a write error (EPIPE/ECONNRESET); either way it ends.
+    const writer = done.stages[0]!.exit!;
+    expect(writer.signal === 'SIGPIPE' || (writer.code ?? 0) !== 0).toBe(true);
+    expect(k.sup.output(s.id, { tail: 10, filter: '^y$', regex: true }).matched).toBe(3);
+  });
+});

@@ -1,0 +1,142 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { HistoryWindow, StatsSample } from '../../../../shared/contract';
+import { CPU_COLORS, MetricChart, type SeriesSpec } from './metric-chart';
+import { coreMatrix, CPU_PARTS, cpuFields, firstIndexFrom, toRows } from './overview-data';
+
+/** Up to this many cores get a chart each; more get one heat-strip row each. */
+export const SMALL_MULTIPLES_MAX = 16;
+
+const CPU_SERIES: SeriesSpec[] = CPU_PARTS.map((p) => ({ key: p, name: p, color: CPU_COLORS[p], kind: 'area', stack: 'cpu' }));
+const pct = (v: number): string => `${v.toFixed(1)}%`;
+
+interface Props {
+  history: HistoryWindow;
+  latest: StatsSample | null;
+  windowMs: number;
+}
+
+/** Per-core CPU: small stacked charts (user/system/iowait/steal) up to 16 cores, a heat strip beyond. */
+export function CoreCharts({ history, latest, windowMs }: Props) {
+  const cores = latest?.cpu.cores.length ?? 0;
+  const points = firstIndexFrom(history.t, (history.t.at(-1) ?? 0) - windowMs);
+  return (
+    <section className="card span-all" aria-label="CPU per core">
+      <h2>
+        CPU per core · {cores} cores
+        <span className="cpu-key">
+          {CPU_PARTS.map((p) => (
+            <span key={p}>
+              <i className="swatch" style={{ background: CPU_COLORS[p] }} />
+              {p}
+            </span>
+          ))}
+        </span>
+      </h2>
+      <div data-testid="cpu-chart" data-points={history.t.length - points} data-cores={cores}>
+        {cores <= SMALL_MULTIPLES_MAX ? (
+          <div className="core-grid">
+            {Array.from({ length: cores }, (_, i) => (
+              <CoreSmall key={i} core={i} history={history} windowMs={windowMs} busy={latest?.cpu.cores[i]?.busy ?? null} height={cores <= 4 ? 110 : 70} />
+            ))}
+          </div>
+        ) : (
+          <CoreHeat history={history} cores={cores} windowMs={windowMs} latest={latest} />
+        )}
+      </div>
+    </section>
+  );
+}
+
+function CoreSmall({
+  core,
+  history,
+  windowMs,
+  busy,
+  height,
+}: {
+  core: number;
+  history: HistoryWindow;
+  windowMs: number;
+  busy: number | null;
+  height: number;
+}) {
+  const rows = useMemo(() => toRows(history, cpuFields(core), windowMs), [history, core, windowMs]);
+  return (
+    <figure className="core-small" data-testid="core-chart">
+      <figcaption>
+        cpu{core} <b>{busy === null ? '—' : pct(busy)}</b>
+      </figcaption>
+      <MetricChart rows={rows} series={CPU_SERIES} windowSec={windowMs / 1000} yDomain={[0, 100]} yExact={pct} height={height} compact />
+    </figure>
+  );
+}
+
+const ROW_PX = 6;
+const COLS = 240;
+
+/** One row of cells per core, colour = busy %; hover reads out the exact value. */
+function CoreHeat({ history, cores, windowMs, latest }: Props & { cores: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState<{ core: number; col: number; x: number; y: number } | null>(null);
+  const matrix = useMemo(() => coreMatrix(history, cores, windowMs, COLS), [history, cores, windowMs]);
+  useEffect(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx) return;
+    const img = ctx.createImageData(COLS, cores);
+    for (let i = 0; i < matrix.length; i++) {
+      const v = matrix[i]!;
+      const o = i * 4;
+      if (Number.isNaN(v)) {
+        img.data[o + 3] = 0;
+        continue;
+      }
+      const [r, g, b] = heat(v);
+      img.data[o] = r;
+      img.data[o + 1] = g;
+      img.data[o + 2] = b;
+      img.data[o + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+  }, [matrix, cores]);
+  const value = hover ? matrix[hover.core * COLS + hover.col] : undefined;
+  const split = hover ? latest?.cpu.cores[hover.core] : undefined;
+  return (
+    <div className="core-heat" style={{ height: cores * ROW_PX }}>
+      <canvas
+        ref={canvas}
+        width={COLS}
+        height={cores}
+        aria-label={`busy % of ${cores} cores over time`}
+        onMouseMove={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          const col = Math.min(COLS - 1, Math.floor(((e.clientX - r.left) / r.width) * COLS));
+          const core = Math.min(cores - 1, Math.floor(((e.clientY - r.top) / r.height) * cores));
+          setHover({ core, col, x: e.clientX - r.left, y: e.clientY - r.top });
+        }}
+        onMouseLeave={() => setHover(null)}
+      />
+      {hover && (
+        <div className="heat-tip" style={{ left: hover.x + 12, top: hover.y + 8 }}>
+          cpu{hover.core} · {Math.round(((hover.col - COLS) * windowMs) / COLS / 1000)} s:{' '}
+          <b>{value === undefined || Number.isNaN(value) ? 'no reading' : pct(value)}</b>
+          {split && (
+            <div>
+              now: user {pct(split.user)} · system {pct(split.system)} · iowait {pct(split.iowait)} · steal {pct(split.steal)}
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Busy % → colour from calm blue through amber to red. */
+function heat(v: number): [number, number, number] {
+  const x = Math.max(0, Math.min(1, v / 100));
+  if (x < 0.5) {
+    const k = x / 0.5;
+    return [Math.round(40 + k * 200), Math.round(90 + k * 90), Math.round(200 - k * 150)];
+  }
+  const k = (x - 0.5) / 0.5;
+  return [Math.round(240 - k * 20), Math.round(180 - k * 140), Math.round(50 - k * 10)];
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryWindow } from '../../../../shared/contract';
+import { coreCount, coreMatrix, cpuFields, formatBytes, selfCpuPct, toRows } from './overview-data';
+
+const win: HistoryWindow = {
+  t: [1000, 2000, 3000, 7000, 8000],
+  series: {
+    'cpu0.busy': [10, 20, null, 40, 50],
+    'cpu1.busy': [0, 0, 0, 100, 100],
+    'cpu0.user': [5, 10, null, 30, 40],
+    'cpu0.system': [5, 10, null, 10, 10],
+    'cpu0.iowait': [0, 0, null, 0, 0],
+    'cpu0.steal': [0, 0, null, 0, 0],
+    'mem.used': [1024, 2048, 2048, 2048, 4096],
+  },
+  procs: {},
+};
+
+describe('toRows', () => {
+  it('gives seconds relative to the newest sample, breaks lines at gaps and keeps nulls', () => {
+    const rows = toRows(win, [{ key: 'used', series: 'mem.used', scale: 1 / 1024 }], 60_000);
+    expect(rows.map((r) => r.t)).toEqual([-7, -6, -5, -4, -1, 0]);
+    expect(rows.map((r) => r.used)).toEqual([1, 2, 2, null, 2, 4]);
+  });
+
+  it('keeps only the window and draws missing series as null', () => {
+    const rows = toRows(win, [{ key: 'x', series: 'load.one' }], 1500);
+    expect(rows).toEqual([
+      { t: -1, x: null },
+      { t: 0, x: null },
+    ]);
+    expect(toRows({ t: [], series: {}, procs: {} }, cpuFields(0), 1000)).toEqual([]);
+  });
+
+  it('draws a core split user/system/iowait/steal', () => {
+    const rows = toRows(win, cpuFields(0), 60_000);
+    expect(rows[0]).toEqual({ t: -7, user: 5, system: 5, iowait: 0, steal: 0 });
+    expect(rows[2]).toEqual({ t: -5, user: null, system: null, iowait: null, steal: null });
+  });
+});
+
+describe('core heat strip', () => {
+  it('averages busy % per core into time buckets, NaN where nothing was read', () => {
+    expect(coreCount(win)).toBe(2);
+    const m = coreMatrix(win, 2, 8000, 4);
+    // Buckets of 2 s from t=0: [0,2) [2,4) [4,6) [6,8]
+    expect(Array.from(m.slice(0, 4))).toEqual([10, 20, NaN, 45]);
+    expect(Array.from(m.slice(4, 8))).toEqual([0, 0, NaN, 100]);
+  });
+});
+
+describe('figures', () => {
+  it('formats bytes and Spindle CPU', () => {
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB');
+    expect(formatBytes(null)).toBe('—');
+    expect(selfCpuPct(50, 1000)).toBe(5);
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Converts history columns (one time axis, null = gap) into the rows recharts draws, and
+ * into the per-core matrix the heat strip paints. Pure: unit tests feed literal arrays.
+ */
+import type { HistoryWindow, SeriesName } from '../../../../shared/contract';
+
+/** One chart row: `t` in seconds relative to the newest sample (≤ 0), then one value per field. */
+export type ChartRow = { t: number } & Record<string, number | null>;
+
+/** A field drawn from a series, optionally scaled (e.g. bytes → GiB). */
+export interface FieldSpec {
+  key: string;
+  series: SeriesName;
+  scale?: number;
+}
+
+/** A time step more than this many typical intervals wide is a gap: the line breaks there. */
+const GAP_FACTOR = 2.5;
+
+/** Median step of the time axis, ms (robust against one long pause). */
+export function typicalStep(t: readonly number[]): number {
+  if (t.length < 2) return 1000;
+  const steps: number[] = [];
+  for (let i = Math.max(1, t.length - 64); i < t.length; i++) steps.push(t[i]! - t[i - 1]!);
+  steps.sort((a, b) => a - b);
+  return steps[steps.length >> 1]! || 1000;
+}
+
+/** Index of the first time at or after `from` (binary search; t ascends). */
+export function firstIndexFrom(t: readonly number[], from: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Rows over the last `windowMs`; a missing tick inserts a null row so lines break instead of bridging. */
+export function toRows(win: HistoryWindow, fields: readonly FieldSpec[], windowMs: number): ChartRow[] {
+  const { t } = win;
+  const last = t.at(-1);
+  if (last === undefined) return [];
+  const step = typicalStep(t);
+  const cols = fields.map((f) => win.series[f.series]);
+  const rows: ChartRow[] = [];
+  for (let i = firstIndexFrom(t, last - windowMs); i < t.length; i++) {
+    const ti = t[i]!;
+    const prev = t[i - 1];
+    if (prev !== undefined && ti - prev > step * GAP_FACTOR && rows.length > 0) {
+      const gap: ChartRow = { t: round((prev + step - last) / 1000, 1) };
+      for (const f of fields) gap[f.key] = null;
+      rows.push(gap);
+    }
+    const row: ChartRow = { t: round((ti - last) / 1000, 1) };
+    fields.forEach((f, j) => {
+      const v = cols[j]?.[i];
+      row[f.key] = v == null || Number.isNaN(v) ? null : round(v * (f.scale ?? 1), 3);
+    });
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The CPU split drawn stacked, per core or for the total; "other" is nice + irq + softirq. */
+export const CPU_PARTS = ['user', 'system', 'iowait', 'steal'] as const;
+
+/** Fields of the stacked CPU chart of core `core` (or the total when core is null). */
+export function cpuFields(core: number | null): FieldSpec[] {
+  const p = core === null ? 'cpu' : `cpu${core}`;
+  return CPU_PARTS.map((part) => ({ key: part, series: `${p}.${part}` as SeriesName }));
+}
+
+/** How many cores the window has series for. */
+export function coreCount(win: HistoryWindow): number {
+  let n = 0;
+  while (win.series[`cpu${n}.busy` as SeriesName]) n++;
+  return n;
+}
+
+/**
+ * Busy % per core per time bucket for the heat strip: `cols` buckets over the window, each
+ * the mean of the samples in it; NaN where a bucket has no sample (drawn as a gap).
+ */
+export function coreMatrix(win: HistoryWindow, cores: number, windowMs: number, cols: number): Float32Array {
+  const out = new Float32Array(cores * cols).fill(NaN);
+  const last = win.t.at(-1);
+  if (last === undefined || cols <= 0) return out;
+  const from = last - windowMs;
+  const start = firstIndexFrom(win.t, from);
+  const sums = new Float64Array(cols);
+  const counts = new Uint16Array(cols);
+  for (let c = 0; c < cores; c++) {
+    const col = win.series[`cpu${c}.busy` as SeriesName];
+    if (!col) continue;
+    sums.fill(0);
+    counts.fill(0);
+    for (let i = start; i < win.t.length; i++) {
+      const v = col[i];
+      if (v == null || Number.isNaN(v)) continue;
+      const b = Math.min(cols - 1, Math.floor(((win.t[i]! - from) / windowMs) * cols));
+      sums[b] = sums[b]! + v;
+      counts[b] = counts[b]! + 1;
+    }
+    for (let b = 0; b < cols; b++) if (counts[b]) out[c * cols + b] = sums[b]! / counts[b]!;
+  }
+  return out;
+}
+
+/** Spindle's own CPU as % of one core, from CPU ms per tick and the tick length. */
+export function selfCpuPct(processCpuMs: number, intervalMs: number): number {
+  return intervalMs > 0 ? round((100 * processCpuMs) / intervalMs, 1) : 0;
+}
+
+/** A rounded number (keeps tooltips short and rows small). */
+export function round(v: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** Bytes as a short human figure: "1.5 GiB". */
+export function formatBytes(b: number | null | undefined): string {
+  if (b == null || !Number.isFinite(b)) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = b;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
+
+/** A count as a short figure: 12.3k, 4.5M. */
+export function formatCount(n: number | null | undefined): string {
+  if (n == null || !Number.isFinite(n)) return '—';
+  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return String(Math.round(n));
+}

@@ -1,0 +1,175 @@
+import { useMemo, useState } from 'react';
+import type { Client } from '../../api/client';
+import type { FrameStore } from '../../lib/frame-store';
+import type { StatsState } from '../stats/stats-store';
+import { HostInfo } from '../system/host-info';
+import { CoreCharts } from './core-charts';
+import { CPU_COLORS, MetricChart, type SeriesSpec } from './metric-chart';
+import { cpuFields, CPU_PARTS, formatBytes, formatCount, selfCpuPct, toRows, type FieldSpec } from './overview-data';
+import { isWindowMinutes, usePref, WINDOW_MINUTES } from './prefs';
+import { useStatsFrame, type StatsFrame } from './stats-frame';
+
+const GIB = 1024 ** 3;
+const MAX_WINDOW_MS = Math.max(...WINDOW_MINUTES) * 60_000;
+const pct = (v: number): string => `${v.toFixed(1)}%`;
+const gib = (v: number): string => `${v.toFixed(2)} GiB`;
+
+const CPU_TOTAL: SeriesSpec[] = CPU_PARTS.map((p) => ({ key: p, name: p, color: CPU_COLORS[p], kind: 'area', stack: 'cpu' }));
+const LOAD_FIELDS: FieldSpec[] = [
+  { key: 'one', series: 'load.one' },
+  { key: 'five', series: 'load.five' },
+  { key: 'fifteen', series: 'load.fifteen' },
+];
+const LOAD_SERIES: SeriesSpec[] = [
+  { key: 'one', name: '1 min', color: '#4e9af1' },
+  { key: 'five', name: '5 min', color: '#5ec27a' },
+  { key: 'fifteen', name: '15 min', color: '#b07cf0' },
+];
+const MEM_FIELDS: FieldSpec[] = [
+  { key: 'used', series: 'mem.used', scale: 1 / GIB },
+  { key: 'cached', series: 'mem.cached', scale: 1 / GIB },
+  { key: 'swap', series: 'mem.swapUsed', scale: 1 / GIB },
+];
+const MEM_SERIES: SeriesSpec[] = [
+  { key: 'used', name: 'used', color: '#4e9af1', kind: 'area', stack: 'mem' },
+  { key: 'cached', name: 'cache', color: '#9bb7d9', kind: 'area', stack: 'mem' },
+  { key: 'swap', name: 'swap used', color: '#f0766f' },
+];
+const TASK_FIELDS: FieldSpec[] = [
+  { key: 'processes', series: 'tasks.processes' },
+  { key: 'threads', series: 'tasks.threads' },
+];
+const TASK_SERIES: SeriesSpec[] = [
+  { key: 'processes', name: 'processes', color: '#5ec27a' },
+  { key: 'threads', name: 'threads', color: '#e0b341' },
+];
+const CTXT_FIELDS: FieldSpec[] = [
+  { key: 'ctxt', series: 'tasks.ctxtPerSec' },
+  { key: 'forks', series: 'tasks.forksPerSec' },
+];
+const CTXT_SERIES: SeriesSpec[] = [
+  { key: 'ctxt', name: 'context switches/s', color: '#47c6c6' },
+  { key: 'forks', name: 'forks/s', color: '#d65db1' },
+];
+
+/** The machine at a glance: CPU (total and per core), load, memory, tasks, Spindle's own cost. */
+export function OverviewView({ client, stats }: { client: Client; stats: FrameStore<StatsState> }) {
+  const [minutes, setMinutes] = usePref('overview.windowMinutes', 5, isWindowMinutes);
+  const windowMs = minutes * 60_000;
+  const live = useStatsFrame(stats, windowMs);
+  // Pause keeps a cloned frame: sampling and the store go on, this view reads the copy.
+  const [frozen, setFrozen] = useState<StatsFrame | null>(null);
+  const frame = frozen ?? live;
+  return (
+    <div className="overview">
+      <div className="toolbar" role="toolbar" aria-label="Overview controls">
+        <span className="seg" role="group" aria-label="History window">
+          {WINDOW_MINUTES.map((m) => (
+            <button key={m} aria-pressed={m === minutes} className={m === minutes ? 'on' : ''} onClick={() => setMinutes(m)}>
+              {m} min
+            </button>
+          ))}
+        </span>
+        <button
+          data-testid="pause"
+          aria-pressed={frozen !== null}
+          onClick={() =>
+            // The longest window is cut on pause so the window selector still works while paused.
+            setFrozen(frozen ? null : { ...live, history: stats.get().history.window(MAX_WINDOW_MS) })
+          }
+        >
+          {frozen ? '▶ Resume' : '❚❚ Pause'}
+        </button>
+        {frozen?.latest && (
+          <span className="paused-note" role="status">
+            paused at {new Date(frozen.latest.t).toLocaleTimeString()} — sampling continues
+          </span>
+        )}
+      </div>
+      <OverviewGrid client={client} frame={frame} windowMs={windowMs} />
+    </div>
+  );
+}
+
+function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: StatsFrame; windowMs: number }) {
+  const { history, latest } = frame;
+  const windowSec = windowMs / 1000;
+  const cpuRows = useMemo(() => toRows(history, cpuFields(null), windowMs), [history, windowMs]);
+  const loadRows = useMemo(() => toRows(history, LOAD_FIELDS, windowMs), [history, windowMs]);
+  const memRows = useMemo(() => toRows(history, MEM_FIELDS, windowMs), [history, windowMs]);
+  const taskRows = useMemo(() => toRows(history, TASK_FIELDS, windowMs), [history, windowMs]);
+  const ctxtRows = useMemo(() => toRows(history, CTXT_FIELDS, windowMs), [history, windowMs]);
+  const cores = latest?.cpu.cores.length ?? 0;
+  const mem = latest?.mem;
+  const self = latest?.self;
+  return (
+    <div className="overview-grid">
+      <HostInfo client={client} />
+      <section className="card" aria-label="Total CPU">
+        <h2>
+          CPU total <b className="figure">{latest ? pct(latest.cpu.total.busy) : '—'}</b>
+        </h2>
+        <MetricChart rows={cpuRows} series={CPU_TOTAL} windowSec={windowSec} yDomain={[0, 100]} yTick={(v) => `${v}%`} yExact={pct} />
+      </section>
+      <section className="card" aria-label="Spindle itself" data-testid="self">
+        <h2>Spindle itself</h2>
+        <dl className="facts">
+          <dt>CPU</dt>
+          <dd>{self && latest ? pct(selfCpuPct(self.processCpuMs, latest.intervalMs)) : '—'} of a core</dd>
+          <dt>memory (RSS)</dt>
+          <dd>{formatBytes(self?.rssBytes)}</dd>
+          <dt>sampler</dt>
+          <dd>
+            {self ? `${self.cpuMs.toFixed(1)} ms/tick (${self.cpuSource})` : '—'} · heap {formatBytes(self?.heapBytes)}
+          </dd>
+          <dt>pid</dt>
+          <dd>{self?.pid ?? '—'}</dd>
+        </dl>
+      </section>
+      <CoreCharts history={history} latest={latest} windowMs={windowMs} />
+      <section className="card" aria-label="Load average">
+        <h2>
+          Load <b className="figure">{latest?.load ? `${latest.load.one.toFixed(2)} ${latest.load.five.toFixed(2)} ${latest.load.fifteen.toFixed(2)}` : '—'}</b>
+        </h2>
+        <MetricChart
+          rows={loadRows}
+          series={LOAD_SERIES}
+          windowSec={windowSec}
+          yDomain={[0, (max: number) => Math.ceil(Math.max(max, cores) * 1.15)]}
+          yTick={(v) => v.toFixed(1)}
+          yExact={(v) => v.toFixed(2)}
+          reference={cores ? { y: cores, label: `${cores} cores` } : undefined}
+        />
+      </section>
+      <section className="card" aria-label="Memory and swap">
+        <h2>
+          Memory <b className="figure">{mem ? `${formatBytes(mem.used)} / ${formatBytes(mem.total)}` : '—'}</b>
+          {mem && mem.swapTotal > 0 && <span className="sub"> swap {formatBytes(mem.swapUsed)} / {formatBytes(mem.swapTotal)}</span>}
+        </h2>
+        <MetricChart
+          rows={memRows}
+          series={MEM_SERIES}
+          windowSec={windowSec}
+          yDomain={[0, mem ? mem.total / GIB : 'auto']}
+          yTick={(v) => `${v.toFixed(0)}G`}
+          yExact={gib}
+        />
+      </section>
+      <section className="card" aria-label="Processes and threads">
+        <h2>
+          Tasks{' '}
+          <b className="figure">
+            {formatCount(latest?.tasks.processes)} processes · {formatCount(latest?.tasks.threads)} threads
+          </b>
+        </h2>
+        <MetricChart rows={taskRows} series={TASK_SERIES} windowSec={windowSec} yDomain={['auto', 'auto']} yTick={formatCount} yExact={(v) => v.toFixed(0)} />
+      </section>
+      <section className="card" aria-label="Context switches">
+        <h2>
+          Context switches <b className="figure">{formatCount(latest?.tasks.ctxtPerSec)}/s</b>
+        </h2>
+        <MetricChart rows={ctxtRows} series={CTXT_SERIES} windowSec={windowSec} yTick={formatCount} yExact={(v) => `${v.toFixed(0)}/s`} />
+      </section>
+    </div>
+  );
+}

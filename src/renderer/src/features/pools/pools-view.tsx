@@ -1,0 +1,77 @@
+import { useMemo, useState, useSyncExternalStore } from 'react';
+import type { ProcRow } from '../../../../shared/contract';
+import type { Client } from '../../api/client';
+import type { FrameStore } from '../../lib/frame-store';
+import type { StatsState } from '../stats/stats-store';
+import { LabPanel } from './lab-panel';
+import { PipelinePanel } from './pipeline-panel';
+import { PoolDetail } from './pool-detail';
+import { CreatePoolForm, SubmitForm } from './pool-forms';
+import { createPoolsStore, type PoolsState } from './pools-store';
+
+// One store per client for the page's life: the view unmounts on a tab switch, the history must not.
+const stores = new WeakMap<Client, FrameStore<PoolsState>>();
+function poolsStore(client: Client): FrameStore<PoolsState> {
+  let s = stores.get(client);
+  if (!s) stores.set(client, (s = createPoolsStore(client)));
+  return s;
+}
+
+/** The Pools view: create pools, submit work, watch backlog, workers and cores; pipelines; the lab. */
+export function PoolsView({ client, stats }: { client: Client; stats: FrameStore<StatsState> }) {
+  const store = poolsStore(client);
+  const state = useSyncExternalStore(store.subscribe, store.get);
+  const statsState = useSyncExternalStore(stats.subscribe, stats.get);
+  const [picked, setPicked] = useState<string | null>(null);
+  const pool =
+    state.pools.find((p) => p.id === picked) ??
+    state.pools.findLast((p) => p.state !== 'terminated') ??
+    state.pools.at(-1);
+  // Worker processes are rows of the process table: show their CPU beside the lanes.
+  const procCpu = useMemo(() => {
+    const byPid = new Map<number, ProcRow>();
+    for (const r of statsState.procs?.values() ?? []) byPid.set(r.pid, r);
+    return (pid: number) => byPid.get(pid);
+  }, [statsState.procs]);
+  // Per-core CPU over the charts' window, from the stats history (once per stats tick).
+  const cpu = useMemo(
+    () => ({
+      win: statsState.history?.window(120_000) ?? null,
+      cores: statsState.latest?.cpu.cores.length ?? state.cores,
+    }),
+    [statsState, state.cores],
+  );
+
+  return (
+    <div className="pools-view" data-testid="pools-view" data-ready={state.ready}>
+      <div className="pools-side">
+        <CreatePoolForm client={client} onCreated={setPicked} />
+        {pool && pool.state !== 'terminated' && <SubmitForm key={pool.id} client={client} pool={pool} />}
+      </div>
+      <div className="pools-main">
+        <nav className="pool-list" aria-label="Pools">
+          {state.pools.length === 0 && <p className="muted">No pools yet: create one on the left.</p>}
+          {state.pools.map((p) => (
+            <button
+              key={p.id}
+              className={`pool-chip ${p.id === pool?.id ? 'active' : ''}`}
+              aria-pressed={p.id === pool?.id}
+              onClick={() => setPicked(p.id)}
+              data-testid="pool-chip"
+            >
+              <b>{p.name}</b>
+              <span className={`pool-state pool-state-${p.state}`}>{p.state}</span>
+              <span className="muted">
+                {p.counts.queued} q · {p.counts.active} a · {p.counts.completed} ✓
+                {p.counts.failed ? ` · ${p.counts.failed} ✗` : ''}
+              </span>
+            </button>
+          ))}
+        </nav>
+        {pool && <PoolDetail client={client} pool={pool} state={state} procCpu={procCpu} cpu={cpu} />}
+        <PipelinePanel client={client} pipelines={state.pipelines} />
+        <LabPanel client={client} lab={state.lab} cores={state.cores} />
+      </div>
+    </div>
+  );
+}

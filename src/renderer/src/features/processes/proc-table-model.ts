@@ -1,0 +1,243 @@
+/**
+ * The process table's pure logic: filter (text or /regex/, user, state), sort by any
+ * column, and the tree with collapse and subtree totals. No DOM: unit-tested with literals.
+ */
+import type { ProcRow } from '../../../../shared/contract';
+
+/** Columns a row can be sorted by (every ProcRow field shown in the table). */
+export type SortKey =
+  | 'pid'
+  | 'ppid'
+  | 'name'
+  | 'user'
+  | 'state'
+  | 'cpu'
+  | 'rss'
+  | 'vsize'
+  | 'threads'
+  | 'fds'
+  | 'nice'
+  | 'priority'
+  | 'startTime'
+  | 'readBps'
+  | 'writeBps'
+  | 'cmd';
+
+export interface SortSpec {
+  key: SortKey;
+  dir: 'asc' | 'desc';
+}
+
+export interface FilterSpec {
+  /** Plain text (case-insensitive substring of name, command, user or pid), or `/regex/flags`. */
+  text: string;
+  user: string | null;
+  state: string | null;
+}
+
+/** One visible line of the table. Flat mode: depth 0 and no subtree fields that matter. */
+export interface Line {
+  row: ProcRow;
+  depth: number;
+  hasChildren: boolean;
+  collapsed: boolean;
+  /** Totals over the row and all its descendants (tree mode; the row's own values in flat mode). */
+  subCpu: number;
+  subRss: number;
+  subCount: number;
+  /** False for an ancestor shown only so a matching descendant has its place in the tree. */
+  matches: boolean;
+}
+
+/** A compiled filter: the predicate, and an error message when the regex is invalid. */
+export interface CompiledFilter {
+  test: (row: ProcRow) => boolean;
+  error: string | null;
+  active: boolean;
+}
+
+const REGEX = /^\/(.+)\/([a-z]*)$/;
+
+/** Turn the filter inputs into one predicate. An invalid regex matches nothing and says why. */
+export function compileFilter(f: FilterSpec): CompiledFilter {
+  const text = f.text.trim();
+  let textTest: ((r: ProcRow) => boolean) | null = null;
+  let error: string | null = null;
+  const m = REGEX.exec(text);
+  if (m) {
+    try {
+      const re = new RegExp(m[1]!, m[2]!.replace(/[gy]/g, ''));
+      textTest = (r) => re.test(r.name) || re.test(r.cmd) || re.test(String(r.pid));
+    } catch (err) {
+      error = `invalid regular expression: ${(err as Error).message}`;
+      textTest = () => false;
+    }
+  } else if (text) {
+    const needle = text.toLowerCase();
+    textTest = (r) =>
+      r.name.toLowerCase().includes(needle) ||
+      r.cmd.toLowerCase().includes(needle) ||
+      (r.user ?? '').toLowerCase() === needle ||
+      String(r.pid) === needle;
+  }
+  const { user, state } = f;
+  const active = !!textTest || user !== null || state !== null;
+  return {
+    active,
+    error,
+    test: (r) => (!textTest || textTest(r)) && (user === null || r.user === user) && (state === null || r.state === state),
+  };
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** A comparator for a sort spec; ties fall back to pid so order is stable between updates. */
+export function comparator(sort: SortSpec): (a: ProcRow, b: ProcRow) => number {
+  const k = sort.key;
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  const textual = k === 'name' || k === 'user' || k === 'state' || k === 'cmd';
+  return (a, b) => {
+    let c: number;
+    if (textual) c = collator.compare((a[k] as string | null) ?? '', (b[k] as string | null) ?? '');
+    else {
+      // null (not permitted) sorts below every number whichever the direction.
+      const x = a[k] as number | null;
+      const y = b[k] as number | null;
+      if (x === null || y === null) {
+        if (x !== y) return x === null ? 1 : -1;
+        c = 0;
+      } else c = x - y;
+    }
+    return c !== 0 ? c * sign : a.pid - b.pid;
+  };
+}
+
+/** Flat mode: the rows that pass, sorted. */
+export function flatLines(rows: Iterable<ProcRow>, sort: SortSpec, filter: CompiledFilter): Line[] {
+  const out: ProcRow[] = [];
+  for (const r of rows) if (filter.test(r)) out.push(r);
+  out.sort(comparator(sort));
+  return out.map((row) => ({
+    row,
+    depth: 0,
+    hasChildren: false,
+    collapsed: false,
+    subCpu: row.cpu,
+    subRss: row.rss,
+    subCount: 1,
+    matches: true,
+  }));
+}
+
+interface Node {
+  row: ProcRow;
+  children: Node[];
+  subCpu: number;
+  subRss: number;
+  subCount: number;
+  /** The row or a descendant passes the filter. */
+  keep: boolean;
+}
+
+/**
+ * Tree mode: parents before children, siblings sorted, subtree totals. A row whose parent is
+ * not in the table (or started after it: a reused PID) is a root. With a filter, matching
+ * rows are shown with their ancestors; collapsed keys hide their descendants.
+ */
+export function treeLines(
+  rows: Iterable<ProcRow>,
+  sort: SortSpec,
+  filter: CompiledFilter,
+  collapsed: ReadonlySet<string>,
+): Line[] {
+  const byPid = new Map<number, Node>();
+  for (const row of rows) byPid.set(row.pid, { row, children: [], subCpu: 0, subRss: 0, subCount: 0, keep: false });
+  const roots: Node[] = [];
+  for (const n of byPid.values()) {
+    const parent = n.row.ppid !== n.row.pid ? byPid.get(n.row.ppid) : undefined;
+    if (parent && parent.row.startTime <= n.row.startTime) parent.children.push(n);
+    else roots.push(n);
+  }
+  const cmp = comparator(sort);
+  const byRow = (a: Node, b: Node): number => cmp(a.row, b.row);
+  // Post-order without recursion: deep trees (thousands of levels) must not blow the stack.
+  const order: Node[] = [];
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    order.push(n);
+    for (const c of n.children) stack.push(c);
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!;
+    n.subCpu = n.row.cpu;
+    n.subRss = n.row.rss;
+    n.subCount = 1;
+    n.keep = filter.test(n.row);
+    for (const c of n.children) {
+      n.subCpu += c.subCpu;
+      n.subRss += c.subRss;
+      n.subCount += c.subCount;
+      n.keep ||= c.keep;
+    }
+    n.children.sort(byRow);
+  }
+  roots.sort(byRow);
+  const out: Line[] = [];
+  const walk: { n: Node; depth: number }[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) walk.push({ n: roots[i]!, depth: 0 });
+  while (walk.length) {
+    const { n, depth } = walk.pop()!;
+    if (!n.keep) continue;
+    const isCollapsed = collapsed.has(n.row.key);
+    out.push({
+      row: n.row,
+      depth,
+      hasChildren: n.children.length > 0,
+      collapsed: isCollapsed,
+      subCpu: round1(n.subCpu),
+      subRss: n.subRss,
+      subCount: n.subCount,
+      matches: !filter.active || filter.test(n.row),
+    });
+    if (isCollapsed) continue;
+    for (let i = n.children.length - 1; i >= 0; i--) walk.push({ n: n.children[i]!, depth: depth + 1 });
+  }
+  return out;
+}
+
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+
+/** Distinct users and states present, sorted, for the filter menus. */
+export function facets(rows: Iterable<ProcRow>): { users: string[]; states: string[] } {
+  const users = new Set<string>();
+  const states = new Set<string>();
+  for (const r of rows) {
+    if (r.user) users.add(r.user);
+    states.add(r.state);
+  }
+  return { users: [...users].sort(collator.compare), states: [...states].sort() };
+}
+
+/** The index to move the selection to for a key press, or null when the key is not a move. */
+export function moveIndex(key: string, current: number, count: number, page: number): number | null {
+  if (count === 0) return null;
+  const at = current < 0 ? -1 : current;
+  const clamp = (i: number): number => Math.max(0, Math.min(count - 1, i));
+  switch (key) {
+    case 'ArrowDown':
+      return clamp(at + 1);
+    case 'ArrowUp':
+      return clamp(at < 0 ? 0 : at - 1);
+    case 'PageDown':
+      return clamp(at + page);
+    case 'PageUp':
+      return clamp(at - page);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,171 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { ProcDetails, ProcRow } from '../../../../shared/contract';
+import type { Client } from '../../api/client';
+import { MetricChart, type SeriesSpec } from '../overview/metric-chart';
+import { formatBytes } from '../overview/overview-data';
+import type { ControlAction } from './control-actions';
+import { DEFAULT_END_TIMEOUT_MS } from './control-actions';
+import { ProcRing } from './proc-ring';
+import type { useProcTable } from '../overview/stats-frame';
+
+/** Details are read again this often while the panel is open (threads, files and children change). */
+const REFRESH_MS = 3000;
+const SERIES: SeriesSpec[] = [
+  { key: 'cpu', name: 'CPU %', color: '#4e9af1' },
+  { key: 'rss', name: 'memory MiB', color: '#5ec27a' },
+];
+
+interface Props {
+  client: Client;
+  selectedKey: string;
+  /** The selected row now, or null once it has exited (the panel keeps its last readings). */
+  row: ProcRow | null;
+  table: ReturnType<typeof useProcTable>;
+  onAction: (a: ControlAction, row: ProcRow) => void;
+  onMenu: (row: ProcRow) => void;
+  onSelect: (key: string) => void;
+  onSelectPid: (pid: number) => void;
+  onClose: () => void;
+}
+
+/** The selected process in full: command line, exe, cwd, threads, files, children, CPU and memory history. */
+export function ProcessDetails({ client, selectedKey, row, table, onAction, onMenu, onSelect, onSelectPid, onClose }: Props) {
+  const [details, setDetails] = useState<ProcDetails | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Once it exits the panel keeps the last readings (the parent keys this component by selection).
+  const [lastRow, setLastRow] = useState<ProcRow | null>(row);
+  if (row && row !== lastRow) setLastRow(row);
+  const shown = row ?? lastRow;
+
+  // Per-process history: ask core to track it, keep our own ring meanwhile.
+  const ring = useMemo(() => {
+    const r = new ProcRing(selectedKey);
+    const win = table.procHistory(10 * 60_000);
+    r.seed(win.t, win.procs[selectedKey]);
+    return r;
+    // Seeded once per selection; later ticks are pushed below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedKey]);
+  if (row && table.latest) ring.push(table.latest.t, row.cpu, row.rss);
+  const rows = ring.rows();
+
+  useEffect(() => {
+    void client.api.request('stats.interest', { keys: [selectedKey] });
+    return () => void client.api.request('stats.interest', { keys: [] });
+  }, [client, selectedKey]);
+
+  useEffect(() => {
+    let live = true;
+    setDetails(null);
+    setError(null);
+    const load = async (): Promise<void> => {
+      const r = await client.api.request('processes.details', { key: selectedKey });
+      if (!live) return;
+      if (r.ok) setDetails(r.value);
+      else setError(r.error.message);
+    };
+    void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [client, selectedKey]);
+
+  if (!shown) return null;
+  const gone = row === null;
+  return (
+    <aside className="card details" aria-label={`Details of ${shown.name}`} data-testid="process-details">
+      <header className="details-head">
+        <h2>
+          {shown.name} <span className="sub">PID {shown.pid}</span>
+          {gone && <span className="gone-badge">exited</span>}
+        </h2>
+        <button className="icon" aria-label="Close details" onClick={onClose}>
+          ✕
+        </button>
+      </header>
+      <div className="details-actions">
+        <button className="danger" onClick={() => onAction({ kind: 'end', timeoutMs: DEFAULT_END_TIMEOUT_MS }, shown)} title="End (Delete or k)">
+          End
+        </button>
+        <button onClick={() => onAction({ kind: 'kill' }, shown)}>Kill</button>
+        <button onClick={() => onAction({ kind: 'end-tree', timeoutMs: DEFAULT_END_TIMEOUT_MS, total: null }, shown)}>End tree</button>
+        <button onClick={() => onMenu(shown)} title="Signal menu (s)">
+          Signal…
+        </button>
+        <button onClick={() => onAction({ kind: 'renice', nice: Math.min(19, shown.nice + 5) }, shown)}>Renice…</button>
+      </div>
+      <MetricChart rows={rows} series={SERIES} windowSec={Math.max(60, -(rows[0]?.t ?? 0))} yDomain={[0, 'auto']} yExact={(v) => v.toFixed(1)} height={120} />
+      {error && <p className="outcome bad">{error}</p>}
+      <dl className="facts">
+        <dt>command</dt>
+        <dd className="mono wrap" data-testid="details-cmd">
+          {details ? details.argv.join(' ') || `[${shown.name}] (kernel thread)` : shown.cmd}
+        </dd>
+        <dt>executable</dt>
+        <dd className="mono">{details?.exe ?? <i>not readable</i>}</dd>
+        <dt>working dir</dt>
+        <dd className="mono">{details?.cwd ?? <i>not readable</i>}</dd>
+        <dt>user · state</dt>
+        <dd>
+          {shown.user ?? '?'} · {shown.state} · nice {shown.nice}
+        </dd>
+        <dt>started</dt>
+        <dd>{new Date(shown.startTime).toLocaleString()}</dd>
+        <dt>CPU · memory</dt>
+        <dd>
+          {shown.cpu.toFixed(1)}% · {formatBytes(shown.rss)} (virtual {formatBytes(shown.vsize)})
+        </dd>
+        <dt>open files</dt>
+        <dd>{details?.openFiles ?? shown.fds ?? '—'}</dd>
+        <dt>threads</dt>
+        <dd>
+          {details?.threadCount ?? shown.threads ?? '—'}
+          {details && details.threads.length > 0 && (
+            <span className="sub">
+              {' '}
+              ({summarize(details.threads.map((t) => t.name))})
+            </span>
+          )}
+        </dd>
+        <dt>parent</dt>
+        <dd>
+          <button className="link" onClick={() => onSelectPid(shown.ppid)}>
+            {shown.ppid}
+          </button>
+        </dd>
+        <dt>children</dt>
+        <dd>
+          {details ? (
+            details.children.length === 0 ? (
+              'none'
+            ) : (
+              <>
+                {details.children.map((c) => (
+                  <button key={c.key} className="link" onClick={() => onSelect(c.key)}>
+                    {c.name} {c.pid}
+                  </button>
+                ))}
+                {details.descendants > details.children.length && <span className="sub"> · {details.descendants} descendants</span>}
+              </>
+            )
+          ) : (
+            '…'
+          )}
+        </dd>
+      </dl>
+    </aside>
+  );
+}
+
+/** "node ×4, libuv-worker ×4" — thread names grouped, most common first. */
+function summarize(names: string[]): string {
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([n, c]) => (c > 1 ? `${n} ×${c}` : n))
+    .join(', ');
+}

@@ -1,0 +1,182 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useRef, type KeyboardEvent } from 'react';
+import type { Column } from './columns';
+import { moveIndex, type Line, type SortKey, type SortSpec } from './proc-table-model';
+
+const ROW_PX = 24;
+
+interface Props {
+  lines: Line[];
+  columns: Column[];
+  sort: SortSpec;
+  onSort: (s: SortSpec) => void;
+  tree: boolean;
+  selectedKey: string | null;
+  onSelect: (key: string) => void;
+  onToggle: (key: string) => void;
+  /** Keys the table does not handle itself (end, signal menu…). */
+  onKey: (e: KeyboardEvent<HTMLDivElement>) => void;
+  ownPid: number | null;
+}
+
+/** A virtualized process table: only the rows in view are in the DOM, so 5,000 rows stay smooth. */
+export function ProcessTable({ lines, columns, sort, onSort, tree, selectedKey, onSelect, onToggle, onKey, ownPid }: Props) {
+  const scroll = useRef<HTMLDivElement>(null);
+  const template = columns.map((c) => (c.width ? `${c.width}px` : 'minmax(240px, 1fr)')).join(' ');
+  // The virtualizer's functions are not memoizable; this component re-renders on every tick anyway.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virt = useVirtualizer({
+    count: lines.length,
+    getScrollElement: () => scroll.current,
+    estimateSize: () => ROW_PX,
+    overscan: 12,
+  });
+  const selectedIndex = selectedKey === null ? -1 : lines.findIndex((l) => l.row.key === selectedKey);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const page = Math.max(1, Math.floor((scroll.current?.clientHeight ?? 400) / ROW_PX) - 1);
+    const next = moveIndex(e.key, selectedIndex, lines.length, page);
+    if (next !== null) {
+      e.preventDefault();
+      onSelect(lines[next]!.row.key);
+      virt.scrollToIndex(next, { align: 'auto' });
+      return;
+    }
+    const sel = lines[selectedIndex];
+    if (tree && sel?.hasChildren && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+      if ((e.key === 'ArrowLeft') !== sel.collapsed) onToggle(sel.row.key);
+      e.preventDefault();
+      return;
+    }
+    onKey(e);
+  };
+
+  const header = (c: Column) => {
+    const active = sort.key === c.id;
+    const next: SortSpec = { key: c.id as SortKey, dir: active ? (sort.dir === 'asc' ? 'desc' : 'asc') : c.numeric ? 'desc' : 'asc' };
+    return (
+      <button
+        key={c.id}
+        role="columnheader"
+        aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+        className={`pcell ${c.numeric ? 'num' : ''} ${active ? 'sorted' : ''}`}
+        onClick={() => onSort(next)}
+        title={`sort by ${c.label}`}
+      >
+        {c.label}
+        {active ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+      </button>
+    );
+  };
+
+  return (
+    <div
+      className="ptable"
+      role="grid"
+      aria-label="Processes"
+      aria-rowcount={lines.length}
+      tabIndex={0}
+      data-testid="process-table"
+      onKeyDown={onKeyDown}
+    >
+      <div className="prow phead" role="row" style={{ gridTemplateColumns: template }}>
+        {columns.map(header)}
+      </div>
+      <div ref={scroll} className="pbody">
+        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+          {virt.getVirtualItems().map((v) => {
+            const l = lines[v.index]!;
+            return (
+              <Row
+                key={l.row.key}
+                line={l}
+                top={v.start}
+                template={template}
+                columns={columns}
+                tree={tree}
+                selected={v.index === selectedIndex}
+                own={l.row.pid === ownPid}
+                onSelect={onSelect}
+                onToggle={onToggle}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface RowProps {
+  line: Line;
+  top: number;
+  template: string;
+  columns: Column[];
+  tree: boolean;
+  selected: boolean;
+  own: boolean;
+  onSelect: (key: string) => void;
+  onToggle: (key: string) => void;
+}
+
+const sameRow = (a: RowProps, b: RowProps): boolean =>
+  a.line.row === b.line.row &&
+  a.line.depth === b.line.depth &&
+  a.line.collapsed === b.line.collapsed &&
+  a.line.subCpu === b.line.subCpu &&
+  a.line.subRss === b.line.subRss &&
+  a.line.matches === b.line.matches &&
+  a.top === b.top &&
+  a.template === b.template &&
+  a.columns === b.columns &&
+  a.tree === b.tree &&
+  a.selected === b.selected &&
+  a.own === b.own;
+
+/** One row; re-renders only when its row object (replaced on change by the store) or place changes. */
+const Row = memo(function Row({ line, top, template, columns, tree, selected, own, onSelect, onToggle }: RowProps) {
+  const r = line.row;
+  return (
+    <div
+      role="row"
+      aria-selected={selected}
+      data-key={r.key}
+      data-pid={r.pid}
+      className={`prow${selected ? ' selected' : ''}${line.matches ? '' : ' context'}${own ? ' own' : ''}`}
+      style={{ gridTemplateColumns: template, transform: `translateY(${top}px)` }}
+      onMouseDown={() => onSelect(r.key)}
+    >
+      {columns.map((c) => {
+        const text = c.text(line, tree);
+        if (c.id === 'name' && tree) {
+          return (
+            <span key={c.id} role="gridcell" className="pcell name" style={{ paddingLeft: 4 + line.depth * 14 }}>
+              {line.hasChildren ? (
+                <button
+                  className="twisty"
+                  aria-label={line.collapsed ? `expand ${r.name}` : `collapse ${r.name}`}
+                  aria-expanded={!line.collapsed}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    onToggle(r.key);
+                  }}
+                >
+                  {line.collapsed ? '▸' : '▾'}
+                </button>
+              ) : (
+                <span className="twisty-space" />
+              )}
+              {text}
+              {line.collapsed && <span className="subcount"> +{line.subCount - 1}</span>}
+            </span>
+          );
+        }
+        return (
+          <span key={c.id} role="gridcell" className={`pcell ${c.numeric ? 'num' : ''} ${c.id}`} title={c.title?.(line, tree) ?? text}>
+            {text}
+          </span>
+        );
+      })}
+    </div>
+  );
+}, sameRow);

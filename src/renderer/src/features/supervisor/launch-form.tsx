@@ -1,0 +1,149 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import type { DefinitionInput, RestartPolicy } from '../../../../shared/contract';
+import { splitCommandLine } from '../../../../shared/supervisor/split-command';
+import type { Client } from '../../api/client';
+import { parseEnv } from './parse-env';
+
+/** The launch form: a pasted command line is split as a shell would and shown as argv before launch. */
+export function LaunchForm({ client, onLaunched }: { client: Client; onLaunched: (id: string) => void }) {
+  const [name, setName] = useState('');
+  const [line, setLine] = useState('');
+  const [cwd, setCwd] = useState('');
+  const [envText, setEnvText] = useState('');
+  const [shell, setShell] = useState(false);
+  const [restart, setRestart] = useState<RestartPolicy>('never');
+  const [runTimeout, setRunTimeout] = useState('');
+  const [stopTimeout, setStopTimeout] = useState('5');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const split = useMemo(() => splitCommandLine(line), [line]);
+  const env = useMemo(() => parseEnv(envText), [envText]);
+  const problem = shell
+    ? line.trim() === ''
+      ? 'enter a command'
+      : env.error
+    : (split.error ?? (split.stages.length === 0 ? 'enter a command' : env.error));
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    if (problem) return;
+    const stages = shell
+      ? line.split(/\s+\|\s+/).map((command) => ({ command, args: [] }))
+      : split.stages.map(([command, ...args]) => ({ command: command!, args }));
+    const definition: DefinitionInput = {
+      name: name.trim() || (shell ? line.slice(0, 40) : split.stages[0]![0]!.split('/').pop()!),
+      stages,
+      shell,
+      restart,
+      env: { set: env.set, unset: env.unset },
+      stopTimeoutMs: Math.round(Number(stopTimeout || '5') * 1000),
+      runTimeoutMs: runTimeout.trim() ? Math.round(Number(runTimeout) * 1000) : null,
+      ...(cwd.trim() ? { cwd: cwd.trim() } : {}),
+    };
+    setBusy(true);
+    const res = await client.api.request('supervisor.launch', { definition });
+    setBusy(false);
+    if (!res.ok) {
+      setError(`${res.error.code}: ${res.error.message}`);
+      return;
+    }
+    setError(null);
+    onLaunched(res.value.id);
+  };
+
+  return (
+    <form className="card sup-launch" onSubmit={(e) => void submit(e)} aria-label="Launch a process">
+      <h2>Launch</h2>
+      <label>
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="(from the command)" />
+      </label>
+      <label>
+        Command line
+        <textarea
+          data-testid="sup-command"
+          value={line}
+          rows={2}
+          spellCheck={false}
+          onChange={(e) => setLine(e.target.value)}
+          placeholder={shell ? 'shell code, run with /bin/sh -c' : 'program arg1 "arg 2" | next-stage'}
+        />
+      </label>
+      {!shell && line.trim() !== '' && (
+        <div className="sup-argv" data-testid="sup-argv" aria-label="Arguments as they will be passed">
+          {split.error ? (
+            <span className="sup-bad">{split.error}</span>
+          ) : (
+            split.stages.map((argv, i) => (
+              <div key={i} className="sup-stage">
+                {split.stages.length > 1 && <span className="sup-stage-n">stage {i + 1}</span>}
+                {argv.map((a, j) => (
+                  <code key={j} className={j === 0 ? 'sup-arg sup-exe' : 'sup-arg'}>
+                    {a === '' ? '""' : a}
+                  </code>
+                ))}
+              </div>
+            ))
+          )}
+          {split.literal.length > 0 && (
+            <div className="sup-note">
+              passed as plain text, not interpreted: {split.literal.map((o) => `“${o}”`).join(' ')}
+            </div>
+          )}
+        </div>
+      )}
+      <label className="sup-check">
+        <input type="checkbox" checked={shell} onChange={(e) => setShell(e.target.checked)} /> Run through a
+        shell
+      </label>
+      {shell && (
+        <div className="sup-warn" role="alert">
+          Shell mode runs the text as /bin/sh code: quotes, $(…), ; and globs are interpreted. Only use it for
+          text you wrote.
+        </div>
+      )}
+      <div className="sup-row">
+        <label>
+          Working directory
+          <input value={cwd} onChange={(e) => setCwd(e.target.value)} placeholder="(home)" />
+        </label>
+        <label>
+          Restart
+          <select value={restart} onChange={(e) => setRestart(e.target.value as RestartPolicy)}>
+            <option value="never">never</option>
+            <option value="on-failure">on failure</option>
+            <option value="always">always</option>
+          </select>
+        </label>
+      </div>
+      <div className="sup-row">
+        <label>
+          Run timeout (s)
+          <input
+            inputMode="decimal"
+            value={runTimeout}
+            onChange={(e) => setRunTimeout(e.target.value)}
+            placeholder="none"
+          />
+        </label>
+        <label>
+          Stop timeout (s)
+          <input inputMode="decimal" value={stopTimeout} onChange={(e) => setStopTimeout(e.target.value)} />
+        </label>
+      </div>
+      <label>
+        Environment (NAME=value to add, -NAME to remove)
+        <textarea value={envText} rows={2} spellCheck={false} onChange={(e) => setEnvText(e.target.value)} />
+      </label>
+      {(error || (problem && line.trim() !== '')) && (
+        <div className="sup-bad" role="alert" data-testid="sup-launch-error">
+          {error ?? problem}
+        </div>
+      )}
+      <button type="submit" className="primary" disabled={busy || !!problem} data-testid="sup-launch">
+        {busy ? 'Launching…' : 'Launch'}
+      </button>
+    </form>
+  );
+}

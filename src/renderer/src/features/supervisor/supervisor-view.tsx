@@ -1,0 +1,97 @@
+import { useRef, useState, useSyncExternalStore } from 'react';
+import type { Client } from '../../api/client';
+import type { FrameStore } from '../../lib/frame-store';
+import type { StatsState } from '../stats/stats-store';
+import { LaunchForm } from './launch-form';
+import { ManagedDetail } from './managed-detail';
+import { ManagedList } from './managed-list';
+import { createManagedSeries, type SeriesState } from './managed-series';
+import { createSupervisorStore, type SupervisorState } from './supervisor-store';
+
+interface Stores {
+  sup: FrameStore<SupervisorState>;
+  series: FrameStore<SeriesState> | null;
+}
+
+// One set of stores per client, kept across tab switches so output and charts carry on.
+const cache = new WeakMap<Client, Stores>();
+function storesFor(client: Client, stats?: FrameStore<StatsState>): Stores {
+  let s = cache.get(client);
+  if (!s) cache.set(client, (s = { sup: createSupervisorStore(client), series: null }));
+  if (stats && !s.series) s.series = createManagedSeries(stats, s.sup);
+  return s;
+}
+
+const noSeries: SeriesState = new Map();
+const none = (): (() => void) => () => {};
+
+/** The Managed view: launch form, list, and the selected process's output, chart and controls. */
+export function SupervisorView({ client, stats }: { client: Client; stats?: FrameStore<StatsState> }) {
+  const { sup, series } = storesFor(client, stats);
+  const state = useSyncExternalStore(sup.subscribe, sup.get);
+  const points = useSyncExternalStore(series?.subscribe ?? none, series?.get ?? (() => noSeries));
+  const [selected, setSelected] = useState<string | null>(null);
+  const current = state.items.find((m) => m.id === selected) ?? state.items.at(-1) ?? null;
+  return (
+    <div className="sup-view">
+      <div className="sup-side">
+        <LaunchForm client={client} onLaunched={setSelected} />
+        <ImportExport client={client} />
+      </div>
+      <div className="sup-main">
+        <section className="card" aria-label="Managed processes">
+          <h2>Managed</h2>
+          <ManagedList items={state.items} selected={current?.id ?? null} onSelect={setSelected} />
+        </section>
+        {current && (
+          <ManagedDetail
+            key={current.id}
+            client={client}
+            m={current}
+            live={state.output.get(current.id) ?? []}
+            dropped={state.dropped.get(current.id) ?? current.dropped}
+            points={points.get(current.id) ?? []}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Export the definitions file as a download; import one (merged, as stopped). */
+function ImportExport({ client }: { client: Client }) {
+  const [note, setNote] = useState<string | null>(null);
+  const file = useRef<HTMLInputElement>(null);
+  const exportFile = async (): Promise<void> => {
+    const res = await client.api.request('supervisor.export', {});
+    if (!res.ok) return setNote(res.error.message);
+    const url = URL.createObjectURL(new Blob([res.value.json], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'spindle-processes.json';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  const importFile = async (f: File): Promise<void> => {
+    const res = await client.api.request('supervisor.import', { json: await f.text(), mode: 'merge' });
+    setNote(res.ok ? `imported ${res.value.added}` : `${res.error.code}: ${res.error.message}`);
+  };
+  return (
+    <section className="card sup-io" aria-label="Definitions file">
+      <button onClick={() => void exportFile()}>Export definitions</button>
+      <button onClick={() => file.current?.click()}>Import…</button>
+      <input
+        ref={file}
+        type="file"
+        accept="application/json,.json"
+        hidden
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) void importFile(f);
+          e.target.value = '';
+        }}
+      />
+      {note && <span className="muted">{note}</span>}
+    </section>
+  );
+}
