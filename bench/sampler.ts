@@ -31,7 +31,7 @@ interface Row {
   maxStallMs: number;
   /** Longest loop delay over an equal span with no sampler: the machine's own noise. */
   baselineStallMs: number;
-  /** Longest main-thread work for one tick (apply, history, JSON of the event). */
+  /** Most main-thread CPU for one tick (apply, history, JSON of the event): the stall we cause. */
   maxMainWorkMs: number;
   loadAvg1: number;
   siMaxStallMs: number;
@@ -147,7 +147,15 @@ async function siCpu(samples: number): Promise<{ ms: number; stall: number }> {
 async function liveRun(
   ticks: number,
 ): Promise<
-  Pick<Row, 'maxStallMs' | 'deltaBytesPerTick' | 'maxDeltaBytes' | 'fullBytesPerTick' | 'ownCpuPctAt1Hz'>
+  Pick<
+    Row,
+    | 'maxStallMs'
+    | 'maxMainWorkMs'
+    | 'deltaBytesPerTick'
+    | 'maxDeltaBytes'
+    | 'fullBytesPerTick'
+    | 'ownCpuPctAt1Hz'
+  >
 > {
   const sampler = new Sampler({ intervalMs: 250, resyncEvery: RESYNC_EVERY });
   const delta: number[] = [];

@@ -4,10 +4,12 @@
  * with a small and a large heap in this process (fork's cost grows with the parent's
  * memory). Reports the main-loop stall p99 (perf_hooks.monitorEventLoopDelay) and spawns
  * per second. Writes bench/results/spawn.json; the headline figures are the helper's with
- * the large heap, which is Spindle's real situation.
+ * the large heap, which is Spindle's real situation. Each figure is the median of ROUNDS
+ * interleaved runs; `load1` records how busy the machine was.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { HelperClient } from '../src/main/core/supervisor/helper-client';
@@ -19,6 +21,8 @@ const SPAWNS = 200;
 const WINDOW = 16;
 const MB = 1024 * 1024;
 const BALLAST_MB = [0, 400];
+/** Rounds per configuration, interleaved; the median is reported (the machine is shared). */
+const ROUNDS = 3;
 
 interface Row {
   way: 'direct' | 'helper';
@@ -56,6 +60,18 @@ async function measure(one: () => Promise<void>): Promise<Omit<Row, 'way' | 'hea
   };
 }
 
+/** Per-field median over rounds. */
+function median(rs: Omit<Row, 'way' | 'heapMb'>[]): Omit<Row, 'way' | 'heapMb'> {
+  const mid = (f: (r: (typeof rs)[number]) => number): number =>
+    rs.map(f).sort((a, b) => a - b)[rs.length >> 1]!;
+  return {
+    spawns: SPAWNS,
+    stallP99Ms: mid((r) => r.stallP99Ms),
+    stallMaxMs: mid((r) => r.stallMaxMs),
+    spawnsPerSec: mid((r) => r.spawnsPerSec),
+  };
+}
+
 const direct = (): Promise<void> =>
   new Promise((resolve, reject) => {
     const c = spawn('true', [], { stdio: 'ignore' });
@@ -81,8 +97,12 @@ export async function run(): Promise<void> {
     for (const heapMb of BALLAST_MB) {
       // Touched memory, like a long-running Spindle's heap and history.
       const ballast = heapMb ? Buffer.alloc(heapMb * MB, 1) : null;
-      rows.push({ way: 'direct', heapMb, ...(await measure(direct)) });
-      rows.push({ way: 'helper', heapMb, ...(await measure(viaHelper(helper, spec))) });
+      const runs: Record<Row['way'], Omit<Row, 'way' | 'heapMb'>[]> = { direct: [], helper: [] };
+      for (let i = 0; i < ROUNDS; i++) {
+        runs.direct.push(await measure(direct));
+        runs.helper.push(await measure(viaHelper(helper, spec)));
+      }
+      for (const way of ['direct', 'helper'] as const) rows.push({ way, heapMb, ...median(runs[way]) });
       if (ballast) ballast[0] = 2;
     }
   } finally {
@@ -96,6 +116,8 @@ export async function run(): Promise<void> {
     spawnsPerSec: head.spawnsPerSec,
     targets: { stallP99Ms: 5, spawnsPerSec: 150 },
     window: WINDOW,
+    rounds: ROUNDS,
+    load1: Math.round(loadavg()[0]! * 100) / 100,
     rows,
   };
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

@@ -14,7 +14,7 @@ test('the dashboard shows host info and a per-core CPU chart that gains points',
   // One drawn chart per core (small multiples up to 16 cores; a heat strip row each beyond).
   const cores = Number(await chart.getAttribute('data-cores'));
   if (cores <= 16) await expect(chart.getByTestId('core-chart')).toHaveCount(cores);
-  await expect(chart.locator('path.recharts-area-curve').first()).toBeVisible();
+  await expect(chart.locator('path.tc-area').first()).toBeVisible();
   await page.screenshot({ path: artifact('dashboard.png'), fullPage: true });
 });
 

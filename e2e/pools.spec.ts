@@ -74,3 +74,30 @@ test('a pipeline backs up behind its slow stage, and the lab fills its speed-up 
   await lab.scrollIntoViewIfNeeded();
   await page.screenshot({ path: artifact('pools-lab.png'), fullPage: true });
 });
+
+test('faults show up: thrown errors fail tasks, a crashed process worker is replaced', async ({ page }) => {
+  await page.goto(serverUrl() + '#pools');
+  await expect(page.getByTestId('pools-view')).toHaveAttribute('data-ready', 'true');
+  const create = page.getByRole('form', { name: 'New pool' });
+  await create.getByLabel('Kind').selectOption('processes');
+  await create.getByLabel('Workers').fill('1');
+  await create.getByRole('button', { name: 'Create pool' }).click();
+  const detail = page.getByTestId('pool-detail');
+  await expect(detail.locator('.pool-head h2')).toContainText('processes');
+  await expect(detail.locator('tr.worker[data-state="idle"]')).toHaveCount(1);
+
+  const submit = page.getByRole('form', { name: 'Submit work' });
+  await submit.getByLabel('Workload').selectOption('throw');
+  await submit.getByLabel('Items (K)').fill('3');
+  await submit.getByRole('button', { name: 'Submit' }).click();
+  await expect(detail.getByTestId('count-failed')).toHaveAttribute('data-value', '3');
+  await expect(detail.locator('.recent li.error').first()).toContainText('workload threw on item');
+
+  await submit.getByLabel('Workload').selectOption('crash');
+  await submit.getByLabel('Items (K)').fill('1');
+  await submit.getByRole('button', { name: 'Submit' }).click();
+  await expect(detail.getByTestId('count-failed')).toHaveAttribute('data-value', '4');
+  await expect(detail.locator('tr.worker[data-state="dead"]')).toContainText('exit 70');
+  await expect(detail.locator('tr.worker[data-state="idle"]')).toHaveCount(1);
+  await page.screenshot({ path: artifact('pools-faults.png'), fullPage: true });
+});

@@ -48,6 +48,8 @@ test('the Managed view launches a command, shows its lines and exit code, and st
   await expect(ticker).toHaveAttribute('data-state', 'stopped');
   await expect(page.getByTestId('sup-detail-state')).toHaveText('stopped');
   await page.screenshot({ path: artifact('managed-stopped.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: artifact('managed-dark.png'), fullPage: true });
 });
 
 test('a missing program is refused with its code and nothing is added', async ({ page }) => {

@@ -152,6 +152,7 @@ export class Core {
       close: () => {
         state.topics.clear();
         this.#sessions.delete(state);
+        this.sampler.setInterest(client.label, []);
       },
     };
   }

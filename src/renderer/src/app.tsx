@@ -29,7 +29,11 @@ const VIEWS: { id: string; label: string; render: (p: ViewProps) => ReactNode }[
     render: ({ client, stats }) => <OverviewView client={client} stats={stats} />,
   },
   { id: 'processes', label: 'Processes', render: ({ client, stats }) => <ProcessesView client={client} stats={stats} /> },
-  { id: 'managed', label: 'Managed', render: ({ client, stats }) => <SupervisorView client={client} stats={stats} /> },
+  {
+    id: 'managed',
+    label: 'Managed',
+    render: ({ client, stats }) => <SupervisorView client={client} stats={stats} />,
+  },
   { id: 'pools', label: 'Pools', render: ({ client, stats }) => <PoolsView client={client} stats={stats} /> },
 ];
 

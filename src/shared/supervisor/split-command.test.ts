@@ -47,6 +47,9 @@ describe('splitCommandLine', () => {
       ['tr', 'a-z', 'A-Z'],
     ];
     expect(argv(joinCommandLine(stages))).toEqual(stages);
+    const hard = [['node', '-e', `console.log('a "b" $HOME \\ \`x\`')`]];
+    expect(argv(joinCommandLine(hard))).toEqual(hard);
+    expect(joinCommandLine([['echo', "it's"]])).toBe(`echo "it's"`);
   });
 
   it('gives nothing for a blank line', () => {

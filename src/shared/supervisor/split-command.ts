@@ -87,6 +87,8 @@ export function splitCommandLine(line: string): SplitResult {
 /** Quote one argument for display so that splitting it again gives it back. */
 export function quoteArg(arg: string): string {
   if (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  if (!arg.includes("'")) return `'${arg}'`;
+  if (!/["\\$`]/.test(arg)) return `"${arg}"`;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 

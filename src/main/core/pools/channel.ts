@@ -25,7 +25,9 @@ function threadChannel(init: WorkerInit): WorkerChannel {
     onExit: (fn) => {
       let said = false;
       const once = (how: string): void => {
-        if (!said) ((said = true), fn(how));
+        if (said) return;
+        said = true;
+        fn(how);
       };
       w.on('error', (e) => once(`error: ${e.message}`));
       w.on('exit', (code) => once(`exit ${code}`));
@@ -47,12 +49,13 @@ function processChannel(init: WorkerInit): WorkerChannel {
     },
     onMessage: (fn) => child.on('message', (m) => fn(m as FromWorker)),
     onExit: (fn) => {
-      child.on('error', (e) => {
-        if (!gone) ((gone = true), fn(`error: ${e.message}`));
-      });
-      child.on('exit', (code, signal) => {
-        if (!gone) ((gone = true), fn(signal ? `signal ${signal}` : `exit ${code}`));
-      });
+      const once = (how: string): void => {
+        if (gone) return;
+        gone = true;
+        fn(how);
+      };
+      child.on('error', (e) => once(`error: ${e.message}`));
+      child.on('exit', (code, signal) => once(signal ? `signal ${signal}` : `exit ${code}`));
     },
     kill: () => {
       if (gone) return;

@@ -10,8 +10,10 @@ import type { PoolOptions, PoolState, PoolStats, WorkloadSpec } from '../../../s
 import { openChannel } from './channel';
 import { PoolStatsKeeper } from './pool-stats';
 import type { WireDone, WireTask } from './protocol';
+import { HoldClock } from './hold-clock';
 import { BoundedQueue, type TaskQueue } from './queue';
-import type { Outcome, Task } from './task';
+import { failure, type Outcome, type Task } from './task';
+import { sweep, sweepEvery } from './sweep';
 import { WorkerSet, type OpenWorker } from './worker-set';
 import type { WorkerSlot } from './worker-slot';
 
@@ -27,9 +29,8 @@ export class Pool {
   readonly #workers: WorkerSet;
   #roomWaiters: (() => void)[] = [];
   #idleWaiters: (() => void)[] = [];
-  #held = 0;
-  #heldSince = 0;
-  #blockedMs = 0;
+  /** Finished results held by back pressure; they count as active until the next stage takes them. */
+  readonly #holds = new HoldClock();
   #nextTask = 0;
   #sweep: NodeJS.Timeout | null = null;
   #dispatchQueued = false;
@@ -60,7 +61,7 @@ export class Pool {
   }
 
   get active(): number {
-    let n = this.#held;
+    let n = this.#holds.held;
     for (const s of this.#workers.slots) n += s.inflight.length;
     return n;
   }
@@ -71,24 +72,24 @@ export class Pool {
 
   /** Some worker holds a result the next stage will not take yet. */
   get isBlocked(): boolean {
-    return this.#held > 0;
+    return this.#holds.held > 0;
   }
 
   /** Time some worker spent holding a result the next stage would not take. */
   blockedMs(now = performance.now()): number {
-    return this.#blockedMs + (this.#held > 0 ? now - this.#heldSince : 0);
+    return this.#holds.ms(now);
   }
 
   #checkOpen(): void {
-    if (this.state === 'terminated')
-      throw new SpindleError('EPOOL_CLOSED', `pool ${this.name} is terminated`);
-    if (this.state === 'unhealthy')
-      throw new SpindleError('EPOOL_UNHEALTHY', `pool ${this.name} is unhealthy: ${this.note}`);
-    if (this.state === 'draining' || this.state === 'drained')
-      throw new SpindleError(
-        'EPOOL_DRAINING',
-        `pool ${this.name} is draining and accepts nothing new; resume it first`,
-      );
+    const why = {
+      terminated: 'is terminated',
+      unhealthy: `is unhealthy: ${this.note}`,
+      draining: 'is draining',
+    };
+    const code = { terminated: 'EPOOL_CLOSED', unhealthy: 'EPOOL_UNHEALTHY', draining: 'EPOOL_DRAINING' };
+    const k = this.state === 'drained' ? 'draining' : this.state;
+    if (k === 'terminated' || k === 'unhealthy' || k === 'draining')
+      throw new SpindleError(code[k], `pool ${this.name} ${why[k]} and accepts nothing new`);
   }
 
   /** Queue one task now, or fail with EQUEUE_FULL (whatever the full policy: waiting is `submitWait`). */
@@ -161,13 +162,7 @@ export class Pool {
   /** Cancel everything still queued; returns how many. */
   cancelQueued(): number {
     const gone = this.#queue.clear();
-    for (const t of gone)
-      this.#settle(t, 'cancelled', {
-        ok: false,
-        text: 'cancelled while queued',
-        runMs: 0,
-        code: 'ECANCELLED',
-      });
+    for (const t of gone) this.#settle(t, 'cancelled', failure('ECANCELLED', 'cancelled while queued'));
     this.#wakeRoom();
     this.#checkIdle();
     return gone.length;
@@ -196,12 +191,7 @@ export class Pool {
     if (this.#sweep) clearTimeout(this.#sweep);
     for (const s of [...this.#workers.slots]) {
       for (const t of s.inflight.splice(0))
-        this.#settle(t, 'cancelled', {
-          ok: false,
-          text: 'cancelled: pool terminated',
-          runMs: 0,
-          code: 'ECANCELLED',
-        });
+        this.#settle(t, 'cancelled', failure('ECANCELLED', 'cancelled: pool terminated'));
       this.#end(s, 'terminated');
     }
     this.#wakeRoom();
@@ -248,10 +238,10 @@ export class Pool {
   #finish(slot: WorkerSlot, task: Task, o: Outcome): void {
     const hold = task.onDone?.(o);
     if (!(hold instanceof Promise)) return this.#settle(task, o.ok ? 'completed' : 'failed', o, true);
-    if (this.#held++ === 0) this.#heldSince = performance.now();
+    this.#holds.hold();
     slot.blocked = true;
     const release = (): void => {
-      if (--this.#held === 0) this.#blockedMs += performance.now() - this.#heldSince;
+      this.#holds.release();
       slot.blocked = false;
       this.#settle(task, o.ok ? 'completed' : 'failed', o, true);
       this.#afterWork(slot);
@@ -276,12 +266,7 @@ export class Pool {
       this.#queue.pushFront(head);
     } else if (head) {
       const text = `worker ${slot.n} ended (${how}) while running this task`;
-      this.#settle(head, 'failed', {
-        ok: false,
-        text,
-        runMs: performance.now() - slot.headStart,
-        code: 'EWORKER_EXIT',
-      });
+      this.#settle(head, 'failed', failure('EWORKER_EXIT', text, performance.now() - slot.headStart));
     }
     this.note = `worker ${slot.n}: ${slot.reason}`;
     this.#ensureWorkers();
@@ -293,7 +278,7 @@ export class Pool {
     this.state = 'unhealthy';
     this.note = note;
     for (const t of this.#queue.clear())
-      this.#settle(t, 'failed', { ok: false, text: `pool unhealthy: ${note}`, runMs: 0, code: 'EUNHEALTHY' });
+      this.#settle(t, 'failed', failure('EUNHEALTHY', `pool unhealthy: ${note}`));
     this.#wakeRoom();
     this.#checkIdle();
   }
@@ -348,31 +333,31 @@ export class Pool {
 
   /** Timeouts and idle workers, checked a few times per timeout period. */
   #scheduleSweep(): void {
-    const { taskTimeoutMs: to, idleTimeoutMs: idle } = this.options;
-    if (!to && !idle) return;
-    const every = Math.max(10, Math.min(250, (to ?? Infinity) / 4, (idle ?? Infinity) / 4));
-    this.#sweep = setTimeout(() => {
-      const now = performance.now();
-      for (const s of [...this.#workers.slots]) {
-        const head = s.inflight[0];
-        if (to && head && s.state === 'busy' && !s.blocked && now - s.headStart > to) {
-          s.inflight.shift();
+    const { taskTimeoutMs, idleTimeoutMs } = this.options;
+    if (!taskTimeoutMs && !idleTimeoutMs) return;
+    this.#sweep = setTimeout(
+      () => {
+        const now = performance.now();
+        const found = sweep(this.#workers.slots, now, {
+          taskTimeoutMs,
+          idleTimeoutMs,
+          queued: this.#queue.size,
+        });
+        for (const s of found.overdue) {
+          const head = s.inflight.shift()!;
           const runMs = now - s.headStart;
-          this.#settle(head, 'failed', {
-            ok: false,
-            text: `timed out after ${Math.round(runMs)} ms (limit ${to} ms)`,
-            runMs,
-            code: 'ETIMEOUT',
-          });
+          const text = `timed out after ${Math.round(runMs)} ms (limit ${taskTimeoutMs} ms)`;
+          this.#settle(head, 'failed', failure('ETIMEOUT', text, runMs));
           this.#end(s, `timeout on task ${head.id}`);
-        } else if (idle && s.state === 'idle' && this.#queue.size === 0 && now - s.idleSince > idle)
-          this.#end(s, 'idle');
-      }
-      this.#ensureWorkers();
-      this.#dispatch();
-      this.#checkIdle();
-      this.#scheduleSweep();
-    }, every);
+        }
+        for (const s of found.idle) this.#end(s, 'idle');
+        this.#ensureWorkers();
+        this.#dispatch();
+        this.#checkIdle();
+        this.#scheduleSweep();
+      },
+      sweepEvery(taskTimeoutMs, idleTimeoutMs),
+    );
     this.#sweep.unref();
   }
 

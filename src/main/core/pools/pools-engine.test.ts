@@ -102,4 +102,26 @@ describe('PoolsEngine', () => {
     ]);
     for (const r of lab.rows) expect(r.elapsedMs).toBeGreaterThan(0);
   });
+
+  it('stop() ends every worker process it started', async () => {
+    const { engine } = make();
+    const { id } = engine.create(poolOptions.parse({ kind: 'processes', size: 2 }));
+    engine.submit(id, { kind: 'sleep', ms: 5000 }, 4, null, null);
+    await until(() => engine.get(id).active === 2);
+    const pids = engine
+      .get(id)
+      .snapshot()
+      .workers.map((w) => w.pid!);
+    engine.stop();
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until(() => pids.every((p) => !alive(p)), 5000);
+    expect(engine.get(id).state).toBe('terminated');
+  });
 });

@@ -21,3 +21,11 @@ export interface Task {
   /** Told the outcome; a returned promise holds the worker until it settles (back pressure). */
   onDone?: (o: Outcome) => void | Promise<unknown>;
 }
+
+/** A failure outcome not raised by the task itself. */
+export const failure = (code: NonNullable<Outcome['code']>, text: string, runMs = 0): Outcome => ({
+  ok: false,
+  text,
+  runMs,
+  code,
+});

@@ -76,11 +76,10 @@ export class PidTable {
       this.#drop(pid, e); // that process is gone; the pid may now be another one
       e = undefined;
     }
-    const dir = `${this.#root}/${pid}`;
     let fd = -1;
     if (typeof len !== 'number' || len < 0) {
       try {
-        fd = openSync(`${dir}/stat`, 'r');
+        fd = openSync(`${this.#root}/${pid}/stat`, 'r');
       } catch {
         return null;
       }
@@ -104,7 +103,7 @@ export class PidTable {
     let cpu = 0;
     const fresh = !e;
     if (!e) {
-      const created = this.#newEntry(dir, st.comm, `${pid}:${st.starttime}`, st.starttime);
+      const created = this.#newEntry(`${this.#root}/${pid}`, st.comm, `${pid}:${st.starttime}`, st.starttime);
       if (!created) {
         if (fd >= 0) closeSync(fd);
         return null;
@@ -125,6 +124,7 @@ export class PidTable {
     e.ticks = ticks;
     e.seen = ctx.tick;
     if (fresh || ctx.focus.has(e.key) || (pid + ctx.tick) % SLOW_EVERY === 0) {
+      const dir = `${this.#root}/${pid}`; // built only off the fast path
       e.fds = countFds(dir, this.#fdBySize);
       this.#readIo(dir, e, ctx);
     }

@@ -4,39 +4,16 @@
  * rows whole each tick (a rolling resync: no whole-table event, so no main-loop spike when
  * it is cloned and serialized). Kept apart from the worker plumbing so tests can drive it.
  */
-import { readFileSync } from 'node:fs';
 import type { ProcRow, SamplerCost, StatsTick } from '../../../shared/contract';
 import type { ProcChange } from '../../../shared/contract';
 import { diffRow } from '../../../shared/stats/proc-delta';
 import { round2, type Collector } from './collector';
+import { threadCpuClock } from './thread-cpu';
 
 export interface LoopConfig {
   intervalMs: number;
   topN: number;
   resyncEvery: number;
-}
-
-type ThreadCpu = () => number | null;
-
-/** CPU ms used so far by the calling thread, where the platform can tell. */
-function threadCpuClock(): ThreadCpu {
-  const p = process as { threadCpuUsage?: () => { user: number; system: number } };
-  if (typeof p.threadCpuUsage === 'function') {
-    const f = p.threadCpuUsage.bind(process);
-    return () => {
-      const u = f();
-      return (u.user + u.system) / 1000;
-    };
-  }
-  // schedstat's first field is this thread's CPU time in ns; it reads 0 when schedstats are off.
-  const schedstat = (): number | null => {
-    try {
-      return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6 || null;
-    } catch {
-      return null;
-    }
-  };
-  return schedstat() ? schedstat : () => null;
 }
 
 export class SamplerLoop {

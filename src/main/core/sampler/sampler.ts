@@ -17,6 +17,7 @@ import { applyProcDelta } from '../../../shared/stats/proc-delta';
 import { StatsHistory } from '../../../shared/stats/stats-history';
 import { startWorker } from '../launcher';
 import type { LoopConfig } from './sampler-loop';
+import { threadCpuClock } from './thread-cpu';
 
 export interface SamplerOptions {
   intervalMs?: number;
@@ -47,6 +48,7 @@ export class Sampler {
   #top: string[] = [];
   #running = false;
   #lastTickMainMs = 0;
+  readonly #mainCpu = threadCpuClock();
 
   constructor(opts: SamplerOptions = {}) {
     this.#config = {
@@ -120,7 +122,7 @@ export class Sampler {
     };
   }
 
-  /** Main-thread wall ms spent on the last tick (apply, history, listeners), for benchmarks. */
+  /** Main-thread CPU ms (wall ms where thread CPU is unknown) of the last tick: apply, history, listeners. */
   get lastTickMainMs(): number {
     return this.#lastTickMainMs;
   }
@@ -169,7 +171,8 @@ export class Sampler {
   }
 
   #onTick(tick: StatsTick): void {
-    const started = performance.now();
+    const wall0 = performance.now();
+    const cpu0 = this.#mainCpu();
     if (!applyProcDelta(this.#table, this.#seq, tick.procs)) {
       // Cannot happen over an ordered port; if it did, the rolling resync repairs it.
       console.error(`spindle: stats delta ${tick.sample.seq} does not follow tick ${this.#seq}`);
@@ -181,6 +184,7 @@ export class Sampler {
     for (const k of tick.top) interest.add(k);
     this.#history.push(tick.sample, this.#table, interest);
     for (const l of this.#listeners) l(tick);
-    this.#lastTickMainMs = performance.now() - started;
+    const cpu1 = cpu0 === null ? null : this.#mainCpu();
+    this.#lastTickMainMs = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : performance.now() - wall0;
   }
 }

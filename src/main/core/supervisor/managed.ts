@@ -18,7 +18,7 @@ import {
 import { SpindleError } from '../../../shared/result';
 import type { HelperClient } from './helper-client';
 import { OutputRing } from './output-ring';
-import { failed, RestartPolicy } from './restart-policy';
+import { describeExit as describe, pipelineStatus, RestartPolicy } from './restart-policy';
 import { stopTree } from './stop-tree';
 import { resolveSpawn } from './validate';
 
@@ -29,14 +29,6 @@ interface Run {
   exitedPromise: Promise<void>;
   markExited(): void;
 }
-
-/** Pipefail: the status of the last stage that failed, else the last stage's. */
-export function pipelineStatus(stages: readonly ExitStatus[]): ExitStatus {
-  for (let i = stages.length - 1; i >= 0; i--) if (failed(stages[i]!)) return stages[i]!;
-  return stages.at(-1) ?? { code: null, signal: null };
-}
-
-const describe = (s: ExitStatus): string => (s.signal ? `killed by ${s.signal}` : `exit code ${s.code}`);
 
 export class Managed {
   readonly id: string;
@@ -53,6 +45,8 @@ export class Managed {
   #timeline: TimelineEntry[] = [];
   #policy: RestartPolicy;
   #run: Run | null = null;
+  /** Process groups of the latest run, kept after it ends for `#endLeftovers`. */
+  #lastGroups: number[] = [];
   #timer: NodeJS.Timeout | null = null;
   #stopping: Promise<void> | null = null;
   /** Lines not yet published, bounded: a flood keeps only the newest. */
@@ -178,9 +172,10 @@ export class Managed {
     const now = Date.now();
     let markExited!: () => void;
     const exitedPromise = new Promise<void>((r) => (markExited = r));
+    this.#lastGroups = spawned.map((s) => s.pid);
     this.#run = {
       startedAt: now,
-      groups: spawned.map((s) => s.pid),
+      groups: this.#lastGroups,
       exited: false,
       exitedPromise,
       markExited,
@@ -263,6 +258,7 @@ export class Managed {
     while (this.#state === 'starting') await new Promise((r) => setTimeout(r, 10));
     this.#clearTimer();
     if (!this.#run) {
+      await this.#endLeftovers();
       if (this.#state === 'backoff' || this.#state === 'running') this.#note('stop', 'stopped by user');
       if (this.#state !== 'fatal' && this.#state !== 'exited') this.#enter('stopped');
       return;
@@ -271,6 +267,25 @@ export class Managed {
     this.#note('stop', `TERM to ${this.#run.groups.length > 1 ? 'every stage' : 'the process group'}`);
     await this.#terminate();
     this.#enter('stopped');
+  }
+
+  /**
+   * The run has ended but something it started may live on in its process groups (a
+   * daemonising child): stop those too. Only groups that still have members are touched.
+   */
+  async #endLeftovers(): Promise<void> {
+    const groups = this.#lastGroups.filter((g) => {
+      try {
+        process.kill(-g, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (groups.length === 0) return;
+    this.#note('stop', `ending what is left in process group ${groups.join(', ')}`);
+    const outcome = await stopTree(groups, this.definition.stopTimeoutMs, () => true);
+    this.#survivors = outcome.survivors;
   }
 
   /** Stop (if needed) and start again, as the user asked: resets the crash history. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestartPolicy } from './restart-policy';
+import { pipelineStatus, RestartPolicy } from './restart-policy';
 
 const crash = { code: 1, signal: null };
 const clean = { code: 0, signal: null };
@@ -62,5 +62,14 @@ describe('RestartPolicy', () => {
     expect(onFail.exited(clean, 0, 1).kind).toBe('stay');
     expect(onFail.exited({ code: null, signal: 'SIGKILL' }, 0, 1).kind).toBe('restart');
     expect(new RestartPolicy(settings).exited(clean, 0, 1).kind).toBe('restart');
+  });
+
+  it('pipefail: a pipeline reports its last failing stage, else the last stage', () => {
+    expect(pipelineStatus([crash, clean, clean])).toEqual(crash);
+    expect(pipelineStatus([{ code: null, signal: 'SIGPIPE' }, { code: 2, signal: null }, clean])).toEqual({
+      code: 2,
+      signal: null,
+    });
+    expect(pipelineStatus([clean, clean])).toEqual(clean);
   });
 });

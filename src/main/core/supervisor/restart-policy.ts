@@ -14,6 +14,16 @@ type PolicySettings = Pick<Definition, 'restart' | 'backoff' | 'startLimit' | 's
 /** True when an exit counts as a failure (non-zero code, or ended by a signal). */
 export const failed = (s: ExitStatus): boolean => s.signal !== null || (s.code ?? 1) !== 0;
 
+/** Pipefail: the status of the last stage that failed, else the last stage's. */
+export function pipelineStatus(stages: readonly ExitStatus[]): ExitStatus {
+  for (let i = stages.length - 1; i >= 0; i--) if (failed(stages[i]!)) return stages[i]!;
+  return stages.at(-1) ?? { code: null, signal: null };
+}
+
+/** "exit code 3" or "killed by SIGTERM". */
+export const describeExit = (s: ExitStatus): string =>
+  s.signal ? `killed by ${s.signal}` : `exit code ${s.code}`;
+
 export class RestartPolicy {
   readonly #s: PolicySettings;
   // Start times within the start-limit window, oldest first (bounded by startLimit.count + 1).

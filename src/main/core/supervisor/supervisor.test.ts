@@ -81,7 +81,9 @@ describe('managed processes (real children)', () => {
       ),
     );
     await waitState(k.sup, s.id, 'running');
-    await expect.poll(() => k.sup.output(s.id, { tail: 10, filter: 'ready' }).matched).toBe(1);
+    await expect
+      .poll(() => k.sup.output(s.id, { tail: 10, filter: 'ready' }).matched, { timeout: 10_000 })
+      .toBe(1);
     const pid = s.stages[0]!.pid!;
     const t0 = Date.now();
     const stopping = k.sup.stop(s.id);
@@ -159,6 +161,39 @@ describe('managed processes (real children)', () => {
     expect(stopped.state).toBe('stopped');
     expect(pids.filter(alive)).toEqual([]);
     expect(stopped.stages.every((st) => st.exit !== null)).toBe(true);
+  });
+
+  it('stop after the leader exited also ends a child it left running in its group', async () => {
+    const s = await k.sup.launch(
+      nodeDef(
+        'daemonish',
+        `const c = require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+         console.log("left " + c.pid); c.unref(); process.exit(0)`,
+      ),
+    );
+    await waitState(k.sup, s.id, 'exited');
+    const left = Number(k.sup.output(s.id, { tail: 5, filter: 'left ' }).lines[0]!.text.slice(5));
+    expect(alive(left)).toBe(true);
+    await k.sup.stop(s.id);
+    expect(alive(left)).toBe(false);
+  });
+
+  it('a run timeout terminates the process, which then follows its restart policy', async () => {
+    const s = await k.sup.launch(nodeDef('slow', 'setInterval(() => {}, 1000)', { runTimeoutMs: 300 }));
+    const done = await waitState(k.sup, s.id, 'exited');
+    expect(done.lastExit?.signal).toBe('SIGTERM');
+    expect(done.lastExit!.at - done.timeline.find((e) => e.kind === 'start')!.t).toBeGreaterThanOrEqual(290);
+    expect(done.timeline.some((e) => e.text.includes('run timeout'))).toBe(true);
+  });
+
+  it('shell mode is explicit and runs the text through /bin/sh', async () => {
+    const s = await k.sup.launch({
+      name: 'sh',
+      shell: true,
+      stages: [{ command: 'echo $((6 * 7)) | tr 4 X' }],
+    });
+    await waitState(k.sup, s.id, 'exited');
+    expect(k.sup.output(s.id, { tail: 5 }).lines.find((l) => l.stream === 'out')?.text).toBe('X2');
   });
 
   it('closing the reader of a pipe ends the writer (SIGPIPE propagates)', async () => {

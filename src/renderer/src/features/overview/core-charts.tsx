@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryWindow, StatsSample } from '../../../../shared/contract';
-import { CPU_COLORS, MetricChart, type SeriesSpec } from './metric-chart';
+import { CPU_COLORS, TimeChart, type SeriesSpec } from './time-chart';
 import { coreMatrix, CPU_PARTS, cpuFields, firstIndexFrom, toRows } from './overview-data';
 
 /** Up to this many cores get a chart each; more get one heat-strip row each. */
@@ -66,7 +66,7 @@ function CoreSmall({
       <figcaption>
         cpu{core} <b>{busy === null ? '—' : pct(busy)}</b>
       </figcaption>
-      <MetricChart rows={rows} series={CPU_SERIES} windowSec={windowMs / 1000} yDomain={[0, 100]} yExact={pct} height={height} compact />
+      <TimeChart rows={rows} series={CPU_SERIES} windowSec={windowMs / 1000} yMax={100} yExact={pct} height={height} compact />
     </figure>
   );
 }

@@ -57,3 +57,18 @@ describe('figures', () => {
     expect(selfCpuPct(50, 1000)).toBe(5);
   });
 });
+
+describe('toRows over long windows', () => {
+  it('averages runs of samples so a chart never gets more than maxPoints rows', () => {
+    const n = 600;
+    const long: HistoryWindow = {
+      t: Array.from({ length: n }, (_, i) => i * 1000),
+      series: { 'load.one': Array.from({ length: n }, (_, i) => i % 2) },
+      procs: {},
+    };
+    const rows = toRows(long, [{ key: 'v', series: 'load.one' }], 600_000, 200);
+    expect(rows).toHaveLength(200);
+    expect(rows[0]).toEqual({ t: -598, v: 0.333 });
+    expect(rows.at(-1)!.t).toBe(-1);
+  });
+});

@@ -38,29 +38,58 @@ export function firstIndexFrom(t: readonly number[], from: number): number {
   return lo;
 }
 
-/** Rows over the last `windowMs`; a missing tick inserts a null row so lines break instead of bridging. */
-export function toRows(win: HistoryWindow, fields: readonly FieldSpec[], windowMs: number): ChartRow[] {
+/** Most rows a chart gets: more points than pixels only costs render time (recharts draws SVG). */
+export const MAX_CHART_POINTS = 300;
+
+/**
+ * Rows over the last `windowMs`; a missing tick inserts a null row so lines break instead of
+ * bridging. Past `maxPoints` samples, runs of k consecutive samples are averaged into one
+ * row (k as small as fits), so a 10-minute window at 1 Hz draws 3-second means.
+ */
+export function toRows(win: HistoryWindow, fields: readonly FieldSpec[], windowMs: number, maxPoints = MAX_CHART_POINTS): ChartRow[] {
   const { t } = win;
   const last = t.at(-1);
   if (last === undefined) return [];
   const step = typicalStep(t);
   const cols = fields.map((f) => win.series[f.series]);
+  const start = firstIndexFrom(t, last - windowMs);
+  const k = Math.max(1, Math.ceil((t.length - start) / maxPoints));
+  const sums = new Float64Array(fields.length);
+  const counts = new Uint16Array(fields.length);
   const rows: ChartRow[] = [];
-  for (let i = firstIndexFrom(t, last - windowMs); i < t.length; i++) {
+  let n = 0;
+  let tSum = 0;
+  const flush = (): void => {
+    if (n === 0) return;
+    const row: ChartRow = { t: round((tSum / n - last) / 1000, 1) };
+    fields.forEach((f, j) => {
+      row[f.key] = counts[j] ? round((sums[j]! / counts[j]!) * (f.scale ?? 1), 3) : null;
+    });
+    rows.push(row);
+    sums.fill(0);
+    counts.fill(0);
+    n = 0;
+    tSum = 0;
+  };
+  for (let i = start; i < t.length; i++) {
     const ti = t[i]!;
     const prev = t[i - 1];
-    if (prev !== undefined && ti - prev > step * GAP_FACTOR && rows.length > 0) {
+    if (prev !== undefined && ti - prev > step * GAP_FACTOR && (rows.length > 0 || n > 0)) {
+      flush();
       const gap: ChartRow = { t: round((prev + step - last) / 1000, 1) };
       for (const f of fields) gap[f.key] = null;
       rows.push(gap);
     }
-    const row: ChartRow = { t: round((ti - last) / 1000, 1) };
-    fields.forEach((f, j) => {
+    for (let j = 0; j < cols.length; j++) {
       const v = cols[j]?.[i];
-      row[f.key] = v == null || Number.isNaN(v) ? null : round(v * (f.scale ?? 1), 3);
-    });
-    rows.push(row);
+      if (v == null || Number.isNaN(v)) continue;
+      sums[j] = sums[j]! + v;
+      counts[j] = counts[j]! + 1;
+    }
+    tSum += ti;
+    if (++n >= k) flush();
   }
+  flush();
   return rows;
 }
 

@@ -4,8 +4,9 @@ import type { FrameStore } from '../../lib/frame-store';
 import type { StatsState } from '../stats/stats-store';
 import { HostInfo } from '../system/host-info';
 import { CoreCharts } from './core-charts';
-import { CPU_COLORS, MetricChart, type SeriesSpec } from './metric-chart';
+import { CPU_COLORS, TimeChart, type SeriesSpec } from './time-chart';
 import { cpuFields, CPU_PARTS, formatBytes, formatCount, selfCpuPct, toRows, type FieldSpec } from './overview-data';
+import { niceMax } from './chart-geometry';
 import { isWindowMinutes, usePref, WINDOW_MINUTES } from './prefs';
 import { useStatsFrame, type StatsFrame } from './stats-frame';
 
@@ -109,7 +110,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
         <h2>
           CPU total <b className="figure">{latest ? pct(latest.cpu.total.busy) : '—'}</b>
         </h2>
-        <MetricChart rows={cpuRows} series={CPU_TOTAL} windowSec={windowSec} yDomain={[0, 100]} yTick={(v) => `${v}%`} yExact={pct} />
+        <TimeChart rows={cpuRows} series={CPU_TOTAL} windowSec={windowSec} yMax={100} yTick={(v) => `${v}%`} yExact={pct} />
       </section>
       <section className="card" aria-label="Spindle itself" data-testid="self">
         <h2>Spindle itself</h2>
@@ -131,11 +132,11 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
         <h2>
           Load <b className="figure">{latest?.load ? `${latest.load.one.toFixed(2)} ${latest.load.five.toFixed(2)} ${latest.load.fifteen.toFixed(2)}` : '—'}</b>
         </h2>
-        <MetricChart
+        <TimeChart
           rows={loadRows}
           series={LOAD_SERIES}
           windowSec={windowSec}
-          yDomain={[0, (max: number) => Math.ceil(Math.max(max, cores) * 1.15)]}
+          yMax={(max) => niceMax(Math.max(max, cores) * 1.1)}
           yTick={(v) => v.toFixed(1)}
           yExact={(v) => v.toFixed(2)}
           reference={cores ? { y: cores, label: `${cores} cores` } : undefined}
@@ -146,11 +147,11 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           Memory <b className="figure">{mem ? `${formatBytes(mem.used)} / ${formatBytes(mem.total)}` : '—'}</b>
           {mem && mem.swapTotal > 0 && <span className="sub"> swap {formatBytes(mem.swapUsed)} / {formatBytes(mem.swapTotal)}</span>}
         </h2>
-        <MetricChart
+        <TimeChart
           rows={memRows}
           series={MEM_SERIES}
           windowSec={windowSec}
-          yDomain={[0, mem ? mem.total / GIB : 'auto']}
+          yMax={mem ? mem.total / GIB : undefined}
           yTick={(v) => `${v.toFixed(0)}G`}
           yExact={gib}
         />
@@ -162,13 +163,13 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
             {formatCount(latest?.tasks.processes)} processes · {formatCount(latest?.tasks.threads)} threads
           </b>
         </h2>
-        <MetricChart rows={taskRows} series={TASK_SERIES} windowSec={windowSec} yDomain={['auto', 'auto']} yTick={formatCount} yExact={(v) => v.toFixed(0)} />
+        <TimeChart rows={taskRows} series={TASK_SERIES} windowSec={windowSec} yTick={formatCount} yExact={(v) => v.toFixed(0)} />
       </section>
       <section className="card" aria-label="Context switches">
         <h2>
           Context switches <b className="figure">{formatCount(latest?.tasks.ctxtPerSec)}/s</b>
         </h2>
-        <MetricChart rows={ctxtRows} series={CTXT_SERIES} windowSec={windowSec} yTick={formatCount} yExact={(v) => `${v.toFixed(0)}/s`} />
+        <TimeChart rows={ctxtRows} series={CTXT_SERIES} windowSec={windowSec} yTick={formatCount} yExact={(v) => `${v.toFixed(0)}/s`} />
       </section>
     </div>
   );

@@ -23,6 +23,8 @@ export interface BenchProbe {
   ticks: number;
   /** ms per tick: store apply (sync) + the frame's React render and commit. */
   updateMs: number[];
+  /** The store-apply part alone. */
+  applyMs: number[];
   cores: number;
   procs: number;
 }
@@ -57,7 +59,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
   const rand = rng(42);
   const intervalMs = Math.round(1000 / hz);
   const listeners = new Map<EventName, Set<(p: never) => void>>();
-  const probe: BenchProbe = { ticks: 0, updateMs: [], cores, procs: procCount };
+  const probe: BenchProbe = { ticks: 0, updateMs: [], applyMs: [], cores, procs: procCount };
   window.__spindleBench = probe;
   let nextPid = 300;
   let seq = 600;
@@ -154,7 +156,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
       rows.set(r.key, r);
       added.push(r);
     }
-    const payload: Events['stats'] = { sample: sample(Date.now(), seq), procs: { kind: 'delta', base, added, removed, changed }, top: top() };
+    const payload: Events['stats'] = { sample: sample(Date.now(), seq), procs: { base, added, removed, changed, resync: [], count: rows.size }, top: top() };
     // rAF callbacks run in order: `before` runs just ahead of the store's flush, `after` once
     // React has rendered and committed what the flush scheduled.
     let before = 0;
@@ -164,6 +166,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
     const applyMs = performance.now() - t0;
     requestAnimationFrame(() => {
       probe.updateMs.push(applyMs + (performance.now() - before));
+      probe.applyMs.push(applyMs);
       probe.ticks++;
     });
   };

@@ -42,7 +42,9 @@ export function WorkerLanes({
                   </div>
                 </td>
                 <td className="num">
-                  {w.task !== null ? `task ${w.task} · ${fmtMs(w.taskMs)}` : (w.reason ?? '')}
+                  {w.state === 'dead' || w.task === null
+                    ? (w.reason ?? '')
+                    : `task ${w.task} · ${fmtMs(w.taskMs)}${w.inFlight > 1 ? ` (+${w.inFlight - 1} sent)` : ''}`}
                 </td>
                 <td className="num">{w.done} done</td>
                 <td className="num">{Math.round(w.util * 100)}%</td>

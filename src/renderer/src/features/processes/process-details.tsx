@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ProcDetails, ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import { MetricChart, type SeriesSpec } from '../overview/metric-chart';
+import { TimeChart, type SeriesSpec } from '../overview/time-chart';
 import { formatBytes } from '../overview/overview-data';
 import type { ControlAction } from './control-actions';
 import { DEFAULT_END_TIMEOUT_MS } from './control-actions';
@@ -96,7 +96,7 @@ export function ProcessDetails({ client, selectedKey, row, table, onAction, onMe
         </button>
         <button onClick={() => onAction({ kind: 'renice', nice: Math.min(19, shown.nice + 5) }, shown)}>Renice…</button>
       </div>
-      <MetricChart rows={rows} series={SERIES} windowSec={Math.max(60, -(rows[0]?.t ?? 0))} yDomain={[0, 'auto']} yExact={(v) => v.toFixed(1)} height={120} />
+      <TimeChart rows={rows} series={SERIES} windowSec={Math.max(60, -(rows[0]?.t ?? 0))} yExact={(v) => v.toFixed(1)} height={120} />
       {error && <p className="outcome bad">{error}</p>}
       <dl className="facts">
         <dt>command</dt>

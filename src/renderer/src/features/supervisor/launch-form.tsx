@@ -28,8 +28,9 @@ export function LaunchForm({ client, onLaunched }: { client: Client; onLaunched:
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     if (problem) return;
+    // In shell mode the shell itself runs any pipeline in the text: one stage.
     const stages = shell
-      ? line.split(/\s+\|\s+/).map((command) => ({ command, args: [] }))
+      ? [{ command: line, args: [] }]
       : split.stages.map(([command, ...args]) => ({ command: command!, args }));
     const definition: DefinitionInput = {
       name: name.trim() || (shell ? line.slice(0, 40) : split.stages[0]![0]!.split('/').pop()!),

@@ -1,0 +1,145 @@
+/**
+ * A light time chart: one SVG path per series, stacked areas or lines, gaps as breaks, and a
+ * hover readout with exact values. The overview redraws a dozen of these every tick; recharts
+ * cost ~35 ms per chart per tick there (bench/renderer.ts), this costs well under 1 ms.
+ */
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { chartPaths, niceMax, type ChartRow, type SeriesSpec } from './chart-geometry';
+
+export type { SeriesSpec } from './chart-geometry';
+
+/** Colours of the CPU split, shared by total and per-core charts and their legends. */
+export const CPU_COLORS = { user: '#4e9af1', system: '#f0766f', iowait: '#e0b341', steal: '#b07cf0' } as const;
+
+export interface TimeChartProps {
+  rows: ChartRow[];
+  series: SeriesSpec[];
+  windowSec: number;
+  /** Fixed y maximum, or a function of the data's maximum; default: a round number above the data. */
+  yMax?: number | ((dataMax: number) => number);
+  yTick?: (v: number) => string;
+  yExact?: (v: number) => string;
+  reference?: { y: number; label: string };
+  height?: number;
+  compact?: boolean;
+}
+
+const PAD = { left: 48, right: 10, top: 6, bottom: 18 };
+const PAD_COMPACT = { left: 1, right: 1, top: 2, bottom: 1 };
+
+/** Width of an element, kept current with a ResizeObserver. */
+function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [w, setW] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setW(el.clientWidth);
+    const ro = new ResizeObserver(() => setW(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, w];
+}
+
+export const TimeChart = memo(function TimeChart({
+  rows,
+  series,
+  windowSec,
+  yMax,
+  yTick = (v) => String(v),
+  yExact = (v) => String(v),
+  reference,
+  height = 160,
+  compact = false,
+}: TimeChartProps) {
+  const [ref, width] = useWidth();
+  const [hover, setHover] = useState<number | null>(null);
+  const pad = compact ? PAD_COMPACT : PAD;
+  const geo = useMemo(() => {
+    const plotW = Math.max(1, width - pad.left - pad.right);
+    const plotH = Math.max(1, height - pad.top - pad.bottom);
+    return chartPaths(rows, series, { windowSec, plotW, plotH, yMax, floor: reference?.y ?? 0 });
+  }, [rows, series, windowSec, width, height, yMax, reference?.y, pad]);
+  const plotW = Math.max(1, width - pad.left - pad.right);
+  const plotH = Math.max(1, height - pad.top - pad.bottom);
+  const yTicks = compact ? [] : [0, 0.25, 0.5, 0.75, 1].map((f) => f * geo.max);
+  const xTicks = compact ? [] : [0, 0.25, 0.5, 0.75, 1].map((f) => -windowSec + f * windowSec);
+  const row = hover === null ? null : rows[hover];
+  return (
+    <div ref={ref} className="time-chart" style={{ height }}>
+      {width > 0 && (
+        <svg
+          width={width}
+          height={height}
+          onMouseMove={(e) => {
+            const x = e.clientX - e.currentTarget.getBoundingClientRect().left - pad.left;
+            const t = -windowSec + (x / plotW) * windowSec;
+            setHover(nearest(rows, t));
+          }}
+          onMouseLeave={() => setHover(null)}
+        >
+          <g transform={`translate(${pad.left},${pad.top})`}>
+            {yTicks.map((v) => (
+              <g key={v} className="tc-grid">
+                <line x1={0} x2={plotW} y1={plotH - (v / geo.max) * plotH} y2={plotH - (v / geo.max) * plotH} />
+                <text x={-6} y={plotH - (v / geo.max) * plotH + 4} textAnchor="end">
+                  {yTick(niceTick(v))}
+                </text>
+              </g>
+            ))}
+            {xTicks.map((t) => (
+              <text key={t} className="tc-axis" x={((t + windowSec) / windowSec) * plotW} y={plotH + 14} textAnchor="middle">
+                {t === 0 ? 'now' : `${Math.round(t)}s`}
+              </text>
+            ))}
+            {geo.paths.map((p) => (
+              <path
+                key={p.key}
+                d={p.d}
+                className={p.area ? 'tc-area' : 'tc-line'}
+                fill={p.area ? p.color : 'none'}
+                fillOpacity={p.area ? 0.55 : undefined}
+                stroke={p.color}
+                strokeWidth={p.area ? 1 : 1.5}
+              />
+            ))}
+            {reference && (
+              <g className="tc-ref">
+                <line x1={0} x2={plotW} y1={plotH - (reference.y / geo.max) * plotH} y2={plotH - (reference.y / geo.max) * plotH} />
+                {!compact && (
+                  <text x={plotW - 4} y={plotH - (reference.y / geo.max) * plotH - 4} textAnchor="end">
+                    {reference.label}
+                  </text>
+                )}
+              </g>
+            )}
+            {row && <line className="tc-cursor" x1={((row.t + windowSec) / windowSec) * plotW} x2={((row.t + windowSec) / windowSec) * plotW} y1={0} y2={plotH} />}
+          </g>
+        </svg>
+      )}
+      {row && (
+        <div className="tc-tip" role="tooltip" style={{ left: Math.min(width - 170, Math.max(0, pad.left + ((row.t + windowSec) / windowSec) * plotW + 10)) }}>
+          <div className="tc-tip-t">{row.t === 0 ? 'now' : `${row.t} s`}</div>
+          {series.map((s) => (
+            <div key={s.key}>
+              <i className="swatch" style={{ background: s.color }} /> {s.name}{' '}
+              <b>{typeof row[s.key] === 'number' ? yExact(row[s.key] as number) : '—'}</b>
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+});
+
+/** Index of the row nearest to time `t`. */
+function nearest(rows: ChartRow[], t: number): number | null {
+  if (!rows.length) return null;
+  let best = 0;
+  for (let i = 1; i < rows.length; i++) if (Math.abs(rows[i]!.t - t) < Math.abs(rows[best]!.t - t)) best = i;
+  return best;
+}
+
+const niceTick = (v: number): number => (v >= 10 ? Math.round(v) : Math.round(v * 100) / 100);
+export { niceMax };
