@@ -25,7 +25,8 @@ const BALLAST_MB = [0, 400];
 const ROUNDS = 3;
 
 interface Row {
-  way: 'direct' | 'helper';
+  /** 'idle' is the noise floor: the same loop-delay probe with no spawning at all. */
+  way: 'idle' | 'direct' | 'helper';
   heapMb: number;
   spawns: number;
   stallP99Ms: number;
@@ -97,12 +98,16 @@ export async function run(): Promise<void> {
     for (const heapMb of BALLAST_MB) {
       // Touched memory, like a long-running Spindle's heap and history.
       const ballast = heapMb ? Buffer.alloc(heapMb * MB, 1) : null;
-      const runs: Record<Row['way'], Omit<Row, 'way' | 'heapMb'>[]> = { direct: [], helper: [] };
+      const runs: Record<Row['way'], Omit<Row, 'way' | 'heapMb'>[]> = { idle: [], direct: [], helper: [] };
       for (let i = 0; i < ROUNDS; i++) {
+        runs.idle.push(await measure(() => new Promise((r) => setTimeout(r, 40))));
         runs.direct.push(await measure(direct));
         runs.helper.push(await measure(viaHelper(helper, spec)));
       }
-      for (const way of ['direct', 'helper'] as const) rows.push({ way, heapMb, ...median(runs[way]) });
+      for (const way of ['idle', 'direct', 'helper'] as const) {
+        const m = median(runs[way]);
+        rows.push({ way, heapMb, ...m, ...(way === 'idle' ? { spawns: 0, spawnsPerSec: 0 } : {}) });
+      }
       if (ballast) ballast[0] = 2;
     }
   } finally {

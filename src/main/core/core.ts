@@ -75,7 +75,7 @@ export class Core {
       history: () => this.sampler.snapshot().history,
       processes: () => this.sampler.snapshot().procs,
       managed: () => snapshotRows(this.supervisor),
-      pools: () => [],
+      pools: () => this.pools.snapshotRows(),
       audit: () => this.audit.list(),
     });
     this.#handlers = {

@@ -7,6 +7,12 @@ import { OverviewView } from './features/overview/overview-view';
 import { ProcessesView } from './features/processes/processes-view';
 import { SupervisorView } from './features/supervisor/supervisor-view';
 import { PoolsView } from './features/pools/pools-view';
+import { ReplayBanner } from './features/snapshots/replay-banner';
+import { replayClient, replayState } from './features/snapshots/replay';
+import { SnapshotMenu } from './features/snapshots/snapshot-menu';
+import { SnapshotView } from './features/snapshots/snapshot-view';
+import { FrameStore as Store } from './lib/frame-store';
+import type { Snapshot } from '../../shared/snapshot/schema';
 
 const STATE_TEXT = {
   connecting: 'connecting…',
@@ -19,23 +25,59 @@ const STATE_TEXT = {
 export interface ViewProps {
   client: Client;
   stats: FrameStore<StatsState>;
+  /** Replaying a snapshot: show, never act (control requests are refused anyway). */
+  replay?: Snapshot;
 }
 
 /** The views, in tab order. Each area adds one line here. */
-const VIEWS: { id: string; label: string; render: (p: ViewProps) => ReactNode }[] = [
+interface ViewDef {
+  id: string;
+  label: string;
+  render: (p: ViewProps) => ReactNode;
+  /** Shown while replaying a snapshot (fed from the file), or only live. */
+  in: 'both' | 'live' | 'replay';
+}
+
+const VIEWS: ViewDef[] = [
   {
     id: 'overview',
     label: 'Overview',
     render: ({ client, stats }) => <OverviewView client={client} stats={stats} />,
+    in: 'both',
   },
-  { id: 'processes', label: 'Processes', render: ({ client, stats }) => <ProcessesView client={client} stats={stats} /> },
+  {
+    id: 'processes',
+    label: 'Processes',
+    render: ({ client, stats }) => <ProcessesView client={client} stats={stats} />,
+    in: 'both',
+  },
   {
     id: 'managed',
     label: 'Managed',
     render: ({ client, stats }) => <SupervisorView client={client} stats={stats} />,
+    in: 'live',
   },
-  { id: 'pools', label: 'Pools', render: ({ client, stats }) => <PoolsView client={client} stats={stats} /> },
+  {
+    id: 'pools',
+    label: 'Pools',
+    render: ({ client, stats }) => <PoolsView client={client} stats={stats} />,
+    in: 'live',
+  },
+  {
+    id: 'snapshot',
+    label: 'Snapshot',
+    render: ({ replay }) => replay && <SnapshotView snap={replay} />,
+    in: 'replay',
+  },
 ];
+
+/** A snapshot being replayed, with the scrubber's position and the store views read. */
+interface Replay {
+  snap: Snapshot;
+  index: number;
+  client: Client;
+  stats: FrameStore<StatsState>;
+}
 
 function initialView(): string {
   const fromHash = location.hash.slice(1);
@@ -47,16 +89,32 @@ export function App({ client }: { client: Client }) {
   const stats = useMemo(() => createStatsStore(client), [client]);
   const state = useSyncExternalStore(client.onState, client.state);
   const [view, setView] = useState(initialView);
+  const [replay, setReplay] = useState<Replay | null>(null);
   useEffect(() => {
     history.replaceState(null, '', `#${view}`);
   }, [view]);
-  const current = VIEWS.find((v) => v.id === view) ?? VIEWS[0]!;
+  const views = VIEWS.filter((v) => v.in === 'both' || v.in === (replay ? 'replay' : 'live'));
+  const current = views.find((v) => v.id === view) ?? views[0]!;
+  const open = (snap: Snapshot): void => {
+    const last = Math.max(0, snap.series.t.length - 1);
+    setReplay({
+      snap,
+      index: last,
+      client: replayClient(snap, client),
+      stats: new Store(replayState(snap, last)),
+    });
+  };
+  const scrub = (index: number): void => {
+    if (!replay) return;
+    replay.stats.set(replayState(replay.snap, index));
+    setReplay({ ...replay, index });
+  };
   return (
     <div className="app">
       <header className="topbar">
         <span className="brand">Spindle</span>
         <nav className="tabs" role="tablist" aria-label="Views">
-          {VIEWS.map((v) => (
+          {views.map((v) => (
             <button
               key={v.id}
               role="tab"
@@ -68,12 +126,28 @@ export function App({ client }: { client: Client }) {
             </button>
           ))}
         </nav>
+        <SnapshotMenu client={client} onOpen={open} />
         <span className={`conn conn-${state}`} data-testid="connection" data-state={state} role="status">
           {STATE_TEXT[state]}
         </span>
       </header>
-      <main className="view" role="tabpanel" aria-label={current.label}>
-        {current.render({ client, stats })}
+      {replay && (
+        <ReplayBanner
+          snap={replay.snap}
+          index={replay.index}
+          onScrub={scrub}
+          onLive={() => setReplay(null)}
+        />
+      )}
+      <main className={replay ? 'view replaying' : 'view'} role="tabpanel" aria-label={current.label}>
+        {replay ? (
+          // A new key per snapshot: views rebuild their state from the replay client.
+          <div key={replay.snap.createdAt}>
+            {current.render({ client: replay.client, stats: replay.stats, replay: replay.snap })}
+          </div>
+        ) : (
+          current.render({ client, stats })
+        )}
       </main>
     </div>
   );

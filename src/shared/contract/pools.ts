@@ -192,6 +192,9 @@ export interface PoolHistory {
   utilization: number[];
   waitP95: number[];
   runP95: number[];
+  /** Cumulative counts at each point. */
+  completed: number[];
+  failed: number[];
 }
 
 /** One stage of a pipeline as the UI sees it. */

@@ -114,7 +114,9 @@ export const processesRequests = {
     control: true,
   }),
   /** End the process and all its descendants (stopped first so none respawns), KILL after `timeoutMs`. */
-  'processes.end-tree': request<TreeOutcome>()(z.object({ ...target, timeoutMs }).strict(), { control: true }),
+  'processes.end-tree': request<TreeOutcome>()(z.object({ ...target, timeoutMs }).strict(), {
+    control: true,
+  }),
   /** Set the nice value of every thread of the process. */
   'processes.renice': request<ControlOutcome>()(
     z

@@ -178,7 +178,9 @@ export type SeriesName =
   | `mem.${keyof MemStats}`
   | `tasks.${keyof TaskStats}`
   | 'self.cpuMs'
-  | 'self.processCpuMs';
+  | 'self.processCpuMs'
+  | 'self.rssBytes'
+  | 'self.heapBytes';
 
 /** History as columns over one time axis; null marks a gap. */
 export interface HistoryWindow {

@@ -3,7 +3,13 @@
  * Every failure is a value naming the problem; nothing is thrown and nothing is changed.
  */
 import type { Result } from '../result';
-import { MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_DEPTH, SNAPSHOT_VERSION, snapshotSchema, type Snapshot } from './schema';
+import {
+  MAX_SNAPSHOT_BYTES,
+  MAX_SNAPSHOT_DEPTH,
+  SNAPSHOT_VERSION,
+  snapshotSchema,
+  type Snapshot,
+} from './schema';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -35,7 +41,10 @@ export function parseSnapshot(text: string, bytes = text.length): Result<Snapsho
   }
   if (text.trim() === '') return bad('ESNAPSHOT_EMPTY', 'the file is empty');
   if (jsonDepth(text, MAX_SNAPSHOT_DEPTH) > MAX_SNAPSHOT_DEPTH) {
-    return bad('ESNAPSHOT_TOO_DEEP', `nesting deeper than ${MAX_SNAPSHOT_DEPTH} levels: not a Spindle snapshot`);
+    return bad(
+      'ESNAPSHOT_TOO_DEEP',
+      `nesting deeper than ${MAX_SNAPSHOT_DEPTH} levels: not a Spindle snapshot`,
+    );
   }
   let raw: unknown;
   let forbidden: string | null = null;
@@ -48,7 +57,8 @@ export function parseSnapshot(text: string, bytes = text.length): Result<Snapsho
     const why = err instanceof Error ? err.message : String(err);
     return bad('ESNAPSHOT_MALFORMED', `not valid JSON (truncated or damaged?): ${why}`);
   }
-  if (forbidden !== null) return bad('ESNAPSHOT_FORBIDDEN_KEY', `the file contains a forbidden key "${forbidden}"`);
+  if (forbidden !== null)
+    return bad('ESNAPSHOT_FORBIDDEN_KEY', `the file contains a forbidden key "${forbidden}"`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return bad('ESNAPSHOT_MALFORMED', 'expected a JSON object at the top level');
   }
@@ -66,7 +76,8 @@ export function parseSnapshot(text: string, bytes = text.length): Result<Snapsho
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    const more = checked.error.issues.length > 1 ? ` (and ${checked.error.issues.length - 1} more problems)` : '';
+    const more =
+      checked.error.issues.length > 1 ? ` (and ${checked.error.issues.length - 1} more problems)` : '';
     return bad('ESNAPSHOT_INVALID', `snapshot${path}: ${issue.message}${more}`);
   }
   return { ok: true, value: checked.data };

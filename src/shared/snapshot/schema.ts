@@ -62,9 +62,7 @@ const column = z.array(nnum).max(MAX_POINTS);
 /** Series names: letters, digits, dots (cpu.user, cpu3.iowait, mem.used…); never `__proto__`. */
 const seriesName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9.]{0,63}$/, 'bad series name');
 
-const procSeriesSchema = z
-  .object({ name, cpu: column, rss: column, threads: column })
-  .strict();
+const procSeriesSchema = z.object({ name, cpu: column, rss: column, threads: column }).strict();
 
 export const seriesSchema = z
   .object({
@@ -76,11 +74,21 @@ export const seriesSchema = z
   .superRefine((s, ctx) => {
     const n = s.t.length;
     for (const [k, col] of Object.entries(s.series)) {
-      if (col.length !== n) ctx.addIssue({ code: 'custom', path: ['series', k], message: `has ${col.length} points, t has ${n}` });
+      if (col.length !== n)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['series', k],
+          message: `has ${col.length} points, t has ${n}`,
+        });
     }
     for (const [k, p] of Object.entries(s.procs)) {
       for (const f of ['cpu', 'rss', 'threads'] as const) {
-        if (p[f].length !== n) ctx.addIssue({ code: 'custom', path: ['procs', k, f], message: `has ${p[f].length} points, t has ${n}` });
+        if (p[f].length !== n)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['procs', k, f],
+            message: `has ${p[f].length} points, t has ${n}`,
+          });
       }
     }
   });
@@ -101,7 +109,9 @@ export const managedSchema = z
     exitedAt: nnum,
     output: z
       .object({
-        lines: z.array(z.object({ stream: z.enum(['stdout', 'stderr']), text: text(65_536), t: num }).strict()).max(10_000),
+        lines: z
+          .array(z.object({ stream: z.enum(['stdout', 'stderr']), text: text(65_536), t: num }).strict())
+          .max(10_000),
         dropped: count,
       })
       .strict(),
@@ -150,7 +160,12 @@ export const auditEntrySchema = z
     client: name,
     action: name,
     target: z
-      .object({ pid: count.optional(), startTime: num.optional(), name: name.optional(), id: name.optional() })
+      .object({
+        pid: count.optional(),
+        startTime: num.optional(),
+        name: name.optional(),
+        id: name.optional(),
+      })
       .strict(),
     outcome: name,
     detail: text(4096),

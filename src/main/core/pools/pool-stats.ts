@@ -34,6 +34,8 @@ export class PoolStatsKeeper {
     utilization: [],
     waitP95: [],
     runP95: [],
+    completed: [],
+    failed: [],
   };
   #lastSettled = 0;
   #lastFailed = 0;
@@ -90,6 +92,8 @@ export class PoolStatsKeeper {
     h.utilization.push(Math.round(utilization * 1000) / 1000);
     h.waitP95.push(Math.round(this.waitTick.quantile(0.95) * 100) / 100);
     h.runP95.push(Math.round(this.runTick.quantile(0.95) * 100) / 100);
+    h.completed.push(this.completed);
+    h.failed.push(this.failed);
     this.waitTick.reset();
     this.runTick.reset();
     if (h.t.length > POOL_LIMITS.historyPoints) for (const col of Object.values(h)) col.shift();

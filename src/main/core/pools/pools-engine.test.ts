@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { poolOptions, type PoolsTick } from '../../../shared/contract/pools';
+import { poolSchema } from '../../../shared/snapshot/schema';
 import { PoolsEngine } from './pools-engine';
 
 const engines: PoolsEngine[] = [];
@@ -32,6 +33,10 @@ describe('PoolsEngine', () => {
     const snap = engine.snapshot();
     expect(snap.history[id]!.queued.length).toBeGreaterThan(2);
     expect(snap.pools[0]!.producers[0]).toMatchObject({ submitted: 100, state: 'done' });
+    // What a usage snapshot stores passes the snapshot schema.
+    const [row] = engine.snapshotRows();
+    expect(poolSchema.parse(row).stats.completed).toBe(100);
+    expect(row!.history.completed.at(-1)).toBe(100);
   });
 
   it('counts rejections when a rate producer outruns a rejecting queue', async () => {

@@ -13,7 +13,9 @@ import {
   type ProducerInfo,
   type WorkloadSpec,
   type LabState,
+  type Percentiles,
 } from '../../../shared/contract/pools';
+import type { SnapshotPool } from '../../../shared/snapshot/schema';
 import { SpindleError } from '../../../shared/result';
 import { Pipeline } from './pipeline';
 import { Pool } from './pool';
@@ -166,6 +168,44 @@ export class PoolsEngine {
 
   labCancel(): void {
     this.#lab?.cancel();
+  }
+
+  /** Every pool as a usage snapshot stores it: counts and latency at the last tick, plus history. */
+  snapshotRows(): SnapshotPool[] {
+    const last = new Map(this.#last.pools.map((p) => [p.id, p]));
+    return [...this.#pools.values()].map((pool) => {
+      const s = last.get(pool.id);
+      const c = pool.stats.counts(pool.queued, pool.active);
+      const h = pool.stats.history;
+      const pct = (p: Percentiles | undefined) =>
+        p ? { p50: p.p50, p95: p.p95, p99: p.p99 } : { p50: null, p95: null, p99: null };
+      return {
+        id: pool.id,
+        name: pool.name,
+        kind: pool.options.kind,
+        size: pool.options.size,
+        stats: {
+          submitted: c.submitted,
+          queued: c.queued,
+          active: c.active,
+          completed: c.completed,
+          failed: c.failed,
+          cancelled: c.cancelled,
+          timedOut: c.timedOut,
+          throughput: s?.throughput ?? null,
+          utilization: s?.utilization ?? null,
+          wait: pct(s?.wait),
+          run: pct(s?.run),
+        },
+        history: {
+          t: [...h.t],
+          queued: [...h.queued],
+          active: [...h.active],
+          completed: [...h.completed],
+          failed: [...h.failed],
+        },
+      };
+    });
   }
 
   /** What a new subscriber gets: the latest tick plus every pool's history. */

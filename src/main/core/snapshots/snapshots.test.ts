@@ -33,7 +33,11 @@ const row = (pid: number, over: Partial<ProcRow> = {}): ProcRow => ({
   ...over,
 });
 
-function sources(n = 50, points = 120, procs: ProcRow[] = Array.from({ length: n }, (_, i) => row(i + 2))): SnapshotSources {
+function sources(
+  n = 50,
+  points = 120,
+  procs: ProcRow[] = Array.from({ length: n }, (_, i) => row(i + 2)),
+): SnapshotSources {
   const t = Array.from({ length: points }, (_, i) => 1_700_000_000_000 + i * 1000);
   const history: HistoryWindow = {
     t,
@@ -44,7 +48,12 @@ function sources(n = 50, points = 120, procs: ProcRow[] = Array.from({ length: n
       'mem.used': t.map((_, i) => 1e9 + i),
     },
     procs: {
-      '2:1002': { name: 'proc2', cpu: t.map((_, i) => (i < 3 ? null : i)), rss: t.map(() => 4096), threads: t.map(() => 1) },
+      '2:1002': {
+        name: 'proc2',
+        cpu: t.map((_, i) => (i < 3 ? null : i)),
+        rss: t.map(() => 4096),
+        threads: t.map(() => 1),
+      },
     },
   };
   return {
@@ -81,7 +90,15 @@ function sources(n = 50, points = 120, procs: ProcRow[] = Array.from({ length: n
     ],
     pools: () => [],
     audit: () => [
-      { seq: 1, t: 5, client: 'web 127.0.0.1:1', action: 'signal SIGTERM', target: { pid: 9, startTime: 3, name: 'x' }, outcome: 'ok', detail: 'gone after 12 ms' },
+      {
+        seq: 1,
+        t: 5,
+        client: 'web 127.0.0.1:1',
+        action: 'signal SIGTERM',
+        target: { pid: 9, startTime: 3, name: 'x' },
+        outcome: 'ok',
+        detail: 'gone after 12 ms',
+      },
     ],
   };
 }
@@ -144,7 +161,9 @@ describe('snapshot export and open', () => {
 
   it('reports a missing folder as a clear error', async () => {
     const src = sources();
-    await expect(new Snapshots(src).writeFile('/nonexistent-dir-xyz/snap.json', 'json')).rejects.toMatchObject({
+    await expect(
+      new Snapshots(src).writeFile('/nonexistent-dir-xyz/snap.json', 'json'),
+    ).rejects.toMatchObject({
       code: 'ENOENT_DIR',
     });
   });
@@ -204,13 +223,37 @@ describe('opening hostile or broken snapshots', () => {
     ['a newer version', (g: string) => g.replace('"version":1', '"version":99'), 'ESNAPSHOT_VERSION'],
     ['a string version', (g: string) => g.replace('"version":1', '"version":"1"'), 'ESNAPSHOT_VERSION'],
     ['no version', () => '{"system":{}}', 'ESNAPSHOT_VERSION'],
-    ['deep nesting', () => `{"version":1,"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 'ESNAPSHOT_TOO_DEEP'],
-    ['a __proto__ key', (g: string) => g.replace('"system":{', '"system":{"__proto__":{"polluted":true},'), 'ESNAPSHOT_FORBIDDEN_KEY'],
-    ['a constructor key', (g: string) => g.replace('"managed":[', '"managed":[{"constructor":{"prototype":{}}},'), 'ESNAPSHOT_FORBIDDEN_KEY'],
+    [
+      'deep nesting',
+      () => `{"version":1,"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      'ESNAPSHOT_TOO_DEEP',
+    ],
+    [
+      'a __proto__ key',
+      (g: string) => g.replace('"system":{', '"system":{"__proto__":{"polluted":true},'),
+      'ESNAPSHOT_FORBIDDEN_KEY',
+    ],
+    [
+      'a constructor key',
+      (g: string) => g.replace('"managed":[', '"managed":[{"constructor":{"prototype":{}}},'),
+      'ESNAPSHOT_FORBIDDEN_KEY',
+    ],
     ['a wrong type', (g: string) => g.replace('"pid":2,', '"pid":"2",'), 'ESNAPSHOT_INVALID'],
-    ['a huge string', (g: string) => g.replace('"name":"proc2"', `"name":"${'A'.repeat(2_000_000)}"`), 'ESNAPSHOT_INVALID'],
-    ['an unknown top-level key', (g: string) => g.replace('{"version":1,', '{"version":1,"evil":1,'), 'ESNAPSHOT_INVALID'],
-    ['series of mismatched length', (g: string) => g.replace('"load.one":[0.25,', '"load.one":['), 'ESNAPSHOT_INVALID'],
+    [
+      'a huge string',
+      (g: string) => g.replace('"name":"proc2"', `"name":"${'A'.repeat(2_000_000)}"`),
+      'ESNAPSHOT_INVALID',
+    ],
+    [
+      'an unknown top-level key',
+      (g: string) => g.replace('{"version":1,', '{"version":1,"evil":1,'),
+      'ESNAPSHOT_INVALID',
+    ],
+    [
+      'series of mismatched length',
+      (g: string) => g.replace('"load.one":[0.25,', '"load.one":['),
+      'ESNAPSHOT_INVALID',
+    ],
   ])('refuses %s with a clear error', async (_name, mutate, code) => {
     const text = mutate(await good());
     const r = parseSnapshot(text);
@@ -229,7 +272,10 @@ describe('opening hostile or broken snapshots', () => {
   });
 
   it('reads a missing file as a clear error', async () => {
-    expect(await Snapshots.readFile('/nonexistent/snap.json')).toMatchObject({ ok: false, error: { code: 'ENOENT' } });
+    expect(await Snapshots.readFile('/nonexistent/snap.json')).toMatchObject({
+      ok: false,
+      error: { code: 'ENOENT' },
+    });
   });
 });
 

@@ -11,7 +11,10 @@ export type { SnapshotFormat } from './write';
 
 /** A file name for a download or a save dialog: spindle-<host>-<time>.<ext>. */
 export function suggestedName(host: string, format: SnapshotFormat, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
   const safeHost = host.replace(/[^a-zA-Z0-9.-]/g, '_').slice(0, 64) || 'host';
   const ext = format === 'json' ? 'json' : format === 'csv-processes' ? 'processes.csv' : 'series.csv';
   return `spindle-${safeHost}-${stamp}.${ext}`;
@@ -19,8 +22,10 @@ export function suggestedName(host: string, format: SnapshotFormat, now = new Da
 
 function fsError(err: unknown, path: string): SpindleError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new SpindleError('ENOENT_DIR', `cannot write ${path}: the folder does not exist`);
-  if (code === 'EACCES' || code === 'EPERM') return new SpindleError('EACCES', `cannot write ${path}: not permitted`);
+  if (code === 'ENOENT')
+    return new SpindleError('ENOENT_DIR', `cannot write ${path}: the folder does not exist`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new SpindleError('EACCES', `cannot write ${path}: not permitted`);
   if (code === 'EISDIR') return new SpindleError('EISDIR', `cannot write ${path}: it is a folder`);
   if (code === 'ENOSPC') return new SpindleError('ENOSPC', `cannot write ${path}: the disk is full`);
   return new SpindleError('EIO', `cannot write ${path}: ${(err as Error).message}`);
@@ -54,7 +59,13 @@ export class Snapshots {
       return { ok: false, error: { code: 'ENOENT', message: `no such file: ${path}` } };
     }
     if (size > MAX_SNAPSHOT_BYTES) {
-      return { ok: false, error: { code: 'ESNAPSHOT_TOO_LARGE', message: `${path} is ${size} bytes; the limit is ${MAX_SNAPSHOT_BYTES}` } };
+      return {
+        ok: false,
+        error: {
+          code: 'ESNAPSHOT_TOO_LARGE',
+          message: `${path} is ${size} bytes; the limit is ${MAX_SNAPSHOT_BYTES}`,
+        },
+      };
     }
     const text = await readFile(path, 'utf8');
     return parseSnapshot(text, size);

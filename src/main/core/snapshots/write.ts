@@ -51,7 +51,8 @@ class Out {
 
 const json = (v: unknown): string => JSON.stringify(v) ?? 'null';
 /** A gap (NaN/undefined) is null in JSON; numbers stay numbers. */
-const numOrNull = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? 'null' : String(v));
+const numOrNull = (v: number | null | undefined): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? 'null' : String(v);
 
 async function putColumn(out: Out, col: ArrayLike<number | null>): Promise<void> {
   await out.put('[');
@@ -109,7 +110,9 @@ export async function writeProcessesCsv(p: SnapshotParts, stream: Writable): Pro
 /** Every machine-wide series as CSV: a `time` column (ISO) then one column per series; gaps are empty cells. */
 export async function writeSeriesCsv(p: SnapshotParts, stream: Writable): Promise<void> {
   const out = new Out(stream);
-  const names = Object.keys(p.series.series).filter((n) => p.series.series[n as keyof typeof p.series.series]);
+  const names = Object.keys(p.series.series).filter(
+    (n) => p.series.series[n as keyof typeof p.series.series],
+  );
   const cols = names.map((n) => p.series.series[n as keyof typeof p.series.series]!);
   await out.put(csvRow(['time', 't_ms', ...names]));
   for (let i = 0; i < p.series.t.length; i++) {
@@ -136,7 +139,9 @@ export async function writeFileAtomic(target: string, write: (s: Writable) => Pr
       stream.once('error', reject);
     });
     await write(stream);
-    await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
     const fh = await open(tmp, 'r');
     await fh.sync();
     await fh.close();

@@ -8,7 +8,7 @@ import { CPU_COLORS, TimeChart, type SeriesSpec } from './time-chart';
 import { cpuFields, CPU_PARTS, formatBytes, formatCount, selfCpuPct, toRows, type FieldSpec } from './overview-data';
 import { niceMax } from './chart-geometry';
 import { isWindowMinutes, usePref, WINDOW_MINUTES } from './prefs';
-import { useStatsFrame, type StatsFrame } from './stats-frame';
+import { overviewColumns, useStatsFrame, type StatsFrame } from './stats-frame';
 
 const GIB = 1024 ** 3;
 const MAX_WINDOW_MS = Math.max(...WINDOW_MINUTES) * 60_000;
@@ -76,7 +76,7 @@ export function OverviewView({ client, stats }: { client: Client; stats: FrameSt
           aria-pressed={frozen !== null}
           onClick={() =>
             // The longest window is cut on pause so the window selector still works while paused.
-            setFrozen(frozen ? null : { ...live, history: stats.get().history.window(MAX_WINDOW_MS) })
+            setFrozen(frozen ? null : { ...live, history: overviewColumns(stats).window(MAX_WINDOW_MS) })
           }
         >
           {frozen ? '▶ Resume' : '❚❚ Pause'}

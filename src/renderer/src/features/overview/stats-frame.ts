@@ -7,6 +7,7 @@ import { useMemo, useSyncExternalStore } from 'react';
 import type { HistoryWindow, ProcRow, StatsSample } from '../../../../shared/contract';
 import type { FrameStore } from '../../lib/frame-store';
 import type { StatsState } from '../stats/stats-store';
+import { FrameColumns } from './frame-columns';
 
 /** What the views draw: the latest sample, history columns over the chosen window, the process table. */
 export interface StatsFrame {
@@ -21,20 +22,32 @@ export interface StatsFrame {
   top: readonly string[];
 }
 
+/** Longest window the overview offers: the columns it keeps. */
+const MAX_WINDOW_MS = 10 * 60_000;
+const columnsOf = new WeakMap<object, FrameColumns>();
+
+/** The overview's columns for a store, kept in step with it (see frame-columns.ts). */
+export function overviewColumns(store: FrameStore<StatsState>): FrameColumns {
+  let cols = columnsOf.get(store);
+  if (!cols) columnsOf.set(store, (cols = new FrameColumns(MAX_WINDOW_MS)));
+  cols.sync(store.get());
+  return cols;
+}
+
 /** Subscribe to the store and cut the history window (once per tick and window size). */
 export function useStatsFrame(store: FrameStore<StatsState>, windowMs: number): StatsFrame {
   const state = useSyncExternalStore(store.subscribe, store.get);
-  return useMemo(
-    () => ({
+  return useMemo(() => {
+    const cols = overviewColumns(store);
+    return {
       seq: state.seq,
       latest: state.latest,
       intervalMs: state.intervalMs,
-      history: state.history.window(windowMs),
+      history: cols.window(windowMs),
       rows: state.procs,
       top: state.top,
-    }),
-    [state, windowMs],
-  );
+    };
+  }, [store, state, windowMs]);
 }
 
 /** The table side only (no history cut): what the process table re-renders on. */

@@ -31,6 +31,8 @@ const emptyHistory = (): PoolHistory => ({
   utilization: [],
   waitP95: [],
   runP95: [],
+  completed: [],
+  failed: [],
 });
 
 function push<T>(arr: T[], v: T, max: number): void {
@@ -64,6 +66,8 @@ export function createPoolsStore(client: Client): FrameStore<PoolsState> {
         push(h.utilization, p.utilization, HISTORY_POINTS);
         push(h.waitP95, p.wait.p95, HISTORY_POINTS);
         push(h.runP95, p.run.p95, HISTORY_POINTS);
+        push(h.completed, p.counts.completed, HISTORY_POINTS);
+        push(h.failed, p.counts.failed, HISTORY_POINTS);
       }
       history[p.id] = h;
       const old = prev.lanes[p.id] ?? {};
