@@ -23,7 +23,15 @@ const PROCESSES = 5000;
 const HZ = 1;
 const HEAP_EVERY_MS = 30_000;
 const WARMUP_MS = 20_000;
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,7 +44,11 @@ const r2 = (v: number): number => Math.round(v * 100) / 100;
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const token = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, ['bin/spindle.mjs', 'web', '--port', '0'], {
-    env: { ...process.env, SPINDLE_TOKEN: token, SPINDLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'spindle-bench-')) },
+    env: {
+      ...process.env,
+      SPINDLE_TOKEN: token,
+      SPINDLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'spindle-bench-')),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -69,7 +81,9 @@ async function heapBytes(cdp: CDPSession): Promise<number> {
 }
 
 const updates = (page: Page): Promise<number[]> =>
-  page.evaluate(() => (globalThis as { __spindleBench?: { updateMs: number[] } }).__spindleBench?.updateMs.slice() ?? []);
+  page.evaluate(
+    () => (globalThis as { __spindleBench?: { updateMs: number[] } }).__spindleBench?.updateMs.slice() ?? [],
+  );
 
 /**
  * Main-thread CPU time (not wall time) of the animation frames that flush the store and
@@ -86,7 +100,9 @@ async function frameThreadMs(browser: Browser, page: Page, ms: number): Promise<
   const perTid = new Map<number, number>();
   for (const e of events) if (e.name === 'FunctionCall') perTid.set(e.tid, (perTid.get(e.tid) ?? 0) + 1);
   const main = [...perTid].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const frames = events.filter((e) => e.tid === main && e.ph === 'X' && e.name === 'FireAnimationFrame').sort((a, b) => a.ts - b.ts);
+  const frames = events
+    .filter((e) => e.tid === main && e.ph === 'X' && e.name === 'FireAnimationFrame')
+    .sort((a, b) => a.ts - b.ts);
   // Frames closer than 100 ms belong to one tick (the store flush and its measuring callbacks).
   const ticks: number[] = [];
   let lastTs = -Infinity;
@@ -123,7 +139,10 @@ export async function run(): Promise<void> {
   const minutes = Number(process.env.SPINDLE_BENCH_MINUTES ?? 10);
   const totalMs = minutes * 60_000;
   const server = await startServer();
-  const browser = await chromium.launch({ executablePath: findChromium() ?? '/usr/bin/chromium', args: ARGS });
+  const browser = await chromium.launch({
+    executablePath: findChromium() ?? '/usr/bin/chromium',
+    args: ARGS,
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const cdp = await page.context().newCDPSession(page);
@@ -134,7 +153,10 @@ export async function run(): Promise<void> {
     u.searchParams.set('hz', String(HZ));
     u.hash = 'processes';
     await page.goto(u.href);
-    await page.getByTestId('process-count').filter({ hasText: `of ${PROCESSES.toLocaleString('en-US')}` }).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('process-count')
+      .filter({ hasText: `of ${PROCESSES.toLocaleString('en-US')}` })
+      .waitFor({ timeout: 30_000 });
 
     const started = Date.now();
     const heap: { atMs: number; bytes: number; view: string }[] = [];
@@ -152,7 +174,11 @@ export async function run(): Promise<void> {
       if (Date.now() >= nextHeap) {
         // Readings start 30 s into each view, once its caches (per-process series: 256 max) are full.
         if (Date.now() - started - phaseStart >= 30_000) {
-          heap.push({ atMs: Date.now() - started, bytes: await heapBytes(cdp), view: switched ? 'overview' : 'processes' });
+          heap.push({
+            atMs: Date.now() - started,
+            bytes: await heapBytes(cdp),
+            view: switched ? 'overview' : 'processes',
+          });
         }
         nextHeap += HEAP_EVERY_MS;
       }
@@ -178,7 +204,11 @@ export async function run(): Promise<void> {
       () => (globalThis as { __spindleBench?: { applyMs: number[] } }).__spindleBench?.applyMs.slice() ?? [],
     );
     phases.push({ view: switched ? 'overview' : 'processes', from, to: all.length });
-    heap.push({ atMs: Date.now() - started, bytes: await heapBytes(cdp), view: switched ? 'overview' : 'processes' });
+    heap.push({
+      atMs: Date.now() - started,
+      bytes: await heapBytes(cdp),
+      view: switched ? 'overview' : 'processes',
+    });
 
     const views: Record<string, ViewFigures> = {};
     for (const p of phases) {
@@ -216,7 +246,11 @@ export async function run(): Promise<void> {
       heapDriftPct: Math.max(...Object.values(drifts).map(Math.abs), 0),
       heapDriftByView: drifts,
       heapDriftAcrossViewsPct: r2(((last - first) / first) * 100),
-      heapSamples: heap.map((h) => ({ atS: Math.round(h.atMs / 1000), view: h.view, mib: r2(h.bytes / 2 ** 20) })),
+      heapSamples: heap.map((h) => ({
+        atS: Math.round(h.atMs / 1000),
+        view: h.view,
+        mib: r2(h.bytes / 2 ** 20),
+      })),
       heapStartMiB: r2(first / 2 ** 20),
       heapEndMiB: r2(last / 2 ** 20),
       heapMinMiB: r2(Math.min(...heap.map((h) => h.bytes)) / 2 ** 20),

@@ -38,7 +38,9 @@ async function findByFilter(page: Page, marker: string, pid: number) {
   return row;
 }
 
-test('find a throwaway process by filter, see its details, end it from the UI; the OS agrees it is gone', async ({ page }) => {
+test('find a throwaway process by filter, see its details, end it from the UI; the OS agrees it is gone', async ({
+  page,
+}) => {
   const marker = String(900_000 + Math.floor(Math.random() * 99_999));
   const child = startThrowaway(marker);
   const exited = new Promise((r) => child.once('exit', r));

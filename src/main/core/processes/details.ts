@@ -24,7 +24,13 @@ export function readDetails(ids: ProcIdentities, root: string, key: string): Pro
     const text = buf.subarray(0, MAX_ARGV_BYTES).toString('utf8');
     return text.split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
   }, [] as string[]);
-  const tids = tryOr(() => readdirSync(`${dir}/task`).map(Number).sort((a, b) => a - b), [] as number[]);
+  const tids = tryOr(
+    () =>
+      readdirSync(`${dir}/task`)
+        .map(Number)
+        .sort((a, b) => a - b),
+    [] as number[],
+  );
   const threads = tids.slice(0, PROCESS_LIMITS.detailsList).map((tid) => ({
     tid,
     name: tryOr(() => readFileSync(`${dir}/task/${tid}/comm`, 'utf8').trim(), '?'),

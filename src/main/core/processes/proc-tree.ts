@@ -28,7 +28,11 @@ export function readChildren(ids: ProcIdentities, root = '/proc'): Map<number, P
  * Descendants of `pid` (root excluded), breadth first, at most `max`. A child that started
  * before its parent cannot be its child (the parent's PID was reused), so it is left out.
  */
-export function descendants(byParent: Map<number, ProcIdentity[]>, root: ProcIdentity, max: number): TreeNode[] {
+export function descendants(
+  byParent: Map<number, ProcIdentity[]>,
+  root: ProcIdentity,
+  max: number,
+): TreeNode[] {
   const out: TreeNode[] = [];
   const seen = new Set<number>([root.pid]);
   let level: ProcIdentity[] = [root];

@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { SpindleError } from '../../../shared/result';
 import { AuditLog } from '../audit/audit-log';
@@ -64,13 +66,22 @@ describe('ProcessControl', () => {
   const control = new ProcessControl({ audit });
 
   it('ends a child that ignores TERM by killing it at the timeout', async () => {
-    const child = await start(process.execPath, ['-e', 'process.on("SIGTERM",()=>{});console.log("ready");setInterval(()=>{},1000)'], /ready/);
+    const child = await start(
+      process.execPath,
+      ['-e', 'process.on("SIGTERM",()=>{});console.log("ready");setInterval(()=>{},1000)'],
+      /ready/,
+    );
     const out = await control.end('test', keyOf(child.pid), 300);
     expect(out.result).toBe('gone');
     expect(out.message).toMatch(/ignored SIGTERM for 300 ms; killed, gone after \d+ ms/);
     expect(out.goneAfterMs).toBeGreaterThanOrEqual(300);
     expect(isGone(child.pid)).toBe(true);
-    expect(audit.list().at(-1)).toMatchObject({ client: 'test', action: 'end', outcome: 'ok', target: { pid: child.pid } });
+    expect(audit.list().at(-1)).toMatchObject({
+      client: 'test',
+      action: 'end',
+      outcome: 'ok',
+      target: { pid: child.pid },
+    });
   });
 
   it('ends a well-behaved child with TERM alone and says how long it took', async () => {
@@ -113,7 +124,10 @@ describe('ProcessControl', () => {
   it('sends STOP and CONT and reports them as done, the process still running', async () => {
     const child = await start('sleep', ['987004']);
     const key = keyOf(child.pid);
-    expect(await control.signal('test', key, 'STOP')).toMatchObject({ result: 'done', message: 'sent SIGSTOP' });
+    expect(await control.signal('test', key, 'STOP')).toMatchObject({
+      result: 'done',
+      message: 'sent SIGSTOP',
+    });
     await until(() => ids.read(child.pid)?.state === 'T');
     await control.signal('test', key, 'CONT');
     await until(() => ids.read(child.pid)?.state !== 'T');
@@ -151,7 +165,11 @@ describe('ProcessControl', () => {
   });
 
   it('reads details: argv, exe, cwd, threads and open files', async () => {
-    const child = await start(process.execPath, ['-e', 'console.log("ready");setInterval(()=>{},1000)', 'unique-arg-4711'], /ready/);
+    const child = await start(
+      process.execPath,
+      ['-e', 'console.log("ready");setInterval(()=>{},1000)', 'unique-arg-4711'],
+      /ready/,
+    );
     const d = control.details(keyOf(child.pid));
     expect(d.argv.at(-1)).toBe('unique-arg-4711');
     expect(d.exe).toMatch(/node/);
@@ -160,4 +178,34 @@ describe('ProcessControl', () => {
     expect(d.threads[0]!.name).toBe(d.target.name);
     expect(d.openFiles).toBeGreaterThan(2);
   });
+
+  // Needs root to drop to `nobody` with setpriv; elsewhere the EPERM path cannot be reached.
+  it.runIf(process.getuid?.() === 0 && existsSync('/usr/bin/setpriv'))(
+    'tells an unprivileged user "not permitted" and names the owner',
+    async () => {
+      const child = await start('sleep', ['987008']);
+      const fixture = fileURLToPath(new URL('./fixtures/unprivileged-signal.ts', import.meta.url));
+      const out = execFileSync(
+        '/usr/bin/setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          '--import',
+          'tsx',
+          fixture,
+          keyOf(child.pid),
+        ],
+        { encoding: 'utf8', env: { ...process.env, HOME: '/tmp' } },
+      );
+      const res = JSON.parse(out) as Record<string, { code: string; message: string }>;
+      expect(res.end).toEqual({
+        code: 'EPERM',
+        message: `not permitted: sleep (${child.pid}) is owned by root`,
+      });
+      expect(res.renice!.code).toBe('EPERM');
+      expect(isGone(child.pid)).toBe(false);
+    },
+  );
 });

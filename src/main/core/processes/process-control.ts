@@ -46,7 +46,11 @@ export class ProcessControl {
   }
 
   /** TERM, then KILL when it is still there after `timeoutMs`. */
-  end(client: string, key: string, timeoutMs: number = PROCESS_LIMITS.endTimeoutMs.default): Promise<ControlOutcome> {
+  end(
+    client: string,
+    key: string,
+    timeoutMs: number = PROCESS_LIMITS.endTimeoutMs.default,
+  ): Promise<ControlOutcome> {
     return this.#audited(client, 'end', key, async () => {
       const t0 = performance.now();
       const id = this.#sig.send(key, 'TERM');
@@ -64,10 +68,22 @@ export class ProcessControl {
       }
       const after = await this.#sig.waitGone(key, AFTER_KILL_MS, t0 + timeoutMs);
       if (after === null) {
-        return this.#outcome(id, 'end', 'running', null, `still running ${timeoutMs + AFTER_KILL_MS} ms after SIGTERM and SIGKILL (state ${this.#ids.read(id.pid)?.state ?? '?'})`);
+        return this.#outcome(
+          id,
+          'end',
+          'running',
+          null,
+          `still running ${timeoutMs + AFTER_KILL_MS} ms after SIGTERM and SIGKILL (state ${this.#ids.read(id.pid)?.state ?? '?'})`,
+        );
       }
       const ms = timeoutMs + after;
-      return this.#outcome(id, 'end', 'gone', ms, `ignored SIGTERM for ${timeoutMs} ms; killed, gone after ${ms} ms`);
+      return this.#outcome(
+        id,
+        'end',
+        'gone',
+        ms,
+        `ignored SIGTERM for ${timeoutMs} ms; killed, gone after ${ms} ms`,
+      );
     });
   }
 
@@ -77,7 +93,12 @@ export class ProcessControl {
   }
 
   /** Send one signal; for a possibly fatal one, watch briefly to say whether it exited. */
-  signal(client: string, key: string, signal: SignalName, action = `signal SIG${signal}`): Promise<ControlOutcome> {
+  signal(
+    client: string,
+    key: string,
+    signal: SignalName,
+    action = `signal SIG${signal}`,
+  ): Promise<ControlOutcome> {
     return this.#audited(client, action, key, async () => {
       const t0 = performance.now();
       const id = this.#sig.send(key, signal);
@@ -91,7 +112,11 @@ export class ProcessControl {
   }
 
   /** End the process and all its descendants; see tree-end.ts for the order. */
-  endTree(client: string, key: string, timeoutMs: number = PROCESS_LIMITS.endTimeoutMs.default): Promise<TreeOutcome> {
+  endTree(
+    client: string,
+    key: string,
+    timeoutMs: number = PROCESS_LIMITS.endTimeoutMs.default,
+  ): Promise<TreeOutcome> {
     return this.#audited(client, 'end tree', key, () => endTree(this.#sig, this.#root, key, timeoutMs));
   }
 
@@ -119,7 +144,13 @@ export class ProcessControl {
           throw errnoToError(err, id, this.#ids.owner(id.pid));
         }
       }
-      return this.#outcome(id, action, 'done', null, `nice set to ${nice} on ${done} thread${done === 1 ? '' : 's'}`);
+      return this.#outcome(
+        id,
+        action,
+        'done',
+        null,
+        `nice set to ${nice} on ${done} thread${done === 1 ? '' : 's'}`,
+      );
     });
   }
 
@@ -131,26 +162,55 @@ export class ProcessControl {
   /** How many processes the tree rooted at `key` holds, root included. */
   treeSize(key: string): { total: number } {
     const root = this.#ids.verify(key);
-    return { total: 1 + descendants(readChildren(this.#ids, this.#root), root, PROCESS_LIMITS.treeMax).length };
+    return {
+      total: 1 + descendants(readChildren(this.#ids, this.#root), root, PROCESS_LIMITS.treeMax).length,
+    };
   }
 
-  #outcome(id: ProcIdentity, action: string, result: ControlOutcome['result'], goneAfterMs: number | null, message: string): ControlOutcome {
+  #outcome(
+    id: ProcIdentity,
+    action: string,
+    result: ControlOutcome['result'],
+    goneAfterMs: number | null,
+    message: string,
+  ): ControlOutcome {
     return { target: this.#ids.target(id), action, result, goneAfterMs, message };
   }
 
   /** Run an action and record it, whether it succeeded or was refused. */
-  async #audited<T extends ControlOutcome>(client: string, action: string, key: string, fn: () => Promise<T>): Promise<T> {
+  async #audited<T extends ControlOutcome>(
+    client: string,
+    action: string,
+    key: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     try {
       const out = await fn();
-      this.#audit.record({ client, action, target: auditTarget(out.target), outcome: out.result === 'running' ? 'running' : 'ok', detail: out.message });
+      this.#audit.record({
+        client,
+        action,
+        target: auditTarget(out.target),
+        outcome: out.result === 'running' ? 'running' : 'ok',
+        detail: out.message,
+      });
       return out;
     } catch (err) {
       const code = err instanceof SpindleError ? err.code : 'EINTERNAL';
       const detail = err instanceof Error ? err.message : String(err);
-      this.#audit.record({ client, action, target: auditTarget(this.#ids.targetOf(key)), outcome: code, detail });
+      this.#audit.record({
+        client,
+        action,
+        target: auditTarget(this.#ids.targetOf(key)),
+        outcome: code,
+        detail,
+      });
       throw err;
     }
   }
 }
 
-const auditTarget = (t: { pid: number; startTime: number; name: string }) => ({ pid: t.pid, startTime: t.startTime, name: t.name });
+const auditTarget = (t: { pid: number; startTime: number; name: string }) => ({
+  pid: t.pid,
+  startTime: t.startTime,
+  name: t.name,
+});

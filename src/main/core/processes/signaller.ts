@@ -28,12 +28,19 @@ export class Signaller {
   /** Throw a clear refusal when `pid` must never be signalled. */
   guard(pid: number): void {
     if (pid === 0 || pid === 1) {
-      throw new SpindleError('EPROTECTED_INIT', `PID ${pid} is the system's ${pid === 1 ? 'init process' : 'scheduler'}; Spindle never signals it`);
+      throw new SpindleError(
+        'EPROTECTED_INIT',
+        `PID ${pid} is the system's ${pid === 1 ? 'init process' : 'scheduler'}; Spindle never signals it`,
+      );
     }
-    if (pid === this.#self) throw new SpindleError('EPROTECTED_SELF', `PID ${pid} is Spindle itself; quit Spindle instead`);
+    if (pid === this.#self)
+      throw new SpindleError('EPROTECTED_SELF', `PID ${pid} is Spindle itself; quit Spindle instead`);
     if (pid === this.#parent) {
       const name = this.ids.read(pid)?.name ?? 'unknown';
-      throw new SpindleError('EPROTECTED_PARENT', `PID ${pid} (${name}) started Spindle; ending it would end Spindle too`);
+      throw new SpindleError(
+        'EPROTECTED_PARENT',
+        `PID ${pid} (${name}) started Spindle; ending it would end Spindle too`,
+      );
     }
   }
 
@@ -74,9 +81,13 @@ export class Signaller {
 export function errnoToError(err: unknown, id: ProcIdentity, owner: string | null): SpindleError {
   const e = err as { code?: string; info?: { code?: string } };
   const code = e.info?.code ?? e.code;
-  if (code === 'ESRCH') return new SpindleError('ESRCH_GONE', `process ${id.pid} (${id.name}) has already exited`);
+  if (code === 'ESRCH')
+    return new SpindleError('ESRCH_GONE', `process ${id.pid} (${id.name}) has already exited`);
   if (code === 'EPERM' || code === 'EACCES') {
-    return new SpindleError('EPERM', `not permitted: ${id.name} (${id.pid}) is owned by ${owner ?? 'another user'}`);
+    return new SpindleError(
+      'EPERM',
+      `not permitted: ${id.name} (${id.pid}) is owned by ${owner ?? 'another user'}`,
+    );
   }
   throw err;
 }

@@ -14,14 +14,22 @@ import type { Signaller } from './signaller';
 /** Scans for children forked while the tree was being stopped. */
 const STOP_PASSES = 3;
 
-export async function endTree(sig: Signaller, root: string, key: string, timeoutMs: number): Promise<TreeOutcome> {
+export async function endTree(
+  sig: Signaller,
+  root: string,
+  key: string,
+  timeoutMs: number,
+): Promise<TreeOutcome> {
   sig.guard(parseKey(key).pid);
   const top = sig.ids.verify(key);
   const members = new Map<string, { id: ProcIdentity; depth: number }>();
   members.set(top.key, { id: top, depth: 0 });
   const refuseProtected = (id: ProcIdentity): void => {
     if (sig.isProtected(id.pid)) {
-      throw new SpindleError('EPROTECTED_TREE', `the tree of ${top.name} (${top.pid}) holds Spindle or its parent (${id.name}, ${id.pid}); end its parts one by one`);
+      throw new SpindleError(
+        'EPROTECTED_TREE',
+        `the tree of ${top.name} (${top.pid}) holds Spindle or its parent (${id.name}, ${id.pid}); end its parts one by one`,
+      );
     }
   };
   // First pass before any signal: a tree holding Spindle is refused untouched.

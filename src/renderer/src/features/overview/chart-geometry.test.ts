@@ -31,7 +31,9 @@ describe('chartPaths', () => {
   });
 
   it('reaches a reference value and rounds the axis up', () => {
-    expect(chartPaths([{ t: 0, v: 1 }], [{ key: 'v', name: 'v', color: 'r' }], { ...opts, floor: 64 }).max).toBe(100);
+    expect(
+      chartPaths([{ t: 0, v: 1 }], [{ key: 'v', name: 'v', color: 'r' }], { ...opts, floor: 64 }).max,
+    ).toBe(100);
     expect(niceMax(0.7)).toBe(1);
     expect(niceMax(2.1)).toBe(2.5);
     expect(niceMax(4100)).toBe(5000);

@@ -39,7 +39,11 @@ interface Opts {
 const f1 = (v: number): string => (Math.round(v * 10) / 10).toString();
 
 /** Paths for every series over `rows` (t in seconds ≤ 0), and the y maximum used. */
-export function chartPaths(rows: readonly ChartRow[], series: readonly SeriesSpec[], o: Opts): { max: number; paths: ChartPath[] } {
+export function chartPaths(
+  rows: readonly ChartRow[],
+  series: readonly SeriesSpec[],
+  o: Opts,
+): { max: number; paths: ChartPath[] } {
   // Stack bases: per row, the running total of areas of the same stack drawn so far.
   const bases = new Map<string, Float64Array>();
   const lows: Float64Array[] = [];
@@ -48,7 +52,10 @@ export function chartPaths(rows: readonly ChartRow[], series: readonly SeriesSpe
   for (const s of series) {
     const low = new Float64Array(rows.length);
     const high = new Float64Array(rows.length).fill(NaN);
-    const base = s.kind === 'area' && s.stack ? (bases.get(s.stack) ?? bases.set(s.stack, new Float64Array(rows.length)).get(s.stack)!) : null;
+    const base =
+      s.kind === 'area' && s.stack
+        ? (bases.get(s.stack) ?? bases.set(s.stack, new Float64Array(rows.length)).get(s.stack)!)
+        : null;
     rows.forEach((r, i) => {
       const v = r[s.key];
       const b = base ? base[i]! : 0;
@@ -61,7 +68,12 @@ export function chartPaths(rows: readonly ChartRow[], series: readonly SeriesSpe
     lows.push(low);
     highs.push(high);
   }
-  const max = typeof o.yMax === 'number' ? o.yMax : typeof o.yMax === 'function' ? o.yMax(dataMax) : niceMax(Math.max(dataMax, o.floor ?? 0));
+  const max =
+    typeof o.yMax === 'number'
+      ? o.yMax
+      : typeof o.yMax === 'function'
+        ? o.yMax(dataMax)
+        : niceMax(Math.max(dataMax, o.floor ?? 0));
   const x = (t: number): string => f1(((t + o.windowSec) / o.windowSec) * o.plotW);
   const y = (v: number): string => f1(o.plotH - (Math.min(v, max) / (max || 1)) * o.plotH);
   const paths = series.map((s, j) => {

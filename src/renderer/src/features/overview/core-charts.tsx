@@ -6,7 +6,13 @@ import { coreMatrix, CPU_PARTS, cpuFields, firstIndexFrom, toRows } from './over
 /** Up to this many cores get a chart each; more get one heat-strip row each. */
 export const SMALL_MULTIPLES_MAX = 16;
 
-const CPU_SERIES: SeriesSpec[] = CPU_PARTS.map((p) => ({ key: p, name: p, color: CPU_COLORS[p], kind: 'area', stack: 'cpu' }));
+const CPU_SERIES: SeriesSpec[] = CPU_PARTS.map((p) => ({
+  key: p,
+  name: p,
+  color: CPU_COLORS[p],
+  kind: 'area',
+  stack: 'cpu',
+}));
 const pct = (v: number): string => `${v.toFixed(1)}%`;
 
 interface Props {
@@ -36,7 +42,14 @@ export function CoreCharts({ history, latest, windowMs }: Props) {
         {cores <= SMALL_MULTIPLES_MAX ? (
           <div className="core-grid">
             {Array.from({ length: cores }, (_, i) => (
-              <CoreSmall key={i} core={i} history={history} windowMs={windowMs} busy={latest?.cpu.cores[i]?.busy ?? null} height={cores <= 4 ? 110 : 70} />
+              <CoreSmall
+                key={i}
+                core={i}
+                history={history}
+                windowMs={windowMs}
+                busy={latest?.cpu.cores[i]?.busy ?? null}
+                height={cores <= 4 ? 110 : 70}
+              />
             ))}
           </div>
         ) : (
@@ -66,7 +79,15 @@ function CoreSmall({
       <figcaption>
         cpu{core} <b>{busy === null ? '—' : pct(busy)}</b>
       </figcaption>
-      <TimeChart rows={rows} series={CPU_SERIES} windowSec={windowMs / 1000} yMax={100} yExact={pct} height={height} compact />
+      <TimeChart
+        rows={rows}
+        series={CPU_SERIES}
+        windowSec={windowMs / 1000}
+        yMax={100}
+        yExact={pct}
+        height={height}
+        compact
+      />
     </figure>
   );
 }
@@ -121,7 +142,8 @@ function CoreHeat({ history, cores, windowMs, latest }: Props & { cores: number 
           <b>{value === undefined || Number.isNaN(value) ? 'no reading' : pct(value)}</b>
           {split && (
             <div>
-              now: user {pct(split.user)} · system {pct(split.system)} · iowait {pct(split.iowait)} · steal {pct(split.steal)}
+              now: user {pct(split.user)} · system {pct(split.system)} · iowait {pct(split.iowait)} · steal{' '}
+              {pct(split.steal)}
             </div>
           )}
         </div>

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { CpuPct, HistoryWindow, StatsSample } from '../../../../shared/contract';
 import { FrameColumns, wantedSeries } from './frame-columns';
 
-const pct = (busy: number): CpuPct => ({ user: busy, nice: 0, system: 0, idle: 100 - busy, iowait: 0, irq: 0, softirq: 0, steal: 0, guest: 0, busy });
+const pct = (busy: number): CpuPct => ({
+  user: busy,
+  nice: 0,
+  system: 0,
+  idle: 100 - busy,
+  iowait: 0,
+  irq: 0,
+  softirq: 0,
+  steal: 0,
+  guest: 0,
+  busy,
+});
 const sample = (seq: number, busy: number): StatsSample => ({
   seq,
   t: seq * 1000,
@@ -17,7 +28,11 @@ const sample = (seq: number, busy: number): StatsSample => ({
 describe('FrameColumns', () => {
   it('seeds from the store history, appends each next tick, re-seeds after a missed one, and keeps only maxMs', () => {
     let windows = 0;
-    const hist: HistoryWindow = { t: [1000, 2000], series: { 'cpu0.busy': [10, 20], 'cpu1.busy': [5, 10] }, procs: {} };
+    const hist: HistoryWindow = {
+      t: [1000, 2000],
+      series: { 'cpu0.busy': [10, 20], 'cpu1.busy': [5, 10] },
+      procs: {},
+    };
     const history = { window: () => (windows++, hist) };
     const cols = new FrameColumns(3000);
     cols.sync({ seq: 2, latest: sample(2, 20), history });

@@ -21,8 +21,24 @@ export interface ColumnSource {
 /** The series the overview draws for a machine with `cores` cores. */
 export function wantedSeries(cores: number): Set<string> {
   const out = new Set<string>(['cpu.busy', ...CPU_PARTS.map((p) => `cpu.${p}`)]);
-  for (const k of ['load.one', 'load.five', 'load.fifteen', 'mem.used', 'mem.cached', 'mem.swapUsed', 'mem.total']) out.add(k);
-  for (const k of ['tasks.processes', 'tasks.threads', 'tasks.ctxtPerSec', 'tasks.forksPerSec', 'self.processCpuMs']) out.add(k);
+  for (const k of [
+    'load.one',
+    'load.five',
+    'load.fifteen',
+    'mem.used',
+    'mem.cached',
+    'mem.swapUsed',
+    'mem.total',
+  ])
+    out.add(k);
+  for (const k of [
+    'tasks.processes',
+    'tasks.threads',
+    'tasks.ctxtPerSec',
+    'tasks.forksPerSec',
+    'self.processCpuMs',
+  ])
+    out.add(k);
   for (let i = 0; i < cores; i++) {
     out.add(`cpu${i}.busy`);
     if (cores <= SPLIT_CORES_MAX) for (const p of CPU_PARTS) out.add(`cpu${i}.${p}`);
@@ -46,7 +62,8 @@ export class FrameColumns {
     if (src.seq === this.#seq) return;
     const cores = src.latest?.cpu.cores.length ?? 0;
     const s = src.latest;
-    if (s && src.seq === this.#seq + 1 && cores === this.#cores && (this.#t.at(-1) ?? -Infinity) < s.t) this.#append(s);
+    if (s && src.seq === this.#seq + 1 && cores === this.#cores && (this.#t.at(-1) ?? -Infinity) < s.t)
+      this.#append(s);
     else this.#reseed(src, cores);
     this.#seq = src.seq;
   }

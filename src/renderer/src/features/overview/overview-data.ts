@@ -46,7 +46,12 @@ export const MAX_CHART_POINTS = 300;
  * bridging. Past `maxPoints` samples, runs of k consecutive samples are averaged into one
  * row (k as small as fits), so a 10-minute window at 1 Hz draws 3-second means.
  */
-export function toRows(win: HistoryWindow, fields: readonly FieldSpec[], windowMs: number, maxPoints = MAX_CHART_POINTS): ChartRow[] {
+export function toRows(
+  win: HistoryWindow,
+  fields: readonly FieldSpec[],
+  windowMs: number,
+  maxPoints = MAX_CHART_POINTS,
+): ChartRow[] {
   const { t } = win;
   const last = t.at(-1);
   if (last === undefined) return [];

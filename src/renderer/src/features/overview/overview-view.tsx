@@ -5,7 +5,15 @@ import type { StatsState } from '../stats/stats-store';
 import { HostInfo } from '../system/host-info';
 import { CoreCharts } from './core-charts';
 import { CPU_COLORS, TimeChart, type SeriesSpec } from './time-chart';
-import { cpuFields, CPU_PARTS, formatBytes, formatCount, selfCpuPct, toRows, type FieldSpec } from './overview-data';
+import {
+  cpuFields,
+  CPU_PARTS,
+  formatBytes,
+  formatCount,
+  selfCpuPct,
+  toRows,
+  type FieldSpec,
+} from './overview-data';
 import { niceMax } from './chart-geometry';
 import { isWindowMinutes, usePref, WINDOW_MINUTES } from './prefs';
 import { overviewColumns, useStatsFrame, type StatsFrame } from './stats-frame';
@@ -15,7 +23,13 @@ const MAX_WINDOW_MS = Math.max(...WINDOW_MINUTES) * 60_000;
 const pct = (v: number): string => `${v.toFixed(1)}%`;
 const gib = (v: number): string => `${v.toFixed(2)} GiB`;
 
-const CPU_TOTAL: SeriesSpec[] = CPU_PARTS.map((p) => ({ key: p, name: p, color: CPU_COLORS[p], kind: 'area', stack: 'cpu' }));
+const CPU_TOTAL: SeriesSpec[] = CPU_PARTS.map((p) => ({
+  key: p,
+  name: p,
+  color: CPU_COLORS[p],
+  kind: 'area',
+  stack: 'cpu',
+}));
 const LOAD_FIELDS: FieldSpec[] = [
   { key: 'one', series: 'load.one' },
   { key: 'five', series: 'load.five' },
@@ -66,7 +80,12 @@ export function OverviewView({ client, stats }: { client: Client; stats: FrameSt
       <div className="toolbar" role="toolbar" aria-label="Overview controls">
         <span className="seg" role="group" aria-label="History window">
           {WINDOW_MINUTES.map((m) => (
-            <button key={m} aria-pressed={m === minutes} className={m === minutes ? 'on' : ''} onClick={() => setMinutes(m)}>
+            <button
+              key={m}
+              aria-pressed={m === minutes}
+              className={m === minutes ? 'on' : ''}
+              onClick={() => setMinutes(m)}
+            >
               {m} min
             </button>
           ))}
@@ -110,7 +129,14 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
         <h2>
           CPU total <b className="figure">{latest ? pct(latest.cpu.total.busy) : '—'}</b>
         </h2>
-        <TimeChart rows={cpuRows} series={CPU_TOTAL} windowSec={windowSec} yMax={100} yTick={(v) => `${v}%`} yExact={pct} />
+        <TimeChart
+          rows={cpuRows}
+          series={CPU_TOTAL}
+          windowSec={windowSec}
+          yMax={100}
+          yTick={(v) => `${v}%`}
+          yExact={pct}
+        />
       </section>
       <section className="card" aria-label="Spindle itself" data-testid="self">
         <h2>Spindle itself</h2>
@@ -121,7 +147,8 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           <dd>{formatBytes(self?.rssBytes)}</dd>
           <dt>sampler</dt>
           <dd>
-            {self ? `${self.cpuMs.toFixed(1)} ms/tick (${self.cpuSource})` : '—'} · heap {formatBytes(self?.heapBytes)}
+            {self ? `${self.cpuMs.toFixed(1)} ms/tick (${self.cpuSource})` : '—'} · heap{' '}
+            {formatBytes(self?.heapBytes)}
           </dd>
           <dt>pid</dt>
           <dd>{self?.pid ?? '—'}</dd>
@@ -130,7 +157,12 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
       <CoreCharts history={history} latest={latest} windowMs={windowMs} />
       <section className="card" aria-label="Load average">
         <h2>
-          Load <b className="figure">{latest?.load ? `${latest.load.one.toFixed(2)} ${latest.load.five.toFixed(2)} ${latest.load.fifteen.toFixed(2)}` : '—'}</b>
+          Load{' '}
+          <b className="figure">
+            {latest?.load
+              ? `${latest.load.one.toFixed(2)} ${latest.load.five.toFixed(2)} ${latest.load.fifteen.toFixed(2)}`
+              : '—'}
+          </b>
         </h2>
         <TimeChart
           rows={loadRows}
@@ -144,8 +176,14 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
       </section>
       <section className="card" aria-label="Memory and swap">
         <h2>
-          Memory <b className="figure">{mem ? `${formatBytes(mem.used)} / ${formatBytes(mem.total)}` : '—'}</b>
-          {mem && mem.swapTotal > 0 && <span className="sub"> swap {formatBytes(mem.swapUsed)} / {formatBytes(mem.swapTotal)}</span>}
+          Memory{' '}
+          <b className="figure">{mem ? `${formatBytes(mem.used)} / ${formatBytes(mem.total)}` : '—'}</b>
+          {mem && mem.swapTotal > 0 && (
+            <span className="sub">
+              {' '}
+              swap {formatBytes(mem.swapUsed)} / {formatBytes(mem.swapTotal)}
+            </span>
+          )}
         </h2>
         <TimeChart
           rows={memRows}
@@ -163,13 +201,25 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
             {formatCount(latest?.tasks.processes)} processes · {formatCount(latest?.tasks.threads)} threads
           </b>
         </h2>
-        <TimeChart rows={taskRows} series={TASK_SERIES} windowSec={windowSec} yTick={formatCount} yExact={(v) => v.toFixed(0)} />
+        <TimeChart
+          rows={taskRows}
+          series={TASK_SERIES}
+          windowSec={windowSec}
+          yTick={formatCount}
+          yExact={(v) => v.toFixed(0)}
+        />
       </section>
       <section className="card" aria-label="Context switches">
         <h2>
           Context switches <b className="figure">{formatCount(latest?.tasks.ctxtPerSec)}/s</b>
         </h2>
-        <TimeChart rows={ctxtRows} series={CTXT_SERIES} windowSec={windowSec} yTick={formatCount} yExact={(v) => `${v.toFixed(0)}/s`} />
+        <TimeChart
+          rows={ctxtRows}
+          series={CTXT_SERIES}
+          windowSec={windowSec}
+          yTick={formatCount}
+          yExact={(v) => `${v.toFixed(0)}/s`}
+        />
       </section>
     </div>
   );

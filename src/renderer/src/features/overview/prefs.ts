@@ -44,4 +44,5 @@ export function usePref<T>(key: string, fallback: T, valid: (v: unknown) => v is
 /** History windows offered, minutes. */
 export const WINDOW_MINUTES = [1, 5, 10] as const;
 export type WindowMinutes = (typeof WINDOW_MINUTES)[number];
-export const isWindowMinutes = (v: unknown): v is WindowMinutes => WINDOW_MINUTES.includes(v as WindowMinutes);
+export const isWindowMinutes = (v: unknown): v is WindowMinutes =>
+  WINDOW_MINUTES.includes(v as WindowMinutes);

@@ -51,7 +51,10 @@ export function useStatsFrame(store: FrameStore<StatsState>, windowMs: number): 
 }
 
 /** The table side only (no history cut): what the process table re-renders on. */
-export function useProcTable(store: FrameStore<StatsState>): Pick<StatsFrame, 'seq' | 'latest' | 'rows' | 'top' | 'intervalMs'> & {
+export function useProcTable(store: FrameStore<StatsState>): Pick<
+  StatsFrame,
+  'seq' | 'latest' | 'rows' | 'top' | 'intervalMs'
+> & {
   /** Per-process series the store keeps (the top processes), over `windowMs`. */
   procHistory: (windowMs: number) => HistoryWindow;
 } {

@@ -35,7 +35,18 @@ declare global {
   }
 }
 
-const NAMES = ['node', 'chromium', 'postgres', 'nginx', 'python3', 'bash', 'java', 'redis-server', 'sshd', 'kworker/3:1'];
+const NAMES = [
+  'node',
+  'chromium',
+  'postgres',
+  'nginx',
+  'python3',
+  'bash',
+  'java',
+  'redis-server',
+  'sshd',
+  'kworker/3:1',
+];
 const USERS = ['root', 'www-data', 'postgres', 'alice', 'bob'];
 const STATES = ['S', 'S', 'S', 'S', 'R', 'I', 'D'];
 
@@ -52,7 +63,11 @@ function rng(seed: number): () => number {
 export function syntheticClientFromUrl(): Client | null {
   const q = new URLSearchParams(location.search);
   if (q.get('bench') !== 'synthetic') return null;
-  return createSyntheticClient(Number(q.get('cores')) || 64, Number(q.get('procs')) || 5000, Number(q.get('hz')) || 1);
+  return createSyntheticClient(
+    Number(q.get('cores')) || 64,
+    Number(q.get('procs')) || 5000,
+    Number(q.get('hz')) || 1,
+  );
 }
 
 export function createSyntheticClient(cores: number, procCount: number, hz: number): Client {
@@ -67,7 +82,8 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
   const newRow = (): ProcRow => {
     const pid = nextPid++;
     const parents = [...rows.values()];
-    const parent = parents.length && rand() < 0.9 ? parents[Math.floor(rand() * Math.min(parents.length, 400))]! : null;
+    const parent =
+      parents.length && rand() < 0.9 ? parents[Math.floor(rand() * Math.min(parents.length, 400))]! : null;
     const name = NAMES[Math.floor(rand() * NAMES.length)]!;
     return {
       key: `${pid}:${pid * 7}`,
@@ -100,7 +116,18 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
     const iowait = rand() * 5;
     const steal = rand() * 2;
     const idle = Math.max(0, 100 - user - system - iowait - steal);
-    return { user, nice: 0, system, idle, iowait, irq: 0, softirq: 0, steal, guest: 0, busy: 100 - idle - iowait };
+    return {
+      user,
+      nice: 0,
+      system,
+      idle,
+      iowait,
+      irq: 0,
+      softirq: 0,
+      steal,
+      guest: 0,
+      busy: 100 - idle - iowait,
+    };
   };
   const sample = (t: number, s: number): StatsSample => {
     const cs = Array.from({ length: cores }, core);
@@ -110,9 +137,32 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
       intervalMs,
       cpu: { total: cs[0]!, cores: cs },
       load: { one: rand() * cores, five: cores / 2, fifteen: cores / 3 },
-      mem: { total: 256 * 2 ** 30, used: 100 * 2 ** 30, available: 156 * 2 ** 30, free: 50 * 2 ** 30, buffers: 2 ** 30, cached: 40 * 2 ** 30, swapTotal: 8 * 2 ** 30, swapUsed: 2 ** 30 },
-      tasks: { processes: rows.size, threads: rows.size * 8, running: 4, blocked: 0, ctxtPerSec: 50_000 + rand() * 1000, forksPerSec: 10 },
-      self: { pid: 300, cpuMs: 5, cpuSource: 'thread', processCpuMs: 20, rssBytes: 150 * 2 ** 20, heapBytes: 30 * 2 ** 20 },
+      mem: {
+        total: 256 * 2 ** 30,
+        used: 100 * 2 ** 30,
+        available: 156 * 2 ** 30,
+        free: 50 * 2 ** 30,
+        buffers: 2 ** 30,
+        cached: 40 * 2 ** 30,
+        swapTotal: 8 * 2 ** 30,
+        swapUsed: 2 ** 30,
+      },
+      tasks: {
+        processes: rows.size,
+        threads: rows.size * 8,
+        running: 4,
+        blocked: 0,
+        ctxtPerSec: 50_000 + rand() * 1000,
+        forksPerSec: 10,
+      },
+      self: {
+        pid: 300,
+        cpuMs: 5,
+        cpuSource: 'thread',
+        processCpuMs: 20,
+        rssBytes: 150 * 2 ** 20,
+        heapBytes: 30 * 2 ** 20,
+      },
     };
   };
   // A full 10-minute history up front, so the store is at its retention from the start and
@@ -139,7 +189,12 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
     for (const r of rows.values()) {
       if (rand() < 0.3) {
         const cpu = Math.round(rand() * rand() * 400) / 10;
-        const next = { ...r, cpu, cpuNorm: Math.round((cpu / cores) * 100) / 100, rss: r.rss + Math.floor((rand() - 0.5) * 1e6) };
+        const next = {
+          ...r,
+          cpu,
+          cpuNorm: Math.round((cpu / cores) * 100) / 100,
+          rss: r.rss + Math.floor((rand() - 0.5) * 1e6),
+        };
         rows.set(r.key, next);
         changed.push({ key: r.key, cpu: next.cpu, cpuNorm: next.cpuNorm, rss: next.rss });
       }
@@ -156,7 +211,11 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
       rows.set(r.key, r);
       added.push(r);
     }
-    const payload: Events['stats'] = { sample: sample(Date.now(), seq), procs: { base, added, removed, changed, resync: [], count: rows.size }, top: top() };
+    const payload: Events['stats'] = {
+      sample: sample(Date.now(), seq),
+      procs: { base, added, removed, changed, resync: [], count: rows.size },
+      top: top(),
+    };
     // rAF callbacks run in order: `before` runs just ahead of the store's flush, `after` once
     // React has rendered and committed what the flush scheduled.
     let before = 0;
@@ -187,7 +246,16 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
           return ok(snap) as never;
         }
         case 'system.info':
-          return ok({ hostname: 'synthetic', platform: 'linux', distro: 'bench', release: '', arch: 'x64', cpuModel: 'synthetic', cores, memTotal: 256 * 2 ** 30 }) as never;
+          return ok({
+            hostname: 'synthetic',
+            platform: 'linux',
+            distro: 'bench',
+            release: '',
+            arch: 'x64',
+            cpuModel: 'synthetic',
+            cores,
+            memTotal: 256 * 2 ** 30,
+          }) as never;
         case 'app.info':
           return ok({ version: 'bench', transport: 'web', readOnly: true }) as never;
         case 'audit.list':
@@ -195,7 +263,10 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
         case 'stats.interest':
           return ok(null) as never;
         default:
-          return { ok: false, error: { code: 'EBENCH', message: `${method} is not part of the synthetic feed` } };
+          return {
+            ok: false,
+            error: { code: 'EBENCH', message: `${method} is not part of the synthetic feed` },
+          };
       }
     },
     on: (event, listener) => {
@@ -209,5 +280,11 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
     tick();
     setTimeout(loop, intervalMs);
   }, intervalMs);
-  return { api, transport: 'web', state: () => 'connected', onState: () => () => {}, onReconnect: () => () => {} };
+  return {
+    api,
+    transport: 'web',
+    state: () => 'connected',
+    onState: () => () => {},
+    onReconnect: () => () => {},
+  };
 }

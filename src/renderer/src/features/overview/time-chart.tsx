@@ -9,7 +9,12 @@ import { chartPaths, niceMax, type ChartRow, type SeriesSpec } from './chart-geo
 export type { SeriesSpec } from './chart-geometry';
 
 /** Colours of the CPU split, shared by total and per-core charts and their legends. */
-export const CPU_COLORS = { user: '#4e9af1', system: '#f0766f', iowait: '#e0b341', steal: '#b07cf0' } as const;
+export const CPU_COLORS = {
+  user: '#4e9af1',
+  system: '#f0766f',
+  iowait: '#e0b341',
+  steal: '#b07cf0',
+} as const;
 
 export interface TimeChartProps {
   rows: ChartRow[];
@@ -67,7 +72,7 @@ export const TimeChart = memo(function TimeChart({
   const xTicks = compact ? [] : [0, 0.25, 0.5, 0.75, 1].map((f) => -windowSec + f * windowSec);
   const row = hover === null ? null : rows[hover];
   return (
-    <div ref={ref} className="time-chart" style={{ height }}>
+    <div ref={ref} className="time-chart" style={{ minHeight: height }}>
       {width > 0 && (
         <svg
           width={width}
@@ -82,14 +87,25 @@ export const TimeChart = memo(function TimeChart({
           <g transform={`translate(${pad.left},${pad.top})`}>
             {yTicks.map((v) => (
               <g key={v} className="tc-grid">
-                <line x1={0} x2={plotW} y1={plotH - (v / geo.max) * plotH} y2={plotH - (v / geo.max) * plotH} />
+                <line
+                  x1={0}
+                  x2={plotW}
+                  y1={plotH - (v / geo.max) * plotH}
+                  y2={plotH - (v / geo.max) * plotH}
+                />
                 <text x={-6} y={plotH - (v / geo.max) * plotH + 4} textAnchor="end">
                   {yTick(niceTick(v))}
                 </text>
               </g>
             ))}
             {xTicks.map((t) => (
-              <text key={t} className="tc-axis" x={((t + windowSec) / windowSec) * plotW} y={plotH + 14} textAnchor="middle">
+              <text
+                key={t}
+                className="tc-axis"
+                x={((t + windowSec) / windowSec) * plotW}
+                y={plotH + 14}
+                textAnchor="middle"
+              >
                 {t === 0 ? 'now' : `${Math.round(t)}s`}
               </text>
             ))}
@@ -106,7 +122,12 @@ export const TimeChart = memo(function TimeChart({
             ))}
             {reference && (
               <g className="tc-ref">
-                <line x1={0} x2={plotW} y1={plotH - (reference.y / geo.max) * plotH} y2={plotH - (reference.y / geo.max) * plotH} />
+                <line
+                  x1={0}
+                  x2={plotW}
+                  y1={plotH - (reference.y / geo.max) * plotH}
+                  y2={plotH - (reference.y / geo.max) * plotH}
+                />
                 {!compact && (
                   <text x={plotW - 4} y={plotH - (reference.y / geo.max) * plotH - 4} textAnchor="end">
                     {reference.label}
@@ -114,12 +135,39 @@ export const TimeChart = memo(function TimeChart({
                 )}
               </g>
             )}
-            {row && <line className="tc-cursor" x1={((row.t + windowSec) / windowSec) * plotW} x2={((row.t + windowSec) / windowSec) * plotW} y1={0} y2={plotH} />}
+            {row && (
+              <line
+                className="tc-cursor"
+                x1={((row.t + windowSec) / windowSec) * plotW}
+                x2={((row.t + windowSec) / windowSec) * plotW}
+                y1={0}
+                y2={plotH}
+              />
+            )}
           </g>
         </svg>
       )}
+      {!compact && series.length > 1 && (
+        <div className="tc-legend">
+          {series.map((s) => (
+            <span key={s.key}>
+              <i className="swatch" style={{ background: s.color }} />
+              {s.name}
+            </span>
+          ))}
+        </div>
+      )}
       {row && (
-        <div className="tc-tip" role="tooltip" style={{ left: Math.min(width - 170, Math.max(0, pad.left + ((row.t + windowSec) / windowSec) * plotW + 10)) }}>
+        <div
+          className="tc-tip"
+          role="tooltip"
+          style={{
+            left: Math.min(
+              width - 170,
+              Math.max(0, pad.left + ((row.t + windowSec) / windowSec) * plotW + 10),
+            ),
+          }}
+        >
           <div className="tc-tip-t">{row.t === 0 ? 'now' : `${row.t} s`}</div>
           {series.map((s) => (
             <div key={s.key}>

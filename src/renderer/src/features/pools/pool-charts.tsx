@@ -21,6 +21,7 @@ const xAxis = (span: number) => (
     dataKey="t"
     type="number"
     domain={[-span, 0]}
+    ticks={Array.from({ length: 7 }, (_, i) => Math.round(-span + (i * span) / 6))}
     tickFormatter={(v: number) => `${v}s`}
     stroke="var(--muted)"
     allowDataOverflow

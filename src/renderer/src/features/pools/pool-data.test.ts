@@ -12,6 +12,8 @@ describe('pool data', () => {
       utilization: [],
       waitP95: [],
       runP95: [],
+      completed: [],
+      failed: [],
     };
     expect(toBacklogRows(h, 1000)).toEqual([
       { t: -1, queued: 3, active: 2, throughput: 4, failRate: 0 },

@@ -9,7 +9,9 @@ const SHOWN = 200;
 export function AuditPanel({ client }: { client: Client }) {
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   useEffect(() => {
-    const off = client.api.on('audit', (e) => setEntries((prev) => [e, ...prev.filter((p) => p.seq !== e.seq)].slice(0, SHOWN)));
+    const off = client.api.on('audit', (e) =>
+      setEntries((prev) => [e, ...prev.filter((p) => p.seq !== e.seq)].slice(0, SHOWN)),
+    );
     const load = async (): Promise<void> => {
       const r = await client.api.request('audit.list', { subscribe: true });
       if (r.ok) setEntries(r.value.slice(-SHOWN).reverse());

@@ -25,7 +25,7 @@ const time = (ms: number): string => {
 export const COLUMNS: readonly Column[] = [
   { id: 'pid', label: 'PID', width: 72, numeric: true, shown: true, text: (l) => String(l.row.pid) },
   { id: 'ppid', label: 'PPID', width: 72, numeric: true, shown: false, text: (l) => String(l.row.ppid) },
-  { id: 'name', label: 'Name', width: 200, numeric: false, shown: true, text: (l) => l.row.name },
+  { id: 'name', label: 'Name', width: 230, numeric: false, shown: true, text: (l) => l.row.name },
   { id: 'user', label: 'User', width: 90, numeric: false, shown: true, text: (l) => l.row.user ?? '?' },
   { id: 'state', label: 'S', width: 34, numeric: false, shown: true, text: (l) => l.row.state },
   {
@@ -36,7 +36,10 @@ export const COLUMNS: readonly Column[] = [
     shown: true,
     // In the tree a collapsed or parent row shows its subtree's total, its own value on hover.
     text: (l, tree) => (tree && l.hasChildren ? `Σ ${l.subCpu.toFixed(1)}` : l.row.cpu.toFixed(1)),
-    title: (l, tree) => (tree && l.hasChildren ? `own ${l.row.cpu}% · subtree of ${l.subCount}: ${l.subCpu}%` : `${l.row.cpu}% (${l.row.cpuNorm}% of the machine)`),
+    title: (l, tree) =>
+      tree && l.hasChildren
+        ? `own ${l.row.cpu}% · subtree of ${l.subCount}: ${l.subCpu}%`
+        : `${l.row.cpu}% (${l.row.cpuNorm}% of the machine)`,
   },
   {
     id: 'rss',
@@ -45,17 +48,57 @@ export const COLUMNS: readonly Column[] = [
     numeric: true,
     shown: true,
     text: (l, tree) => (tree && l.hasChildren ? `Σ ${formatBytes(l.subRss)}` : formatBytes(l.row.rss)),
-    title: (l, tree) => (tree && l.hasChildren ? `own ${formatBytes(l.row.rss)} · subtree of ${l.subCount}: ${formatBytes(l.subRss)}` : `${l.row.rss} bytes`),
+    title: (l, tree) =>
+      tree && l.hasChildren
+        ? `own ${formatBytes(l.row.rss)} · subtree of ${l.subCount}: ${formatBytes(l.subRss)}`
+        : `${l.row.rss} bytes`,
   },
-  { id: 'vsize', label: 'Virtual', width: 84, numeric: true, shown: false, text: (l) => formatBytes(l.row.vsize) },
+  {
+    id: 'vsize',
+    label: 'Virtual',
+    width: 84,
+    numeric: true,
+    shown: false,
+    text: (l) => formatBytes(l.row.vsize),
+  },
   { id: 'threads', label: 'Thr', width: 50, numeric: true, shown: true, text: (l) => num(l.row.threads) },
   { id: 'fds', label: 'FDs', width: 56, numeric: true, shown: false, text: (l) => num(l.row.fds) },
   { id: 'nice', label: 'NI', width: 40, numeric: true, shown: true, text: (l) => String(l.row.nice) },
-  { id: 'priority', label: 'PRI', width: 44, numeric: true, shown: false, text: (l) => String(l.row.priority) },
+  {
+    id: 'priority',
+    label: 'PRI',
+    width: 44,
+    numeric: true,
+    shown: false,
+    text: (l) => String(l.row.priority),
+  },
   { id: 'readBps', label: 'Read', width: 84, numeric: true, shown: false, text: (l) => rate(l.row.readBps) },
-  { id: 'writeBps', label: 'Write', width: 84, numeric: true, shown: false, text: (l) => rate(l.row.writeBps) },
-  { id: 'startTime', label: 'Started', width: 90, numeric: true, shown: false, text: (l) => time(l.row.startTime), title: (l) => new Date(l.row.startTime).toLocaleString() },
-  { id: 'cmd', label: 'Command', width: 0, numeric: false, shown: true, text: (l) => l.row.cmd || `[${l.row.name}]`, title: (l) => l.row.cmd },
+  {
+    id: 'writeBps',
+    label: 'Write',
+    width: 84,
+    numeric: true,
+    shown: false,
+    text: (l) => rate(l.row.writeBps),
+  },
+  {
+    id: 'startTime',
+    label: 'Started',
+    width: 90,
+    numeric: true,
+    shown: false,
+    text: (l) => time(l.row.startTime),
+    title: (l) => new Date(l.row.startTime).toLocaleString(),
+  },
+  {
+    id: 'cmd',
+    label: 'Command',
+    width: 0,
+    numeric: false,
+    shown: true,
+    text: (l) => l.row.cmd || `[${l.row.name}]`,
+    title: (l) => l.row.cmd,
+  },
 ];
 
 /** Column ids shown by default, in table order. */
@@ -67,4 +110,7 @@ export const isColumnList = (v: unknown): v is SortKey[] =>
   Array.isArray(v) && v.every((x) => typeof x === 'string' && IDS.has(x)) && v.includes('name');
 /** A stored sort is valid when it names a known column and a direction. */
 export const isSortSpec = (v: unknown): v is { key: SortKey; dir: 'asc' | 'desc' } =>
-  typeof v === 'object' && v !== null && IDS.has((v as { key: string }).key) && ['asc', 'desc'].includes((v as { dir: string }).dir);
+  typeof v === 'object' &&
+  v !== null &&
+  IDS.has((v as { key: string }).key) &&
+  ['asc', 'desc'].includes((v as { dir: string }).dir);

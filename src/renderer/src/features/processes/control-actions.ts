@@ -1,5 +1,10 @@
 /** What a control action is, how the confirmation names it, and the request it becomes. */
-import { PROCESS_LIMITS, type ControlOutcome, type ProcRow, type SignalName } from '../../../../shared/contract';
+import {
+  PROCESS_LIMITS,
+  type ControlOutcome,
+  type ProcRow,
+  type SignalName,
+} from '../../../../shared/contract';
 import type { Result } from '../../../../shared/result';
 import type { Client } from '../../api/client';
 

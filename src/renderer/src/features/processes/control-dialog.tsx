@@ -4,9 +4,11 @@ import type { Client } from '../../api/client';
 import { describe, runAction, verb, type ControlAction } from './control-actions';
 
 /** What the dialog is showing: a signal menu to choose from, or one action to confirm. */
-export type DialogState = { mode: 'menu'; row: ProcRow } | { mode: 'confirm'; row: ProcRow; action: ControlAction };
+export type DialogState =
+  { mode: 'menu'; row: ProcRow } | { mode: 'confirm'; row: ProcRow; action: ControlAction };
 
-type Phase = { kind: 'ask' } | { kind: 'running' } | { kind: 'done'; ok: boolean; code?: string; message: string };
+type Phase =
+  { kind: 'ask' } | { kind: 'running' } | { kind: 'done'; ok: boolean; code?: string; message: string };
 
 interface Props {
   client: Client;
@@ -34,7 +36,11 @@ export function ControlDialog({ client, state, onChoose, onClose }: Props) {
     let live = true;
     void client.api.request('processes.tree-size', { key: state.row.key }).then((r) => {
       if (!live) return;
-      if (r.ok) setAction({ ...(state.action as Extract<ControlAction, { kind: 'end-tree' }>), total: r.value.total });
+      if (r.ok)
+        setAction({
+          ...(state.action as Extract<ControlAction, { kind: 'end-tree' }>),
+          total: r.value.total,
+        });
       else setPhase({ kind: 'done', ok: false, code: r.error.code, message: r.error.message });
     });
     return () => void (live = false);
@@ -44,7 +50,11 @@ export function ControlDialog({ client, state, onChoose, onClose }: Props) {
     if (!action) return;
     setPhase({ kind: 'running' });
     const r = await runAction(client, row.key, action);
-    setPhase(r.ok ? { kind: 'done', ok: r.value.result !== 'running', message: r.value.message } : { kind: 'done', ok: false, code: r.error.code, message: r.error.message });
+    setPhase(
+      r.ok
+        ? { kind: 'done', ok: r.value.result !== 'running', message: r.value.message }
+        : { kind: 'done', ok: false, code: r.error.code, message: r.error.message },
+    );
   };
 
   return (
@@ -69,7 +79,11 @@ export function ControlDialog({ client, state, onChoose, onClose }: Props) {
             <p className="question">
               {action ? verb(action) : ''} · {row.name} (PID {row.pid})
             </p>
-            <p className={phase.ok ? 'outcome ok' : 'outcome bad'} role="status" data-testid="control-outcome">
+            <p
+              className={phase.ok ? 'outcome ok' : 'outcome bad'}
+              role="status"
+              data-testid="control-outcome"
+            >
               {phase.code && <code>{phase.code}</code>} {phase.message}
             </p>
             <div className="modal-buttons">
@@ -90,7 +104,9 @@ export function ControlDialog({ client, state, onChoose, onClose }: Props) {
                   max={PROCESS_LIMITS.endTimeoutMs.max / 1000}
                   step={0.5}
                   value={action.timeoutMs / 1000}
-                  onChange={(e) => setAction({ ...action, timeoutMs: Math.round(Number(e.target.value) * 1000) || 50 })}
+                  onChange={(e) =>
+                    setAction({ ...action, timeoutMs: Math.round(Number(e.target.value) * 1000) || 50 })
+                  }
                 />{' '}
                 s
               </label>
@@ -103,7 +119,12 @@ export function ControlDialog({ client, state, onChoose, onClose }: Props) {
                   min={PROCESS_LIMITS.nice.min}
                   max={PROCESS_LIMITS.nice.max}
                   value={action.nice}
-                  onChange={(e) => setAction({ kind: 'renice', nice: Math.max(-20, Math.min(19, Math.round(Number(e.target.value)) || 0)) })}
+                  onChange={(e) =>
+                    setAction({
+                      kind: 'renice',
+                      nice: Math.max(-20, Math.min(19, Math.round(Number(e.target.value)) || 0)),
+                    })
+                  }
                 />
               </label>
             )}
@@ -143,11 +164,19 @@ function SignalMenu({
       </p>
       <div className="signal-grid" role="menu">
         {SIGNALS.map((s, i) => (
-          <button key={s} role="menuitem" ref={i === 0 ? firstRef : undefined} onClick={() => onChoose({ kind: 'signal', signal: s })}>
+          <button
+            key={s}
+            role="menuitem"
+            ref={i === 0 ? firstRef : undefined}
+            onClick={() => onChoose({ kind: 'signal', signal: s })}
+          >
             SIG{s}
           </button>
         ))}
-        <button role="menuitem" onClick={() => onChoose({ kind: 'renice', nice: Math.min(19, row.nice + 5) })}>
+        <button
+          role="menuitem"
+          onClick={() => onChoose({ kind: 'renice', nice: Math.min(19, row.nice + 5) })}
+        >
           Renice…
         </button>
       </div>

@@ -28,8 +28,13 @@ const none: FilterSpec = { text: '', user: null, state: null };
 const all = compileFilter(none);
 
 describe('filter', () => {
-  const rows = [row(1, 0, { name: 'init' }), row(20, 1, { name: 'nginx', user: 'www' }), row(30, 1, { name: 'sleep', cmd: 'sleep 987654', state: 'R' })];
-  const names = (f: FilterSpec): string[] => flatLines(rows, { key: 'pid', dir: 'asc' }, compileFilter(f)).map((l) => l.row.name);
+  const rows = [
+    row(1, 0, { name: 'init' }),
+    row(20, 1, { name: 'nginx', user: 'www' }),
+    row(30, 1, { name: 'sleep', cmd: 'sleep 987654', state: 'R' }),
+  ];
+  const names = (f: FilterSpec): string[] =>
+    flatLines(rows, { key: 'pid', dir: 'asc' }, compileFilter(f)).map((l) => l.row.name);
 
   it('matches text in the name or command, case-insensitively, or an exact pid', () => {
     expect(names({ ...none, text: 'NGI' })).toEqual(['nginx']);
@@ -54,8 +59,13 @@ describe('filter', () => {
 
 describe('sort', () => {
   it('sorts by any column both ways, nulls last, ties by pid', () => {
-    const rows = [row(3, 0, { cpu: 5, fds: null }), row(1, 0, { cpu: 50, fds: 9 }), row(2, 0, { cpu: 5, fds: 4 })];
-    const pids = (key: 'cpu' | 'fds' | 'name', dir: 'asc' | 'desc'): number[] => flatLines(rows, { key, dir }, all).map((l) => l.row.pid);
+    const rows = [
+      row(3, 0, { cpu: 5, fds: null }),
+      row(1, 0, { cpu: 50, fds: 9 }),
+      row(2, 0, { cpu: 5, fds: 4 }),
+    ];
+    const pids = (key: 'cpu' | 'fds' | 'name', dir: 'asc' | 'desc'): number[] =>
+      flatLines(rows, { key, dir }, all).map((l) => l.row.pid);
     expect(pids('cpu', 'desc')).toEqual([1, 2, 3]);
     expect(pids('cpu', 'asc')).toEqual([2, 3, 1]);
     expect(pids('fds', 'asc')).toEqual([2, 1, 3]);
@@ -78,7 +88,14 @@ describe('tree', () => {
 
   it('puts children under parents, deepest totals summed', () => {
     const lines = treeLines(rows, sort, all, new Set());
-    expect(lines.map((l) => `${'-'.repeat(l.depth)}${l.row.pid}`)).toEqual(['1', '-10', '--11', '--12', '-20', '5']);
+    expect(lines.map((l) => `${'-'.repeat(l.depth)}${l.row.pid}`)).toEqual([
+      '1',
+      '-10',
+      '--11',
+      '--12',
+      '-20',
+      '5',
+    ]);
     const top = lines[0]!;
     expect(top).toMatchObject({ subCpu: 15, subRss: 150, subCount: 5, hasChildren: true });
     expect(lines[1]).toMatchObject({ subCpu: 9, subCount: 3 });

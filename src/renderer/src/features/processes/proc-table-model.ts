@@ -85,7 +85,10 @@ export function compileFilter(f: FilterSpec): CompiledFilter {
   return {
     active,
     error,
-    test: (r) => (!textTest || textTest(r)) && (user === null || r.user === user) && (state === null || r.state === state),
+    test: (r) =>
+      (!textTest || textTest(r)) &&
+      (user === null || r.user === user) &&
+      (state === null || r.state === state),
   };
 }
 
@@ -117,16 +120,27 @@ export function flatLines(rows: Iterable<ProcRow>, sort: SortSpec, filter: Compi
   const out: ProcRow[] = [];
   for (const r of rows) if (filter.test(r)) out.push(r);
   out.sort(comparator(sort));
-  return out.map((row) => ({
-    row,
-    depth: 0,
-    hasChildren: false,
-    collapsed: false,
-    subCpu: row.cpu,
-    subRss: row.rss,
-    subCount: 1,
-    matches: true,
-  }));
+  return out.map(flatLine);
+}
+
+/** Flat lines depend on the row alone: reuse one per row object (the store replaces changed rows). */
+const flatCache = new WeakMap<ProcRow, Line>();
+function flatLine(row: ProcRow): Line {
+  let l = flatCache.get(row);
+  if (!l) {
+    l = {
+      row,
+      depth: 0,
+      hasChildren: false,
+      collapsed: false,
+      subCpu: row.cpu,
+      subRss: row.rss,
+      subCount: 1,
+      matches: true,
+    };
+    flatCache.set(row, l);
+  }
+  return l;
 }
 
 interface Node {
@@ -151,7 +165,8 @@ export function treeLines(
   collapsed: ReadonlySet<string>,
 ): Line[] {
   const byPid = new Map<number, Node>();
-  for (const row of rows) byPid.set(row.pid, { row, children: [], subCpu: 0, subRss: 0, subCount: 0, keep: false });
+  for (const row of rows)
+    byPid.set(row.pid, { row, children: [], subCpu: 0, subRss: 0, subCount: 0, keep: false });
   const roots: Node[] = [];
   for (const n of byPid.values()) {
     const parent = n.row.ppid !== n.row.pid ? byPid.get(n.row.ppid) : undefined;

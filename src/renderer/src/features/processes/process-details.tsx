@@ -29,7 +29,17 @@ interface Props {
 }
 
 /** The selected process in full: command line, exe, cwd, threads, files, children, CPU and memory history. */
-export function ProcessDetails({ client, selectedKey, row, table, onAction, onMenu, onSelect, onSelectPid, onClose }: Props) {
+export function ProcessDetails({
+  client,
+  selectedKey,
+  row,
+  table,
+  onAction,
+  onMenu,
+  onSelect,
+  onSelectPid,
+  onClose,
+}: Props) {
   const [details, setDetails] = useState<ProcDetails | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Once it exits the panel keeps the last readings (the parent keys this component by selection).
@@ -86,17 +96,35 @@ export function ProcessDetails({ client, selectedKey, row, table, onAction, onMe
         </button>
       </header>
       <div className="details-actions">
-        <button className="danger" onClick={() => onAction({ kind: 'end', timeoutMs: DEFAULT_END_TIMEOUT_MS }, shown)} title="End (Delete or k)">
+        <button
+          className="danger"
+          onClick={() => onAction({ kind: 'end', timeoutMs: DEFAULT_END_TIMEOUT_MS }, shown)}
+          title="End (Delete or k)"
+        >
           End
         </button>
         <button onClick={() => onAction({ kind: 'kill' }, shown)}>Kill</button>
-        <button onClick={() => onAction({ kind: 'end-tree', timeoutMs: DEFAULT_END_TIMEOUT_MS, total: null }, shown)}>End tree</button>
+        <button
+          onClick={() =>
+            onAction({ kind: 'end-tree', timeoutMs: DEFAULT_END_TIMEOUT_MS, total: null }, shown)
+          }
+        >
+          End tree
+        </button>
         <button onClick={() => onMenu(shown)} title="Signal menu (s)">
           Signal…
         </button>
-        <button onClick={() => onAction({ kind: 'renice', nice: Math.min(19, shown.nice + 5) }, shown)}>Renice…</button>
+        <button onClick={() => onAction({ kind: 'renice', nice: Math.min(19, shown.nice + 5) }, shown)}>
+          Renice…
+        </button>
       </div>
-      <TimeChart rows={rows} series={SERIES} windowSec={Math.max(60, -(rows[0]?.t ?? 0))} yExact={(v) => v.toFixed(1)} height={120} />
+      <TimeChart
+        rows={rows}
+        series={SERIES}
+        windowSec={Math.max(60, -(rows[0]?.t ?? 0))}
+        yExact={(v) => v.toFixed(1)}
+        height={120}
+      />
       {error && <p className="outcome bad">{error}</p>}
       <dl className="facts">
         <dt>command</dt>
@@ -123,10 +151,7 @@ export function ProcessDetails({ client, selectedKey, row, table, onAction, onMe
         <dd>
           {details?.threadCount ?? shown.threads ?? '—'}
           {details && details.threads.length > 0 && (
-            <span className="sub">
-              {' '}
-              ({summarize(details.threads.map((t) => t.name))})
-            </span>
+            <span className="sub"> ({summarize(details.threads.map((t) => t.name))})</span>
           )}
         </dd>
         <dt>parent</dt>
@@ -147,7 +172,9 @@ export function ProcessDetails({ client, selectedKey, row, table, onAction, onMe
                     {c.name} {c.pid}
                   </button>
                 ))}
-                {details.descendants > details.children.length && <span className="sub"> · {details.descendants} descendants</span>}
+                {details.descendants > details.children.length && (
+                  <span className="sub"> · {details.descendants} descendants</span>
+                )}
               </>
             )
           ) : (

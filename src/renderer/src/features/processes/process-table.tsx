@@ -4,6 +4,8 @@ import type { Column } from './columns';
 import { moveIndex, type Line, type SortKey, type SortSpec } from './proc-table-model';
 
 const ROW_PX = 24;
+/** Deeper levels stop indenting so the name stays readable (the depth shows on hover). */
+const MAX_INDENT = 10;
 
 interface Props {
   lines: Line[];
@@ -20,7 +22,18 @@ interface Props {
 }
 
 /** A virtualized process table: only the rows in view are in the DOM, so 5,000 rows stay smooth. */
-export function ProcessTable({ lines, columns, sort, onSort, tree, selectedKey, onSelect, onToggle, onKey, ownPid }: Props) {
+export function ProcessTable({
+  lines,
+  columns,
+  sort,
+  onSort,
+  tree,
+  selectedKey,
+  onSelect,
+  onToggle,
+  onKey,
+  ownPid,
+}: Props) {
   const scroll = useRef<HTMLDivElement>(null);
   const template = columns.map((c) => (c.width ? `${c.width}px` : 'minmax(240px, 1fr)')).join(' ');
   // The virtualizer's functions are not memoizable; this component re-renders on every tick anyway.
@@ -53,7 +66,10 @@ export function ProcessTable({ lines, columns, sort, onSort, tree, selectedKey, 
 
   const header = (c: Column) => {
     const active = sort.key === c.id;
-    const next: SortSpec = { key: c.id as SortKey, dir: active ? (sort.dir === 'asc' ? 'desc' : 'asc') : c.numeric ? 'desc' : 'asc' };
+    const next: SortSpec = {
+      key: c.id as SortKey,
+      dir: active ? (sort.dir === 'asc' ? 'desc' : 'asc') : c.numeric ? 'desc' : 'asc',
+    };
     return (
       <button
         key={c.id}
@@ -134,7 +150,17 @@ const sameRow = (a: RowProps, b: RowProps): boolean =>
   a.own === b.own;
 
 /** One row; re-renders only when its row object (replaced on change by the store) or place changes. */
-const Row = memo(function Row({ line, top, template, columns, tree, selected, own, onSelect, onToggle }: RowProps) {
+const Row = memo(function Row({
+  line,
+  top,
+  template,
+  columns,
+  tree,
+  selected,
+  own,
+  onSelect,
+  onToggle,
+}: RowProps) {
   const r = line.row;
   return (
     <div
@@ -150,7 +176,13 @@ const Row = memo(function Row({ line, top, template, columns, tree, selected, ow
         const text = c.text(line, tree);
         if (c.id === 'name' && tree) {
           return (
-            <span key={c.id} role="gridcell" className="pcell name" style={{ paddingLeft: 4 + line.depth * 14 }}>
+            <span
+              key={c.id}
+              role="gridcell"
+              className="pcell name"
+              style={{ paddingLeft: 4 + Math.min(line.depth, MAX_INDENT) * 12 }}
+              title={line.depth > MAX_INDENT ? `depth ${line.depth}` : undefined}
+            >
               {line.hasChildren ? (
                 <button
                   className="twisty"
@@ -172,7 +204,12 @@ const Row = memo(function Row({ line, top, template, columns, tree, selected, ow
           );
         }
         return (
-          <span key={c.id} role="gridcell" className={`pcell ${c.numeric ? 'num' : ''} ${c.id}`} title={c.title?.(line, tree) ?? text}>
+          <span
+            key={c.id}
+            role="gridcell"
+            className={`pcell ${c.numeric ? 'num' : ''} ${c.id}`}
+            title={c.title?.(line, tree) ?? text}
+          >
             {text}
           </span>
         );

@@ -1,4 +1,12 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import type { ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import type { FrameStore } from '../../lib/frame-store';
@@ -37,7 +45,10 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
   // Typing in the filter stays responsive: the table catches up a frame later.
   const deferredFilter = useDeferredValue(filter);
   const lines = useMemo(
-    () => (tree ? treeLines(rows.values(), sort, deferredFilter, collapsed) : flatLines(rows.values(), sort, deferredFilter)),
+    () =>
+      tree
+        ? treeLines(rows.values(), sort, deferredFilter, collapsed)
+        : flatLines(rows.values(), sort, deferredFilter),
     [rows, sort, deferredFilter, collapsed, tree],
   );
   const { users, states } = useMemo(() => facets(rows.values()), [rows]);
@@ -59,7 +70,10 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
     },
     [rows],
   );
-  const ask = useCallback((action: ControlAction, row: ProcRow) => setDialog({ mode: 'confirm', row, action }), []);
+  const ask = useCallback(
+    (action: ControlAction, row: ProcRow) => setDialog({ mode: 'confirm', row, action }),
+    [],
+  );
   const closeDialog = useCallback(() => {
     setDialog(null);
     tableEl.current?.querySelector<HTMLElement>('[role=grid]')?.focus();
@@ -82,10 +96,12 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
 
   const onTableKey = (e: KeyboardEvent<HTMLDivElement>): void => {
     if (!selectedRow) return;
-    if (e.key === 'Delete' || e.key === 'k') ask({ kind: 'end', timeoutMs: DEFAULT_END_TIMEOUT_MS }, selectedRow);
+    if (e.key === 'Delete' || e.key === 'k')
+      ask({ kind: 'end', timeoutMs: DEFAULT_END_TIMEOUT_MS }, selectedRow);
     else if (e.key === 'K') ask({ kind: 'kill' }, selectedRow);
     else if (e.key === 's') setDialog({ mode: 'menu', row: selectedRow });
-    else if (e.key === 'T') ask({ kind: 'end-tree', timeoutMs: DEFAULT_END_TIMEOUT_MS, total: null }, selectedRow);
+    else if (e.key === 'T')
+      ask({ kind: 'end-tree', timeoutMs: DEFAULT_END_TIMEOUT_MS, total: null }, selectedRow);
     else if (e.key === 'Enter') setShowDetails(true);
     else return;
     e.preventDefault();
@@ -165,10 +181,16 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
       </div>
       <AuditPanel client={client} />
       <p className="keys sub">
-        ↑↓ PgUp PgDn Home End move · / filter · Del or k end · K kill · s signal menu · T end tree · ←→ fold · Esc close
+        ↑↓ PgUp PgDn Home End move · / filter · Del or k end · K kill · s signal menu · T end tree · ←→ fold ·
+        Esc close
       </p>
       {dialog && (
-        <ControlDialog client={client} state={dialog} onChoose={(action) => setDialog({ mode: 'confirm', row: dialog.row, action })} onClose={closeDialog} />
+        <ControlDialog
+          client={client}
+          state={dialog}
+          onChoose={(action) => setDialog({ mode: 'confirm', row: dialog.row, action })}
+          onClose={closeDialog}
+        />
       )}
     </div>
   );
@@ -185,11 +207,17 @@ const STATE_NAMES: Record<string, string> = {
   X: 'dead',
 };
 
-function ColumnPicker({ ids, onChange }: { ids: string[]; onChange: (ids: (typeof COLUMNS)[number]['id'][]) => void }) {
+function ColumnPicker({
+  ids,
+  onChange,
+}: {
+  ids: string[];
+  onChange: (ids: (typeof COLUMNS)[number]['id'][]) => void;
+}) {
   return (
     <details className="columns-menu">
       <summary>Columns</summary>
-      <div className="menu">
+      <div className="columns-list">
         {COLUMNS.map((c) => (
           <label key={c.id} className="check">
             <input
