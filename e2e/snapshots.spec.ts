@@ -7,7 +7,9 @@ test('export a snapshot from the UI, open it, replay it read-only, return to liv
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
   // Let a few samples accumulate so the replay has history to scrub through.
   await expect
-    .poll(async () => Number(await page.getByTestId('cpu-chart').getAttribute('data-points')), { timeout: 15_000 })
+    .poll(async () => Number(await page.getByTestId('cpu-chart').getAttribute('data-points')), {
+      timeout: 15_000,
+    })
     .toBeGreaterThan(3);
 
   await page.getByRole('button', { name: 'Export snapshot' }).click();
@@ -18,7 +20,11 @@ test('export a snapshot from the UI, open it, replay it read-only, return to liv
   expect(download.suggestedFilename()).toMatch(/^spindle-.*\.json$/);
   const file = artifact('snapshot.json');
   await download.saveAs(file);
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as { version: number; series: { t: number[] }; processes: unknown[] };
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+    version: number;
+    series: { t: number[] };
+    processes: unknown[];
+  };
   expect(saved.version).toBe(1);
   expect(saved.series.t.length).toBeGreaterThan(3);
   expect(saved.processes.length).toBeGreaterThan(5);

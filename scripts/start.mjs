@@ -15,7 +15,10 @@ function electronBinary() {
     const dir = join(createRequire(import.meta.url).resolve('electron'), '..');
     const pathFile = join(dir, 'path.txt');
     if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-      const p = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : 'electron');
+      const p = join(
+        process.env.ELECTRON_OVERRIDE_DIST_PATH,
+        existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : 'electron',
+      );
       return existsSync(p) ? p : null;
     }
     if (!existsSync(pathFile)) return null;
@@ -28,14 +31,20 @@ function electronBinary() {
 
 const passThrough = process.argv.slice(2);
 const bin = electronBinary();
-const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const hasDisplay =
+  process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 let child;
 if (bin && hasDisplay) {
   child = spawn(bin, ['.', ...passThrough], { cwd: root, stdio: 'inherit' });
 } else {
-  const why = bin ? 'no display (DISPLAY is unset)' : 'the Electron runtime is not installed (its download host is unreachable)';
+  const why = bin
+    ? 'no display (DISPLAY is unset)'
+    : 'the Electron runtime is not installed (its download host is unreachable)';
   console.error(`spindle: cannot open the desktop window: ${why}; serving the same UI in web mode instead.`);
-  child = spawn(process.execPath, [join(root, 'bin', 'spindle.mjs'), 'web', ...passThrough], { cwd: root, stdio: 'inherit' });
+  child = spawn(process.execPath, [join(root, 'bin', 'spindle.mjs'), 'web', ...passThrough], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

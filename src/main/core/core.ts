@@ -95,7 +95,8 @@ export class Core {
       },
       'snapshots.export': async ({ format }) => {
         const choose = opts.chooseSavePath;
-        if (!choose) throw new SpindleError('EUNSUPPORTED', 'no save dialog here: download /api/snapshot instead');
+        if (!choose)
+          throw new SpindleError('EUNSUPPORTED', 'no save dialog here: download /api/snapshot instead');
         const path = await choose(suggestedName((await this.systemInfo()).hostname, format));
         if (path === null) return { path: null, bytes: 0 };
         return this.snapshots.writeFile(path, format);

@@ -31,7 +31,10 @@ function get(
 }
 
 /** Open a WebSocket; resolves 'open' or the HTTP status of the refused upgrade. */
-function tryWs(port: number, opts: { token?: string; origin?: string; host?: string }): Promise<WebSocket | number> {
+function tryWs(
+  port: number,
+  opts: { token?: string; origin?: string; host?: string },
+): Promise<WebSocket | number> {
   return new Promise((resolve) => {
     const q = opts.token === undefined ? '' : `?token=${opts.token}`;
     const headers: Record<string, string> = {};
@@ -139,7 +142,11 @@ describe('web mode WebSocket', () => {
 
   it('answers malformed and unknown messages with typed errors', async () => {
     const ws = (await tryWs(server.port, { token: TOKEN, origin: `http://${base}` })) as WebSocket;
-    expect(await call(ws, 'not json')).toMatchObject({ id: null, ok: false, error: { code: 'EBAD_MESSAGE' } });
+    expect(await call(ws, 'not json')).toMatchObject({
+      id: null,
+      ok: false,
+      error: { code: 'EBAD_MESSAGE' },
+    });
     expect(await call(ws, { id: 1, method: 'rm.rf' })).toMatchObject({
       id: 1,
       ok: false,
@@ -161,7 +168,10 @@ describe('web mode WebSocket', () => {
     expect(control.length).toBeGreaterThan(0);
     const ws = (await tryWs(ro.port, { token: TOKEN, origin: `http://127.0.0.1:${ro.port}` })) as WebSocket;
     for (const [method] of control) {
-      expect(await call(ws, { id: 2, method, params: {} })).toMatchObject({ ok: false, error: { code: 'EREADONLY' } });
+      expect(await call(ws, { id: 2, method, params: {} })).toMatchObject({
+        ok: false,
+        error: { code: 'EREADONLY' },
+      });
     }
     ws.close();
   });

@@ -4,8 +4,21 @@ import { AuditLog } from './audit-log';
 describe('AuditLog', () => {
   it('keeps entries in order with a sequence and time', () => {
     const log = new AuditLog();
-    log.record({ client: 'window', action: 'signal SIGTERM', target: { pid: 5 }, outcome: 'ok', detail: '', t: 10 });
-    log.record({ client: 'web x', action: 'launch', target: { id: 'a' }, outcome: 'ENOENT_EXEC', detail: '' });
+    log.record({
+      client: 'window',
+      action: 'signal SIGTERM',
+      target: { pid: 5 },
+      outcome: 'ok',
+      detail: '',
+      t: 10,
+    });
+    log.record({
+      client: 'web x',
+      action: 'launch',
+      target: { id: 'a' },
+      outcome: 'ENOENT_EXEC',
+      detail: '',
+    });
     const list = log.list();
     expect(list.map((e) => e.seq)).toEqual([1, 2]);
     expect(list[0]!.t).toBe(10);
@@ -14,7 +27,8 @@ describe('AuditLog', () => {
 
   it('is bounded: the oldest entries fall off', () => {
     const log = new AuditLog(3);
-    for (let i = 0; i < 10; i++) log.record({ client: 'w', action: `a${i}`, target: {}, outcome: 'ok', detail: '' });
+    for (let i = 0; i < 10; i++)
+      log.record({ client: 'w', action: `a${i}`, target: {}, outcome: 'ok', detail: '' });
     expect(log.list().map((e) => e.action)).toEqual(['a7', 'a8', 'a9']);
   });
 

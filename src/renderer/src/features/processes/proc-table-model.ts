@@ -119,28 +119,52 @@ export function comparator(sort: SortSpec): (a: ProcRow, b: ProcRow) => number {
 export function flatLines(rows: Iterable<ProcRow>, sort: SortSpec, filter: CompiledFilter): Line[] {
   const out: ProcRow[] = [];
   for (const r of rows) if (filter.test(r)) out.push(r);
-  out.sort(comparator(sort));
-  return out.map(flatLine);
+  return sortRows(out, sort).map((row) => ({
+    row,
+    depth: 0,
+    hasChildren: false,
+    collapsed: false,
+    subCpu: row.cpu,
+    subRss: row.rss,
+    subCount: 1,
+    matches: true,
+  }));
 }
 
-/** Flat lines depend on the row alone: reuse one per row object (the store replaces changed rows). */
-const flatCache = new WeakMap<ProcRow, Line>();
-function flatLine(row: ProcRow): Line {
-  let l = flatCache.get(row);
-  if (!l) {
-    l = {
-      row,
-      depth: 0,
-      hasChildren: false,
-      collapsed: false,
-      subCpu: row.cpu,
-      subRss: row.rss,
-      subCount: 1,
-      matches: true,
-    };
-    flatCache.set(row, l);
+const TEXT_KEYS = new Set<SortKey>(['name', 'user', 'state', 'cmd']);
+
+/**
+ * Sort rows by a spec. Numeric columns are read once into a typed array and indices sorted
+ * by it: reading `row[key]` inside the comparator (a keyed load per comparison) was most of
+ * the table's cost per tick at 5,000 rows.
+ */
+export function sortRows(rows: ProcRow[], sort: SortSpec): ProcRow[] {
+  if (TEXT_KEYS.has(sort.key)) return rows.sort(comparator(sort));
+  const n = rows.length;
+  const keys = new Float64Array(n);
+  const pids = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = rows[i]![sort.key] as number | null;
+    keys[i] = v === null ? NaN : v;
+    pids[i] = rows[i]!.pid;
   }
-  return l;
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => {
+    const x = keys[a]!;
+    const y = keys[b]!;
+    // null (not permitted) sorts below every number whichever the direction.
+    if (x !== y) {
+      if (Number.isNaN(x)) return Number.isNaN(y) ? pids[a]! - pids[b]! : 1;
+      if (Number.isNaN(y)) return -1;
+      return (x - y) * sign;
+    }
+    return pids[a]! - pids[b]!;
+  });
+  const out = new Array<ProcRow>(n);
+  for (let i = 0; i < n; i++) out[i] = rows[idx[i]!]!;
+  return out;
 }
 
 interface Node {
