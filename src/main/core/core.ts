@@ -70,10 +70,10 @@ export class Core {
     this.supervisor.onManagedKeys((keys) => this.sampler.setInterest('supervisor', keys.slice(0, 256)));
     this.snapshots = new Snapshots({
       version: APP_VERSION,
-      intervalMs: () => this.sampler.snapshot().config.intervalMs,
+      intervalMs: () => this.sampler.intervalMs,
       system: () => this.systemInfo(),
-      history: () => this.sampler.snapshot().history,
-      processes: () => this.sampler.snapshot().procs,
+      history: () => this.sampler.historyWindow(),
+      processes: () => [...this.sampler.table().values()],
       managed: () => snapshotRows(this.supervisor),
       pools: () => this.pools.snapshotRows(),
       audit: () => this.audit.list(),

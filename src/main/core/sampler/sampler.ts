@@ -6,6 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import {
   STATS_LIMITS,
+  type HistoryWindow,
   type ProcRow,
   type StatsConfig,
   type StatsSample,
@@ -125,6 +126,11 @@ export class Sampler {
   /** Main-thread CPU ms (wall ms where thread CPU is unknown) of the last tick: apply, history, listeners. */
   get lastTickMainMs(): number {
     return this.#lastTickMainMs;
+  }
+
+  /** The history window (a copy of the columns). */
+  historyWindow(): HistoryWindow {
+    return this.#history.window();
   }
 
   /** The full process table as of the last tick. */
