@@ -68,7 +68,7 @@ export const TimeChart = memo(function TimeChart({
   }, [rows, series, windowSec, width, height, yMax, reference?.y, pad]);
   const plotW = Math.max(1, width - pad.left - pad.right);
   const plotH = Math.max(1, height - pad.top - pad.bottom);
-  const yTicks = compact ? [] : [0, 0.25, 0.5, 0.75, 1].map((f) => f * geo.max);
+  const yTicks = compact ? [] : tickFractions(geo.max).map((f) => f * geo.max);
   const xTicks = compact ? [] : [0, 0.25, 0.5, 0.75, 1].map((f) => -windowSec + f * windowSec);
   const row = hover === null ? null : rows[hover];
   return (
@@ -187,6 +187,13 @@ function nearest(rows: ChartRow[], t: number): number | null {
   let best = 0;
   for (let i = 1; i < rows.length; i++) if (Math.abs(rows[i]!.t - t) < Math.abs(rows[best]!.t - t)) best = i;
   return best;
+}
+
+/** Grid fractions that land on round values: fifths for 2.5 and 5 (×10^n) maxima, quarters otherwise. */
+function tickFractions(max: number): number[] {
+  const lead = max / 10 ** Math.floor(Math.log10(max || 1));
+  const k = Math.abs(lead - 2.5) < 1e-9 || Math.abs(lead - 5) < 1e-9 ? 5 : 4;
+  return Array.from({ length: k + 1 }, (_, i) => i / k);
 }
 
 const niceTick = (v: number): number => (v >= 10 ? Math.round(v) : Math.round(v * 100) / 100);
