@@ -41,6 +41,17 @@ test('export a snapshot from the UI, open it, replay it read-only, return to liv
   const scrubber = banner.getByRole('slider', { name: 'Time in snapshot' });
   await scrubber.fill('1');
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeLessThan(points);
+  // The process table is the exported one, and its controls are off.
+  await page.getByRole('tab', { name: 'Processes' }).click();
+  const first = page.locator('[role=row][data-pid]').first();
+  await first.click();
+  const details = page.getByTestId('process-details');
+  await expect(details.getByRole('button', { name: 'End', exact: true })).toBeDisabled();
+  await expect(details.getByRole('button', { name: 'Kill', exact: true })).toBeDisabled();
+  await page.getByTestId('process-table').focus();
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('control-dialog')).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Overview' }).click();
   // Live-only views are gone; the Snapshot tab shows what else was saved.
   await expect(page.getByRole('tab', { name: 'Managed' })).toHaveCount(0);
   await page.getByRole('tab', { name: 'Snapshot' }).click();

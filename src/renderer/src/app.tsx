@@ -13,6 +13,7 @@ import { SnapshotMenu } from './features/snapshots/snapshot-menu';
 import { SnapshotView } from './features/snapshots/snapshot-view';
 import { FrameStore as Store } from './lib/frame-store';
 import type { Snapshot } from '../../shared/snapshot/schema';
+import { ReadOnlyContext } from './lib/read-only';
 
 const STATE_TEXT = {
   connecting: 'connecting…',
@@ -90,6 +91,20 @@ export function App({ client }: { client: Client }) {
   const state = useSyncExternalStore(client.onState, client.state);
   const [view, setView] = useState(initialView);
   const [replay, setReplay] = useState<Replay | null>(null);
+  const [serverReadOnly, setServerReadOnly] = useState(false);
+  useEffect(() => {
+    const load = async (): Promise<void> => {
+      const r = await client.api.request('app.info', {});
+      if (r.ok) setServerReadOnly(r.value.readOnly);
+    };
+    void load();
+    return client.onReconnect(() => void load());
+  }, [client]);
+  const readOnly = replay
+    ? 'viewing a snapshot — return to live to act'
+    : serverReadOnly
+      ? 'this Spindle server is read-only (--read-only)'
+      : null;
   useEffect(() => {
     history.replaceState(null, '', `#${view}`);
   }, [view]);
@@ -110,45 +125,47 @@ export function App({ client }: { client: Client }) {
     setReplay({ ...replay, index });
   };
   return (
-    <div className="app">
-      <header className="topbar">
-        <span className="brand">Spindle</span>
-        <nav className="tabs" role="tablist" aria-label="Views">
-          {views.map((v) => (
-            <button
-              key={v.id}
-              role="tab"
-              aria-selected={v.id === current.id}
-              className={v.id === current.id ? 'tab active' : 'tab'}
-              onClick={() => setView(v.id)}
-            >
-              {v.label}
-            </button>
-          ))}
-        </nav>
-        <SnapshotMenu client={client} onOpen={open} />
-        <span className={`conn conn-${state}`} data-testid="connection" data-state={state} role="status">
-          {STATE_TEXT[state]}
-        </span>
-      </header>
-      {replay && (
-        <ReplayBanner
-          snap={replay.snap}
-          index={replay.index}
-          onScrub={scrub}
-          onLive={() => setReplay(null)}
-        />
-      )}
-      <main className={replay ? 'view replaying' : 'view'} role="tabpanel" aria-label={current.label}>
-        {replay ? (
-          // A new key per snapshot: views rebuild their state from the replay client.
-          <div key={replay.snap.createdAt}>
-            {current.render({ client: replay.client, stats: replay.stats, replay: replay.snap })}
-          </div>
-        ) : (
-          current.render({ client, stats })
+    <ReadOnlyContext.Provider value={readOnly}>
+      <div className="app">
+        <header className="topbar">
+          <span className="brand">Spindle</span>
+          <nav className="tabs" role="tablist" aria-label="Views">
+            {views.map((v) => (
+              <button
+                key={v.id}
+                role="tab"
+                aria-selected={v.id === current.id}
+                className={v.id === current.id ? 'tab active' : 'tab'}
+                onClick={() => setView(v.id)}
+              >
+                {v.label}
+              </button>
+            ))}
+          </nav>
+          <SnapshotMenu client={client} onOpen={open} />
+          <span className={`conn conn-${state}`} data-testid="connection" data-state={state} role="status">
+            {STATE_TEXT[state]}
+          </span>
+        </header>
+        {replay && (
+          <ReplayBanner
+            snap={replay.snap}
+            index={replay.index}
+            onScrub={scrub}
+            onLive={() => setReplay(null)}
+          />
         )}
-      </main>
-    </div>
+        <main className={replay ? 'view replaying' : 'view'} role="tabpanel" aria-label={current.label}>
+          {replay ? (
+            // A new key per snapshot: views rebuild their state from the replay client.
+            <div key={replay.snap.createdAt}>
+              {current.render({ client: replay.client, stats: replay.stats, replay: replay.snap })}
+            </div>
+          ) : (
+            current.render({ client, stats })
+          )}
+        </main>
+      </div>
+    </ReadOnlyContext.Provider>
   );
 }

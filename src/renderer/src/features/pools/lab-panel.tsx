@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Controls } from '../../lib/controls';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabState } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
@@ -31,37 +32,45 @@ export function LabPanel({ client, lab, cores }: { client: Client; lab: LabState
     <section className="card" aria-label="Speed-up lab">
       <h2>Speed-up lab · brute-force gcd of 10 pairs, serial vs pools</h2>
       <div className="lab-controls">
-        <label>
-          workers 1..
-          <input type="number" min={1} max={8} value={max} onChange={(e) => setMax(e.target.value)} />
-        </label>
-        <label>
-          batch ×
-          <input type="number" min={1} max={10} value={repeat} onChange={(e) => setRepeat(e.target.value)} />
-        </label>
-        {lab?.state === 'running' ? (
-          <button onClick={() => void client.api.request('pools.labCancel', {})}>Cancel</button>
-        ) : (
-          <button className="primary" onClick={() => void run()}>
-            Run lab
+        <Controls>
+          <label>
+            workers 1..
+            <input type="number" min={1} max={8} value={max} onChange={(e) => setMax(e.target.value)} />
+          </label>
+          <label>
+            batch ×
+            <input
+              type="number"
+              min={1}
+              max={10}
+              value={repeat}
+              onChange={(e) => setRepeat(e.target.value)}
+            />
+          </label>
+          {lab?.state === 'running' ? (
+            <button onClick={() => void client.api.request('pools.labCancel', {})}>Cancel</button>
+          ) : (
+            <button className="primary" onClick={() => void run()}>
+              Run lab
+            </button>
+          )}
+          <button
+            disabled={!rows.length}
+            onClick={() => download('spindle-speedup.json', 'application/json', JSON.stringify(lab, null, 2))}
+          >
+            Export JSON
           </button>
-        )}
-        <button
-          disabled={!rows.length}
-          onClick={() => download('spindle-speedup.json', 'application/json', JSON.stringify(lab, null, 2))}
-        >
-          Export JSON
-        </button>
-        <button
-          disabled={!rows.length}
-          onClick={() => download('spindle-speedup.csv', 'text/csv', labCsv(rows))}
-        >
-          Export CSV
-        </button>
-        <span className="muted">
-          {lab ? `${lab.state}${lab.note ? `: ${lab.note}` : ''}` : `${cores} cores`}
-        </span>
-        {error && <span className="error">{error}</span>}
+          <button
+            disabled={!rows.length}
+            onClick={() => download('spindle-speedup.csv', 'text/csv', labCsv(rows))}
+          >
+            Export CSV
+          </button>
+          <span className="muted">
+            {lab ? `${lab.state}${lab.note ? `: ${lab.note}` : ''}` : `${cores} cores`}
+          </span>
+          {error && <span className="error">{error}</span>}
+        </Controls>
       </div>
       <div className="lab-body">
         <table className="plain" data-testid="lab-table">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Controls } from '../../lib/controls';
 import type { PipelineStats, PoolKind } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import { fmtMs } from './pool-data';
@@ -43,61 +44,68 @@ export function PipelinePanel({ client, pipelines }: { client: Client; pipelines
     <section className="card" aria-label="Pipeline">
       <h2>Pipeline of stages · each stage a pool, bounded queues between</h2>
       <div className="stage-forms">
-        {stages.map((s, i) => (
-          <fieldset key={i} className="stage-form">
-            <legend>{s.name}</legend>
-            <select
-              aria-label={`${s.name} kind`}
-              value={s.kind}
-              onChange={(e) => edit(i, { kind: e.target.value as PoolKind })}
-            >
-              <option value="threads">threads</option>
-              <option value="processes">processes</option>
-            </select>
-            <label>
-              workers{' '}
-              <input
-                type="number"
-                min={1}
-                max={16}
-                value={s.size}
-                onChange={(e) => edit(i, { size: Number(e.target.value) })}
-              />
-            </label>
-            <label>
-              queue ≤{' '}
-              <input
-                type="number"
-                min={1}
-                value={s.maxQueue}
-                onChange={(e) => edit(i, { maxQueue: Number(e.target.value) })}
-              />
-            </label>
-            <label>
-              ms/item{' '}
-              <input
-                type="number"
-                min={0}
-                value={s.ms}
-                onChange={(e) => edit(i, { ms: Number(e.target.value) })}
-              />
-            </label>
-          </fieldset>
-        ))}
-        <div className="stage-go">
-          <label>
-            items <input type="number" min={1} value={count} onChange={(e) => setCount(e.target.value)} />
-          </label>
-          <button className="primary" onClick={() => void start()}>
-            Run pipeline
-          </button>
-          {running.map((p) => (
-            <button key={p.id} onClick={() => void client.api.request('pools.pipelineStop', { id: p.id })}>
-              Stop {p.id}
-            </button>
+        <Controls>
+          {stages.map((s, i) => (
+            <fieldset key={i} className="stage-form">
+              <legend>{s.name}</legend>
+              <select
+                aria-label={`${s.name} kind`}
+                value={s.kind}
+                onChange={(e) => edit(i, { kind: e.target.value as PoolKind })}
+              >
+                <option value="threads">threads</option>
+                <option value="processes">processes</option>
+              </select>
+              <label>
+                workers{' '}
+                <input
+                  type="number"
+                  min={1}
+                  max={16}
+                  value={s.size}
+                  onChange={(e) => edit(i, { size: Number(e.target.value) })}
+                />
+              </label>
+              <label>
+                queue ≤{' '}
+                <input
+                  type="number"
+                  min={1}
+                  value={s.maxQueue}
+                  onChange={(e) => edit(i, { maxQueue: Number(e.target.value) })}
+                />
+              </label>
+              <label>
+                ms/item{' '}
+                <input
+                  type="number"
+                  min={0}
+                  value={s.ms}
+                  onChange={(e) => edit(i, { ms: Number(e.target.value) })}
+                />
+              </label>
+            </fieldset>
           ))}
-          {error && <p className="error">{error}</p>}
-        </div>
+          <div className="stage-go">
+            <Controls>
+              <label>
+                items <input type="number" min={1} value={count} onChange={(e) => setCount(e.target.value)} />
+              </label>
+              <button className="primary" onClick={() => void start()}>
+                Run pipeline
+              </button>
+              {running.map((p) => (
+                <button
+                  key={p.id}
+                  onClick={() => void client.api.request('pools.pipelineStop', { id: p.id })}
+                >
+                  Stop {p.id}
+                </button>
+              ))}
+              {error && <p className="error">{error}</p>}
+            </Controls>
+          </div>
+        </Controls>
       </div>
       {pipelines
         .slice()

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Controls as ControlGroup } from '../../lib/controls';
 import type { HistoryWindow, PoolStats, ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import { BacklogChart, CoreLoadChart, LatencyChart } from './pool-charts';
@@ -25,48 +26,50 @@ function Controls({ client, pool }: { client: Client; pool: PoolStats }) {
   };
   return (
     <div className="pool-controls">
-      <label>
-        size
-        <input
-          type="number"
-          min={1}
-          max={16}
-          value={size}
-          onChange={(e) => setSize(e.target.value)}
-          disabled={done}
-        />
-      </label>
-      <button onClick={() => void resize()} disabled={done}>
-        Resize
-      </button>
-      {pool.state === 'paused' || pool.state === 'draining' || pool.state === 'drained' ? (
-        <button onClick={() => void call('resume')}>Resume</button>
-      ) : (
-        <button onClick={() => void call('pause')} disabled={done || pool.state === 'unhealthy'}>
-          Pause
+      <ControlGroup>
+        <label>
+          size
+          <input
+            type="number"
+            min={1}
+            max={16}
+            value={size}
+            onChange={(e) => setSize(e.target.value)}
+            disabled={done}
+          />
+        </label>
+        <button onClick={() => void resize()} disabled={done}>
+          Resize
         </button>
-      )}
-      <button onClick={() => void call('drain')} disabled={done}>
-        Drain
-      </button>
-      <button onClick={() => void call('cancelQueued')} disabled={done || pool.counts.queued === 0}>
-        Cancel queued
-      </button>
-      <button onClick={() => void call('stopProducers')} disabled={done}>
-        Stop producers
-      </button>
-      {done ? (
-        <button onClick={() => void call('remove')}>Remove</button>
-      ) : (
-        <button className="danger" onClick={() => void call('terminate')}>
-          Terminate
+        {pool.state === 'paused' || pool.state === 'draining' || pool.state === 'drained' ? (
+          <button onClick={() => void call('resume')}>Resume</button>
+        ) : (
+          <button onClick={() => void call('pause')} disabled={done || pool.state === 'unhealthy'}>
+            Pause
+          </button>
+        )}
+        <button onClick={() => void call('drain')} disabled={done}>
+          Drain
         </button>
-      )}
-      {error && (
-        <span className="error" role="alert">
-          {error}
-        </span>
-      )}
+        <button onClick={() => void call('cancelQueued')} disabled={done || pool.counts.queued === 0}>
+          Cancel queued
+        </button>
+        <button onClick={() => void call('stopProducers')} disabled={done}>
+          Stop producers
+        </button>
+        {done ? (
+          <button onClick={() => void call('remove')}>Remove</button>
+        ) : (
+          <button className="danger" onClick={() => void call('terminate')}>
+            Terminate
+          </button>
+        )}
+        {error && (
+          <span className="error" role="alert">
+            {error}
+          </span>
+        )}
+      </ControlGroup>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useMemo, useState, useSyncExternalStore } from 'react';
+import { Controls } from '../../lib/controls';
 import type { ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import type { FrameStore } from '../../lib/frame-store';
@@ -45,8 +46,10 @@ export function PoolsView({ client, stats }: { client: Client; stats: FrameStore
   return (
     <div className="pools-view" data-testid="pools-view" data-ready={state.ready}>
       <div className="pools-side">
-        <CreatePoolForm client={client} onCreated={setPicked} />
-        {pool && pool.state !== 'terminated' && <SubmitForm key={pool.id} client={client} pool={pool} />}
+        <Controls>
+          <CreatePoolForm client={client} onCreated={setPicked} />
+          {pool && pool.state !== 'terminated' && <SubmitForm key={pool.id} client={client} pool={pool} />}
+        </Controls>
       </div>
       <div className="pools-main">
         <nav className="pool-list" aria-label="Pools">

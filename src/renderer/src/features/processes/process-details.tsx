@@ -6,6 +6,7 @@ import { formatBytes } from '../overview/overview-data';
 import type { ControlAction } from './control-actions';
 import { DEFAULT_END_TIMEOUT_MS } from './control-actions';
 import { ProcRing } from './proc-ring';
+import { useReadOnly } from '../../lib/read-only';
 import type { useProcTable } from '../overview/stats-frame';
 
 /** Details are read again this often while the panel is open (threads, files and children change). */
@@ -46,6 +47,7 @@ export function ProcessDetails({
   const [lastRow, setLastRow] = useState<ProcRow | null>(row);
   if (row && row !== lastRow) setLastRow(row);
   const shown = row ?? lastRow;
+  const readOnly = useReadOnly();
 
   // Per-process history: ask core to track it, keep our own ring meanwhile.
   const ring = useMemo(() => {
@@ -95,7 +97,11 @@ export function ProcessDetails({
           ✕
         </button>
       </header>
-      <div className="details-actions">
+      <fieldset
+        className="details-actions"
+        disabled={readOnly !== null}
+        title={readOnly ? `Controls are off: ${readOnly}` : undefined}
+      >
         <button
           className="danger"
           onClick={() => onAction({ kind: 'end', timeoutMs: DEFAULT_END_TIMEOUT_MS }, shown)}
@@ -117,7 +123,7 @@ export function ProcessDetails({
         <button onClick={() => onAction({ kind: 'renice', nice: Math.min(19, shown.nice + 5) }, shown)}>
           Renice…
         </button>
-      </div>
+      </fieldset>
       <TimeChart
         rows={rows}
         series={SERIES}

@@ -11,6 +11,7 @@ import type { ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import type { FrameStore } from '../../lib/frame-store';
 import { usePref } from '../overview/prefs';
+import { useReadOnly } from '../../lib/read-only';
 import { useProcTable } from '../overview/stats-frame';
 import type { StatsState } from '../stats/stats-store';
 import { AuditPanel } from './audit-panel';
@@ -70,9 +71,12 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
     },
     [rows],
   );
+  const readOnly = useReadOnly();
   const ask = useCallback(
-    (action: ControlAction, row: ProcRow) => setDialog({ mode: 'confirm', row, action }),
-    [],
+    (action: ControlAction, row: ProcRow) => {
+      if (!readOnly) setDialog({ mode: 'confirm', row, action });
+    },
+    [readOnly],
   );
   const closeDialog = useCallback(() => {
     setDialog(null);
@@ -99,7 +103,7 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
     if (e.key === 'Delete' || e.key === 'k')
       ask({ kind: 'end', timeoutMs: DEFAULT_END_TIMEOUT_MS }, selectedRow);
     else if (e.key === 'K') ask({ kind: 'kill' }, selectedRow);
-    else if (e.key === 's') setDialog({ mode: 'menu', row: selectedRow });
+    else if (e.key === 's' && !readOnly) setDialog({ mode: 'menu', row: selectedRow });
     else if (e.key === 'T')
       ask({ kind: 'end-tree', timeoutMs: DEFAULT_END_TIMEOUT_MS, total: null }, selectedRow);
     else if (e.key === 'Enter') setShowDetails(true);

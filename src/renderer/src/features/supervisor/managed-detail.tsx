@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Controls } from '../../lib/controls';
 import type { ManagedStatus, OutputLine } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import { ManagedChart } from './managed-chart';
@@ -48,23 +49,25 @@ export function ManagedDetail({
         </span>
         <span className="muted">since {clock(m.since)}</span>
         <span className="sup-actions">
-          <button disabled={!!busy || live_ || m.state === 'stopping'} onClick={() => void act('start')}>
-            Start
-          </button>
-          <button disabled={!!busy || m.state === 'stopping'} onClick={() => void act('restart')}>
-            Restart
-          </button>
-          <button
-            disabled={!!busy || !live_}
-            onClick={() => void act('stop')}
-            data-testid="sup-stop"
-            className="danger"
-          >
-            {busy === 'stop' || m.state === 'stopping' ? 'Stopping…' : 'Stop'}
-          </button>
-          <button disabled={!!busy} onClick={() => void act('remove')}>
-            Remove
-          </button>
+          <Controls>
+            <button disabled={!!busy || live_ || m.state === 'stopping'} onClick={() => void act('start')}>
+              Start
+            </button>
+            <button disabled={!!busy || m.state === 'stopping'} onClick={() => void act('restart')}>
+              Restart
+            </button>
+            <button
+              disabled={!!busy || !live_}
+              onClick={() => void act('stop')}
+              data-testid="sup-stop"
+              className="danger"
+            >
+              {busy === 'stop' || m.state === 'stopping' ? 'Stopping…' : 'Stop'}
+            </button>
+            <button disabled={!!busy} onClick={() => void act('remove')}>
+              Remove
+            </button>
+          </Controls>
         </span>
       </header>
       {error && <div className="sup-bad">{error}</div>}

@@ -1,4 +1,5 @@
 import { useRef, useState, useSyncExternalStore } from 'react';
+import { Controls } from '../../lib/controls';
 import type { Client } from '../../api/client';
 import type { FrameStore } from '../../lib/frame-store';
 import type { StatsState } from '../stats/stats-store';
@@ -35,8 +36,10 @@ export function SupervisorView({ client, stats }: { client: Client; stats?: Fram
   return (
     <div className="sup-view">
       <div className="sup-side">
-        <LaunchForm client={client} onLaunched={setSelected} />
-        <ImportExport client={client} />
+        <Controls>
+          <LaunchForm client={client} onLaunched={setSelected} />
+          <ImportExport client={client} />
+        </Controls>
       </div>
       <div className="sup-main">
         <section className="card" aria-label="Managed processes">
