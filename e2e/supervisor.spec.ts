@@ -44,6 +44,14 @@ test('the Managed view launches a command, shows its lines and exit code, and st
     timeout: 15_000,
   });
   await page.screenshot({ path: artifact('managed-running.png'), fullPage: true });
+  // In the process table the managed process carries Spindle's mark.
+  await page.getByRole('tab', { name: 'Processes' }).click();
+  await page.getByLabel('Filter processes').fill('console.log');
+  const marked = page.locator('[role=row].managed');
+  await expect(marked.getByTestId('managed-badge')).toHaveCount(1, { timeout: 10_000 });
+  await expect(marked.getByTestId('managed-badge')).toHaveAttribute('title', /ticker/);
+  await page.getByRole('tab', { name: 'Managed' }).click();
+  await ticker.click();
   await page.getByTestId('sup-stop').click();
   await expect(ticker).toHaveAttribute('data-state', 'stopped');
   await expect(page.getByTestId('sup-detail-state')).toHaveText('stopped');

@@ -19,6 +19,8 @@ interface Props {
   /** Keys the table does not handle itself (end, signal menu…). */
   onKey: (e: KeyboardEvent<HTMLDivElement>) => void;
   ownPid: number | null;
+  /** Rows that are Spindle's managed processes: key → managed process name. */
+  managed: ReadonlyMap<string, string>;
 }
 
 /** A virtualized process table: only the rows in view are in the DOM, so 5,000 rows stay smooth. */
@@ -33,6 +35,7 @@ export function ProcessTable({
   onToggle,
   onKey,
   ownPid,
+  managed,
 }: Props) {
   const scroll = useRef<HTMLDivElement>(null);
   const template = columns.map((c) => (c.width ? `${c.width}px` : 'minmax(240px, 1fr)')).join(' ');
@@ -112,6 +115,7 @@ export function ProcessTable({
                 tree={tree}
                 selected={v.index === selectedIndex}
                 own={l.row.pid === ownPid}
+                managedAs={managed.get(l.row.key) ?? null}
                 onSelect={onSelect}
                 onToggle={onToggle}
               />
@@ -131,6 +135,7 @@ interface RowProps {
   tree: boolean;
   selected: boolean;
   own: boolean;
+  managedAs: string | null;
   onSelect: (key: string) => void;
   onToggle: (key: string) => void;
 }
@@ -147,7 +152,8 @@ const sameRow = (a: RowProps, b: RowProps): boolean =>
   a.columns === b.columns &&
   a.tree === b.tree &&
   a.selected === b.selected &&
-  a.own === b.own;
+  a.own === b.own &&
+  a.managedAs === b.managedAs;
 
 /** One row; re-renders only when its row object (replaced on change by the store) or place changes. */
 const Row = memo(function Row({
@@ -158,17 +164,27 @@ const Row = memo(function Row({
   tree,
   selected,
   own,
+  managedAs,
   onSelect,
   onToggle,
 }: RowProps) {
   const r = line.row;
+  const badge = managedAs !== null && (
+    <span
+      className="managed-badge"
+      title={`managed by Spindle as “${managedAs}”`}
+      data-testid="managed-badge"
+    >
+      M
+    </span>
+  );
   return (
     <div
       role="row"
       aria-selected={selected}
       data-key={r.key}
       data-pid={r.pid}
-      className={`prow${selected ? ' selected' : ''}${line.matches ? '' : ' context'}${own ? ' own' : ''}`}
+      className={`prow${selected ? ' selected' : ''}${line.matches ? '' : ' context'}${own ? ' own' : ''}${managedAs !== null ? ' managed' : ''}`}
       style={{ gridTemplateColumns: template, transform: `translateY(${top}px)` }}
       onMouseDown={() => onSelect(r.key)}
     >
@@ -198,6 +214,7 @@ const Row = memo(function Row({
               ) : (
                 <span className="twisty-space" />
               )}
+              {badge}
               {text}
               {line.collapsed && <span className="subcount"> +{line.subCount - 1}</span>}
             </span>
@@ -210,6 +227,7 @@ const Row = memo(function Row({
             className={`pcell ${c.numeric ? 'num' : ''} ${c.id}`}
             title={c.title?.(line, tree) ?? text}
           >
+            {c.id === 'name' && badge}
             {text}
           </span>
         );

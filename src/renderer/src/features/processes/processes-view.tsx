@@ -20,6 +20,7 @@ import { DEFAULT_END_TIMEOUT_MS, type ControlAction } from './control-actions';
 import { ControlDialog, type DialogState } from './control-dialog';
 import { ProcessDetails } from './process-details';
 import { ProcessTable } from './process-table';
+import { useManagedKeys } from './use-managed-keys';
 import { compileFilter, facets, flatLines, treeLines, type SortSpec } from './proc-table-model';
 
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
@@ -112,6 +113,7 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
   };
 
   const ownPid = table.latest?.self.pid ?? null;
+  const managed = useManagedKeys(client);
   return (
     <div className="processes">
       <div className="toolbar" role="toolbar" aria-label="Process table controls">
@@ -167,6 +169,7 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
           onToggle={toggle}
           onKey={onTableKey}
           ownPid={ownPid}
+          managed={managed}
         />
         {showDetails && selectedKey && (
           <ProcessDetails
