@@ -16,6 +16,8 @@ export function runElectronApp(outDir: string): void {
   }
   let win: BrowserWindow | null = null;
   const core = new Core({
+    // Managed process definitions live beside the window state, in Electron's user data folder.
+    dataDir: app.getPath('userData'),
     chooseSavePath: async (name) => {
       const options = { defaultPath: join(app.getPath('downloads'), name) };
       const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
