@@ -145,7 +145,8 @@ export class PidTable {
         this.#keptFds++;
       } else closeSync(fd);
     }
-    if (e.schedFd < 0 && e.fd >= 0 && this.#keptFds < this.#maxFds) this.#openSched(`${this.#root}/${pid}`, e);
+    if (e.schedFd < 0 && e.fd >= 0 && this.#keptFds < this.#maxFds)
+      this.#openSched(`${this.#root}/${pid}`, e);
     e.ticks = ticks;
     e.seen = ctx.tick;
     if (fresh || ctx.focus.has(e.key) || (pid + ctx.tick) % SLOW_EVERY === 0) {
