@@ -14,26 +14,53 @@ const CPU_FIELDS = [
   'busy',
 ] as const satisfies readonly (keyof CpuPct)[];
 
+/** Per-core series names, built once: a tick names ten series per core (640 at 64 cores). */
+const coreNames: SeriesName[][] = [];
+const namesOfCore = (i: number): SeriesName[] =>
+  (coreNames[i] ??= CPU_FIELDS.map((f) => `cpu${i}.${f}` as SeriesName));
+const TOTAL_NAMES = CPU_FIELDS.map((f) => `cpu.${f}` as SeriesName);
+
+/**
+ * Visit every series value of one sample (null = not known this tick), without building
+ * the list: the renderer does this every tick for every core.
+ */
+export function eachSeries(s: StatsSample, visit: (name: SeriesName, v: number | null) => void): void {
+  for (let j = 0; j < CPU_FIELDS.length; j++) visit(TOTAL_NAMES[j]!, s.cpu.total[CPU_FIELDS[j]!]);
+  const cores = s.cpu.cores;
+  for (let i = 0; i < cores.length; i++) {
+    const names = namesOfCore(i);
+    const c = cores[i]!;
+    for (let j = 0; j < CPU_FIELDS.length; j++) visit(names[j]!, c[CPU_FIELDS[j]!]);
+  }
+  visit('load.one', s.load?.one ?? null);
+  visit('load.five', s.load?.five ?? null);
+  visit('load.fifteen', s.load?.fifteen ?? null);
+  const m = s.mem;
+  visit('mem.total', m?.total ?? null);
+  visit('mem.used', m?.used ?? null);
+  visit('mem.available', m?.available ?? null);
+  visit('mem.free', m?.free ?? null);
+  visit('mem.buffers', m?.buffers ?? null);
+  visit('mem.cached', m?.cached ?? null);
+  visit('mem.swapTotal', m?.swapTotal ?? null);
+  visit('mem.swapUsed', m?.swapUsed ?? null);
+  const k = s.tasks;
+  visit('tasks.processes', k.processes);
+  visit('tasks.threads', k.threads);
+  visit('tasks.running', k.running);
+  visit('tasks.blocked', k.blocked);
+  visit('tasks.ctxtPerSec', k.ctxtPerSec);
+  visit('tasks.forksPerSec', k.forksPerSec);
+  visit('self.cpuMs', s.self.cpuMs);
+  visit('self.processCpuMs', s.self.processCpuMs);
+  visit('self.rssBytes', s.self.rssBytes);
+  visit('self.heapBytes', s.self.heapBytes);
+}
+
 /** Every series value of one sample (null = not known this tick). */
 export function sampleSeries(s: StatsSample): [SeriesName, number | null][] {
   const out: [SeriesName, number | null][] = [];
-  for (const f of CPU_FIELDS) out.push([`cpu.${f}`, s.cpu.total[f]]);
-  s.cpu.cores.forEach((c, i) => {
-    for (const f of CPU_FIELDS) out.push([`cpu${i}.${f}`, c[f]]);
-  });
-  out.push(['load.one', s.load?.one ?? null], ['load.five', s.load?.five ?? null]);
-  out.push(['load.fifteen', s.load?.fifteen ?? null]);
-  const m = s.mem;
-  out.push(['mem.total', m?.total ?? null], ['mem.used', m?.used ?? null]);
-  out.push(['mem.available', m?.available ?? null], ['mem.free', m?.free ?? null]);
-  out.push(['mem.buffers', m?.buffers ?? null], ['mem.cached', m?.cached ?? null]);
-  out.push(['mem.swapTotal', m?.swapTotal ?? null], ['mem.swapUsed', m?.swapUsed ?? null]);
-  const k = s.tasks;
-  out.push(['tasks.processes', k.processes], ['tasks.threads', k.threads]);
-  out.push(['tasks.running', k.running], ['tasks.blocked', k.blocked]);
-  out.push(['tasks.ctxtPerSec', k.ctxtPerSec], ['tasks.forksPerSec', k.forksPerSec]);
-  out.push(['self.cpuMs', s.self.cpuMs], ['self.processCpuMs', s.self.processCpuMs]);
-  out.push(['self.rssBytes', s.self.rssBytes], ['self.heapBytes', s.self.heapBytes]);
+  eachSeries(s, (name, v) => out.push([name, v]));
   return out;
 }
 

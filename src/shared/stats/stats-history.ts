@@ -5,7 +5,7 @@
  */
 import type { HistoryWindow, ProcRow, ProcSeries, SeriesName, StatsSample } from '../contract/stats';
 import { RingColumns } from './ring-columns';
-import { sampleSeries } from './series';
+import { eachSeries } from './series';
 
 /** Most processes given their own series at once; the least recently interesting go first. */
 export const MAX_TRACKED_PROCS = 256;
@@ -72,7 +72,8 @@ export class StatsHistory {
    */
   push(sample: StatsSample, rows: ReadonlyMap<string, ProcRow>, interest: Iterable<string>): void {
     const slot = this.#ring.append(sample.t);
-    for (const [name, v] of sampleSeries(sample)) this.#ring.set(name, slot, v);
+    const ring = this.#ring;
+    eachSeries(sample, (name, v) => ring.set(name, slot, v));
     for (const key of interest) {
       const row = rows.get(key);
       if (row) this.#tracked.set(key, { name: row.name, lastInterest: sample.t });

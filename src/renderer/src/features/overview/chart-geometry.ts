@@ -36,7 +36,17 @@ interface Opts {
   floor?: number;
 }
 
-const f1 = (v: number): string => (Math.round(v * 10) / 10).toString();
+/**
+ * `v` rounded to 0.1 as text, the same as `(Math.round(v * 10) / 10).toString()` but with
+ * integer conversions only: printing fractional doubles was most of the path building.
+ */
+const f1 = (v: number): string => {
+  const r = Math.round(v * 10);
+  const m = r % 10;
+  if (m === 0) return String(r / 10);
+  const q = (r - m) / 10;
+  return m > 0 ? `${q}.${m}` : q === 0 ? `-0.${-m}` : `${q}.${-m}`;
+};
 
 /** Paths for every series over `rows` (t in seconds ≤ 0), and the y maximum used. */
 export function chartPaths(

@@ -5,7 +5,7 @@
  * the store's history only on a resync or a missed tick.
  */
 import type { HistoryWindow, SeriesName, StatsSample } from '../../../../shared/contract';
-import { sampleSeries } from '../../../../shared/stats/series';
+import { eachSeries } from '../../../../shared/stats/series';
 import { CPU_PARTS, firstIndexFrom } from './overview-data';
 
 /** Cores up to this count get their split drawn; beyond it only busy % (the heat strip). */
@@ -70,7 +70,8 @@ export class FrameColumns {
 
   #append(s: StatsSample): void {
     this.#t.push(s.t);
-    for (const [name, v] of sampleSeries(s)) this.#cols.get(name)?.push(v);
+    const cols = this.#cols;
+    eachSeries(s, (name, v) => cols.get(name)?.push(v));
     // Dropping from the front is O(n) per column, but n ≤ 600 and there are ~90 columns.
     const cut = firstIndexFrom(this.#t, s.t - this.#maxMs);
     if (cut > 0) {

@@ -15,7 +15,11 @@ export interface StatsState {
   /** Tick the table is at. */
   seq: number;
   latest: StatsSample | null;
-  /** Full process table by key (as large as the machine's, no more); a new Map each tick. */
+  /**
+   * Full process table by key (as large as the machine's, no more). A new object each tick,
+   * reading the one table the store updates in place: rows are immutable (a changed row is a
+   * new object), the table is not, so compare rows, not tables from different ticks.
+   */
   procs: ReadonlyMap<string, ProcRow>;
   /** Keys of the busiest processes this tick. */
   top: string[];
@@ -23,6 +27,48 @@ export interface StatsState {
   history: StatsHistory;
 }
 
+/** A new identity over the live table, so React (and memos keyed on `procs`) see each tick. */
+class TableView implements ReadonlyMap<string, ProcRow> {
+  readonly #m: ReadonlyMap<string, ProcRow>;
+
+  constructor(m: ReadonlyMap<string, ProcRow>) {
+    this.#m = m;
+  }
+
+  get size(): number {
+    return this.#m.size;
+  }
+
+  get(key: string): ProcRow | undefined {
+    return this.#m.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.#m.has(key);
+  }
+
+  forEach(fn: (row: ProcRow, key: string, map: ReadonlyMap<string, ProcRow>) => void, self?: unknown): void {
+    this.#m.forEach((row, key) => fn.call(self, row, key, this));
+  }
+
+  entries(): MapIterator<[string, ProcRow]> {
+    return this.#m.entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.#m.keys();
+  }
+
+  values(): MapIterator<ProcRow> {
+    return this.#m.values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, ProcRow]> {
+    return this.#m.entries();
+  }
+}
+
+/** The stats store of one client. */
 export function createStatsStore(client: Client): FrameStore<StatsState> {
   const store = new FrameStore<StatsState>({
     config: null,
@@ -33,6 +79,7 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
     top: [],
     history: new StatsHistory(10 * 60_000, 1000),
   });
+  let table = new Map<string, ProcRow>();
   let resyncing = false;
   const subscribe = async (): Promise<void> => {
     resyncing = true;
@@ -46,7 +93,7 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
         intervalMs,
         seq: snap.seq,
         latest: snap.latest,
-        procs: new Map(snap.procs.map((r) => [r.key, r])),
+        procs: new TableView((table = new Map(snap.procs.map((r) => [r.key, r])))),
         top: snap.top,
         history: StatsHistory.fromWindow(snap.history, retentionMs, intervalMs),
       });
@@ -57,11 +104,13 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
   client.api.on('stats', (tick: StatsTick) => {
     if (resyncing) return;
     const prev = store.get();
-    const procs = new Map(prev.procs);
-    if (!applyProcDelta(procs, prev.seq, tick.procs)) {
+    // In place: copying 5,000 rows into a new Map cost ~1 ms a tick. A failed apply is
+    // followed by a resync that replaces the table.
+    if (!applyProcDelta(table, prev.seq, tick.procs)) {
       void subscribe();
       return;
     }
+    const procs = new TableView(table);
     const s = tick.sample;
     if (s.intervalMs !== prev.intervalMs)
       prev.history.reconfigure(prev.config?.retentionMs ?? 600_000, s.intervalMs);
