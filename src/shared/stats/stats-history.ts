@@ -13,9 +13,16 @@ export const MAX_TRACKED_PROCS = 256;
 const PROC_FIELDS = ['cpu', 'rss', 'threads'] as const;
 /** Column name of a process series; '|' never occurs in a key or a series name. */
 const procCol = (key: string, f: (typeof PROC_FIELDS)[number]): string => `${key}|${f}`;
+const colsOf = (key: string): Tracked['cols'] => [
+  procCol(key, 'cpu'),
+  procCol(key, 'rss'),
+  procCol(key, 'threads'),
+];
 
 interface Tracked {
   name: string;
+  /** Its column names, built once: a fresh string per column per tick cost a hash each. */
+  cols: readonly [cpu: string, rss: string, threads: string];
   /** Time the process was last in the interest set; dropped once older than retention. */
   lastInterest: number;
 }
@@ -46,7 +53,7 @@ export class StatsHistory {
     }
     const last = win.t.at(-1) ?? 0;
     for (const [key, s] of Object.entries(win.procs))
-      h.#tracked.set(key, { name: s.name, lastInterest: last });
+      h.#tracked.set(key, { name: s.name, cols: colsOf(key), lastInterest: last });
     return h;
   }
 
@@ -76,7 +83,12 @@ export class StatsHistory {
     eachSeries(sample, (name, v) => ring.set(name, slot, v));
     for (const key of interest) {
       const row = rows.get(key);
-      if (row) this.#tracked.set(key, { name: row.name, lastInterest: sample.t });
+      if (!row) continue;
+      const tr = this.#tracked.get(key);
+      if (tr) {
+        tr.name = row.name;
+        tr.lastInterest = sample.t;
+      } else this.#tracked.set(key, { name: row.name, cols: colsOf(key), lastInterest: sample.t });
     }
     const stale = sample.t - this.#retentionMs;
     for (const [key, tr] of this.#tracked) {
@@ -85,9 +97,9 @@ export class StatsHistory {
         this.#drop(key);
         continue;
       }
-      this.#ring.set(procCol(key, 'cpu'), slot, row.cpu);
-      this.#ring.set(procCol(key, 'rss'), slot, row.rss);
-      this.#ring.set(procCol(key, 'threads'), slot, row.threads);
+      this.#ring.set(tr.cols[0], slot, row.cpu);
+      this.#ring.set(tr.cols[1], slot, row.rss);
+      this.#ring.set(tr.cols[2], slot, row.threads);
     }
     if (this.#tracked.size > MAX_TRACKED_PROCS) {
       const byAge = [...this.#tracked].sort((a, b) => a[1].lastInterest - b[1].lastInterest);

@@ -36,16 +36,19 @@ interface Opts {
   floor?: number;
 }
 
+/** Coordinates up to this many tenths of a pixel have their text cached (a 3,000 px chart). */
+const TENTHS_MAX = 30_000;
+/** Text of r / 10 by integer r, filled as met: the same few thousand coordinates recur every tick. */
+const tenths = new Array<string | undefined>(TENTHS_MAX + 1);
+
 /**
- * `v` rounded to 0.1 as text, the same as `(Math.round(v * 10) / 10).toString()` but with
- * integer conversions only: printing fractional doubles was most of the path building.
+ * `v` rounded to 0.1 as text, the same as `(Math.round(v * 10) / 10).toString()`, but
+ * printed once per value: printing fractional doubles was most of the path building.
  */
 const f1 = (v: number): string => {
   const r = Math.round(v * 10);
-  const m = r % 10;
-  if (m === 0) return String(r / 10);
-  const q = (r - m) / 10;
-  return m > 0 ? `${q}.${m}` : q === 0 ? `-0.${-m}` : `${q}.${-m}`;
+  if (r >= 0 && r <= TENTHS_MAX) return (tenths[r] ??= String(r / 10));
+  return String(r / 10);
 };
 
 /** Paths for every series over `rows` (t in seconds ≤ 0), and the y maximum used. */
@@ -66,15 +69,17 @@ export function chartPaths(
       s.kind === 'area' && s.stack
         ? (bases.get(s.stack) ?? bases.set(s.stack, new Float64Array(rows.length)).get(s.stack)!)
         : null;
-    rows.forEach((r, i) => {
-      const v = r[s.key];
+    const key = s.key;
+    for (let i = 0; i < rows.length; i++) {
+      const v = rows[i]![key];
       const b = base ? base[i]! : 0;
       low[i] = b;
-      if (typeof v !== 'number') return;
-      high[i] = b + v;
-      if (base) base[i] = b + v;
-      if (high[i]! > dataMax) dataMax = high[i]!;
-    });
+      if (typeof v !== 'number') continue;
+      const h = b + v;
+      high[i] = h;
+      if (base) base[i] = h;
+      if (h > dataMax) dataMax = h;
+    }
     lows.push(low);
     highs.push(high);
   }
@@ -86,27 +91,42 @@ export function chartPaths(
         : niceMax(Math.max(dataMax, o.floor ?? 0));
   const x = (t: number): string => f1(((t + o.windowSec) / o.windowSec) * o.plotW);
   const y = (v: number): string => f1(o.plotH - (Math.min(v, max) / (max || 1)) * o.plotH);
+  // Each coordinate is printed once: x per row is shared by every series, and a stacked
+  // area's lower edge is the edge printed for the area below it.
+  const n = rows.length;
+  const xs = new Array<string | undefined>(n);
+  const xAt = (i: number): string => (xs[i] ??= x(rows[i]!.t));
+  const stackYs = new Map<string, (string | undefined)[]>();
+  const zero = y(0);
   const paths = series.map((s, j) => {
     const area = s.kind === 'area';
     const high = highs[j]!;
     const low = lows[j]!;
+    const highYs = new Array<string | undefined>(n);
+    for (let i = 0; i < n; i++) if (!Number.isNaN(high[i]!)) highYs[i] = y(high[i]!);
+    let baseYs: (string | undefined)[] | null = null;
+    if (area && s.stack) {
+      baseYs = stackYs.get(s.stack) ?? new Array<string | undefined>(n);
+      stackYs.set(s.stack, baseYs);
+    }
+    const lowAt = (i: number): string => (baseYs ? (baseYs[i] ??= y(low[i]!)) : zero);
     let d = '';
-    let seg: number[] = [];
-    const flush = (): void => {
-      if (seg.length === 0) return;
-      d += `M${x(rows[seg[0]!]!.t)},${y(high[seg[0]!]!)}`;
-      for (let k = 1; k < seg.length; k++) d += `L${x(rows[seg[k]!]!.t)},${y(high[seg[k]!]!)}`;
+    for (let i = 0; i < n;) {
+      if (highYs[i] === undefined) {
+        i++;
+        continue;
+      }
+      let e = i + 1;
+      while (e < n && highYs[e] !== undefined) e++;
+      d += `M${xAt(i)},${highYs[i]}`;
+      for (let k = i + 1; k < e; k++) d += `L${xAt(k)},${highYs[k]}`;
       if (area) {
-        for (let k = seg.length - 1; k >= 0; k--) d += `L${x(rows[seg[k]!]!.t)},${y(low[seg[k]!]!)}`;
+        for (let k = e - 1; k >= i; k--) d += `L${xAt(k)},${lowAt(k)}`;
         d += 'Z';
       }
-      seg = [];
-    };
-    for (let i = 0; i < rows.length; i++) {
-      if (Number.isNaN(high[i]!)) flush();
-      else seg.push(i);
+      i = e;
     }
-    flush();
+    if (baseYs) for (let i = 0; i < n; i++) if (highYs[i] !== undefined) baseYs[i] = highYs[i];
     return { key: s.key, color: s.color, area, d };
   });
   return { max, paths };

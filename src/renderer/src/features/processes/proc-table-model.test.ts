@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcRow } from '../../../../shared/contract';
-import { compileFilter, facets, flatLines, moveIndex, treeLines, type FilterSpec } from './proc-table-model';
+import {
+  comparator,
+  compileFilter,
+  facets,
+  flatLines,
+  moveIndex,
+  sortRows,
+  treeLines,
+  type FilterSpec,
+} from './proc-table-model';
 
 const row = (pid: number, ppid: number, over: Partial<ProcRow> = {}): ProcRow => ({
   key: `${pid}:${pid * 10}`,
@@ -139,5 +148,24 @@ describe('keyboard moves', () => {
     expect(moveIndex('End', 3, 10, 5)).toBe(9);
     expect(moveIndex('Home', 3, 10, 5)).toBe(0);
     expect(moveIndex('x', 3, 10, 5)).toBeNull();
+  });
+});
+
+describe('sortRows', () => {
+  it('orders numeric columns exactly as the comparator does (nulls last, ties by pid)', () => {
+    let s = 7;
+    const rand = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const rows = Array.from({ length: 500 }, (_, i) =>
+      row(1000 - i, 1, {
+        cpu: Math.floor(rand() * 6),
+        readBps: rand() < 0.3 ? null : Math.floor(rand() * 4),
+      }),
+    );
+    for (const key of ['cpu', 'readBps', 'pid'] as const) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const want = [...rows].sort(comparator({ key, dir })).map((r) => r.pid);
+        expect(sortRows([...rows], { key, dir }).map((r) => r.pid)).toEqual(want);
+      }
+    }
   });
 });

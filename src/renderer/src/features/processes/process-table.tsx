@@ -45,7 +45,9 @@ export function ProcessTable({
     count: lines.length,
     getScrollElement: () => scroll.current,
     estimateSize: () => ROW_PX,
-    overscan: 12,
+    // Every row in the DOM is rewritten on most ticks (sorted by a live column), so keep few
+    // beyond the visible ones: enough for a wheel step, not a page.
+    overscan: 6,
   });
   const selectedIndex = selectedKey === null ? -1 : lines.findIndex((l) => l.row.key === selectedKey);
 
@@ -106,8 +108,10 @@ export function ProcessTable({
           {virt.getVirtualItems().map((v) => {
             const l = lines[v.index]!;
             return (
+              // Keyed by place, not process: sorted by a live column most visible rows change
+              // places every tick, and rewriting a row's text costs far less than a new row.
               <Row
-                key={l.row.key}
+                key={v.index}
                 line={l}
                 top={v.start}
                 template={template}

@@ -21,8 +21,7 @@ import { ControlDialog, type DialogState } from './control-dialog';
 import { ProcessDetails } from './process-details';
 import { ProcessTable } from './process-table';
 import { useManagedKeys } from './use-managed-keys';
-import { FlatLines } from './flat-lines';
-import { compileFilter, facets, treeLines, type SortSpec } from './proc-table-model';
+import { compileFilter, facets, flatLines, treeLines, type SortSpec } from './proc-table-model';
 
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 
@@ -47,14 +46,12 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
   const rows = table.rows;
   // Typing in the filter stays responsive: the table catches up a frame later.
   const deferredFilter = useDeferredValue(filter);
-  // Kept across ticks: re-sorts only the rows that changed (see flat-lines.ts).
-  const [flat] = useState(() => new FlatLines());
   const lines = useMemo(
     () =>
       tree
         ? treeLines(rows.values(), sort, deferredFilter, collapsed)
-        : flat.update(rows, sort, deferredFilter),
-    [flat, rows, sort, deferredFilter, collapsed, tree],
+        : flatLines(rows.values(), sort, deferredFilter),
+    [rows, sort, deferredFilter, collapsed, tree],
   );
   const { users, states } = useMemo(() => facets(rows.values()), [rows]);
   const selectedRow = selectedKey ? (rows.get(selectedKey) ?? null) : null;
