@@ -16,22 +16,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
-import { findChromium } from '../scripts/chromium-path.mjs';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
 
 const CORES = 64;
 const PROCESSES = 5000;
 const HZ = 1;
 const HEAP_EVERY_MS = 30_000;
 const WARMUP_MS = 20_000;
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -141,7 +132,7 @@ export async function run(): Promise<void> {
   const server = await startServer();
   const browser = await chromium.launch({
     executablePath: findChromium() ?? '/usr/bin/chromium',
-    args: ARGS,
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

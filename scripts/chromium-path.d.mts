@@ -1,2 +1,3 @@
 export function findChromium(): string | null;
 export const NO_CHROMIUM: string;
+export const CHROMIUM_ARGS: string[];

@@ -18,5 +18,16 @@ export function findChromium() {
   return CANDIDATES.find((p) => existsSync(p)) ?? null;
 }
 
+/** Flags for a headless Chromium on a closed network (no sandbox as root, no background fetches). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
 export const NO_CHROMIUM =
   'e2e: no Chromium found; install it (Debian/Ubuntu: `apt-get install chromium`) or set CHROMIUM_PATH to its binary';
