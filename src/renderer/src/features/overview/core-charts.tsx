@@ -109,9 +109,14 @@ function CoreHeat({ history, cores, windowMs, latest }: Props & { cores: number 
     if (img?.height !== cores) img = image.current = ctx.createImageData(COLS, cores);
     // One 32-bit write per cell from the palette (15,000 cells at 64 cores, every tick).
     const px = new Uint32Array(img.data.buffer);
+    // Clamp and round written out (v > 0 there, so floor(x + 0.5) is Math.round): the
+    // Math.max/min/round form was ~0.4 ms per tick at 64 cores in a renderer profile.
+    const top = 100 * HEAT_STEPS_PER_PCT;
     for (let i = 0; i < matrix.length; i++) {
       const v = matrix[i]!;
-      px[i] = Number.isNaN(v) ? 0 : HEAT[Math.round(Math.max(0, Math.min(100, v)) * HEAT_STEPS_PER_PCT)]!;
+      if (v !== v)
+        px[i] = 0; // NaN: no sample in the bucket
+      else px[i] = HEAT[v <= 0 ? 0 : v >= 100 ? top : Math.floor(v * HEAT_STEPS_PER_PCT + 0.5)]!;
     }
     ctx.putImageData(img, 0, 0);
   }, [matrix, cores]);

@@ -130,15 +130,20 @@ export function coreMatrix(win: HistoryWindow, cores: number, windowMs: number, 
   const start = firstIndexFrom(win.t, from);
   const sums = new Float64Array(cols);
   const counts = new Uint16Array(cols);
+  // A sample's bucket is the same for every core: computed once, not once per core (64×).
+  const n = win.t.length - start;
+  const bucket = new Int32Array(n);
+  for (let i = 0; i < n; i++)
+    bucket[i] = Math.min(cols - 1, Math.floor(((win.t[start + i]! - from) / windowMs) * cols));
   for (let c = 0; c < cores; c++) {
     const col = win.series[`cpu${c}.busy` as SeriesName];
     if (!col) continue;
     sums.fill(0);
     counts.fill(0);
-    for (let i = start; i < win.t.length; i++) {
-      const v = col[i];
+    for (let i = 0; i < n; i++) {
+      const v = col[start + i];
       if (v == null || Number.isNaN(v)) continue;
-      const b = Math.min(cols - 1, Math.floor(((win.t[i]! - from) / windowMs) * cols));
+      const b = bucket[i]!;
       sums[b] = sums[b]! + v;
       counts[b] = counts[b]! + 1;
     }
