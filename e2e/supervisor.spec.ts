@@ -67,3 +67,39 @@ test('a missing program is refused with its code and nothing is added', async ({
   await page.getByTestId('sup-launch').click();
   await expect(page.getByTestId('sup-launch-error')).toContainText('ENOENT_EXEC');
 });
+
+test('Edit changes a running definition in place: it restarts under the new command', async ({ page }) => {
+  await page.goto(serverUrl());
+  await page.getByRole('tab', { name: 'Managed' }).click();
+  const form = page.getByRole('form', { name: 'Launch a process' });
+  await form.getByLabel('Name', { exact: true }).fill('editme');
+  await page
+    .getByTestId('sup-command')
+    .fill(`node -e "console.log('version one'); setInterval(() => {}, 1000)"`);
+  await page.getByTestId('sup-launch').click();
+  const item = page.locator('[data-testid="sup-item"][data-name="editme"]');
+  await expect(item).toHaveAttribute('data-state', 'running');
+  await item.click();
+  await expect(page.getByTestId('sup-output')).toContainText('version one');
+
+  await page.getByTestId('sup-edit').click();
+  const edit = page.getByRole('form', { name: 'Edit a managed process' });
+  // The form starts from the stored definition.
+  await expect(page.getByTestId('sup-command')).toHaveValue(/version one/);
+  await expect(page.getByTestId('sup-edit-note')).toContainText('stops it');
+  await page.screenshot({ path: artifact('managed-editing.png'), fullPage: true });
+  await page
+    .getByTestId('sup-command')
+    .fill(`node -e "console.log('version two', process.env.COLOUR); setInterval(() => {}, 1000)"`);
+  await edit.getByLabel(/Environment/).fill('COLOUR=green');
+  await page.getByTestId('sup-launch').click();
+
+  await expect(page.getByTestId('sup-output')).toContainText('version two green');
+  await expect(item).toHaveAttribute('data-state', 'running');
+  // Still one entry, and the form is back to launching.
+  await expect(page.locator('[data-testid="sup-item"][data-name="editme"]')).toHaveCount(1);
+  await expect(page.getByRole('form', { name: 'Launch a process' })).toBeVisible();
+  await page.screenshot({ path: artifact('managed-edited.png'), fullPage: true });
+  await page.getByTestId('sup-stop').click();
+  await expect(item).toHaveAttribute('data-state', 'stopped');
+});

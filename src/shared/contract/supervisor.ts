@@ -130,7 +130,7 @@ export interface ExitStatus {
 /** One entry of the bounded timeline of starts, exits and decisions. */
 export interface TimelineEntry {
   t: number;
-  kind: 'start' | 'exit' | 'backoff' | 'fatal' | 'stop' | 'error';
+  kind: 'start' | 'exit' | 'backoff' | 'fatal' | 'stop' | 'error' | 'edit';
   text: string;
 }
 
@@ -212,6 +212,15 @@ export const supervisorRequests = {
   /** Validate, store and (unless start is false) start a new managed process. */
   'supervisor.launch': request<ManagedStatus>()(
     z.object({ definition: definitionInput, start: z.boolean().default(true) }).strict(),
+    { control: true },
+  ),
+  /**
+   * Replace a definition in place (same id, output and timeline kept). A running process is
+   * stopped (TERM, then KILL) and started again with the new definition; a stopped one stays
+   * stopped. Validated like a launch, so a typo never replaces a working definition.
+   */
+  'supervisor.update': request<ManagedStatus>()(
+    z.object({ id: z.string().min(1).max(64), definition: definitionInput }).strict(),
     { control: true },
   ),
   'supervisor.start': request<ManagedStatus>()(idParam, { control: true }),

@@ -67,6 +67,14 @@ export function supervisorHandlers(sup: Supervisor, audit: AuditSink): Superviso
         (s) =>
           `${s.definition.stages.map((st) => [st.command, ...st.args].join(' ')).join(' | ')} ${pidOf(s)}`,
       ),
+    'supervisor.update': (p, ctx) =>
+      audited(
+        ctx,
+        'edit',
+        { id: p.id, name: p.definition.name },
+        () => sup.update(p.id, p.definition),
+        pidOf,
+      ),
     'supervisor.start': (p, ctx) => audited(ctx, 'start', { id: p.id }, () => sup.start(p.id), pidOf),
     'supervisor.stop': (p, ctx) =>
       audited(

@@ -288,6 +288,22 @@ export class Managed {
     this.#survivors = outcome.survivors;
   }
 
+  /**
+   * Take an edited definition (same id): stops what runs under the old one first and
+   * starts again under the new one if it was running or waiting to restart. Output and the
+   * timeline are kept; the output limits apply from now.
+   */
+  async redefine(def: Definition): Promise<void> {
+    const wasLive = this.#run !== null || this.#state === 'starting' || this.#state === 'backoff';
+    if (this.#state !== 'stopped' && this.#state !== 'exited' && this.#state !== 'fatal') await this.stop();
+    this.definition = def;
+    this.#policy = new RestartPolicy(def);
+    this.ring.setLimits(def.output);
+    this.#note('edit', 'definition changed');
+    this.#changed();
+    if (wasLive) await this.start();
+  }
+
   /** Stop (if needed) and start again, as the user asked: resets the crash history. */
   async restart(): Promise<void> {
     await this.stop();

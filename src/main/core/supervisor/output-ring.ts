@@ -11,7 +11,7 @@ export interface RingLimits {
 }
 
 export class OutputRing {
-  readonly #limits: RingLimits;
+  #limits: RingLimits;
   // Appended at the end; `#head` marks the oldest kept line, compacted when half is dead,
   // keeping both append and drop amortised O(1).
   #lines: OutputLine[] = [];
@@ -41,6 +41,11 @@ export class OutputRing {
     const line: OutputLine = { seq: ++this.#seq, t, stream, stage, text };
     this.#lines.push(line);
     this.#bytes += text.length * 2 + 64;
+    this.#trim();
+    return line;
+  }
+
+  #trim(): void {
     while (this.held > this.#limits.maxLines || (this.#bytes > this.#limits.maxBytes && this.held > 1)) {
       const old = this.#lines[this.#head]!;
       this.#bytes -= old.text.length * 2 + 64;
@@ -51,7 +56,12 @@ export class OutputRing {
       this.#lines = this.#lines.slice(this.#head);
       this.#head = 0;
     }
-    return line;
+  }
+
+  /** New limits (an edited definition): oldest lines beyond them are dropped now. */
+  setLimits(limits: RingLimits): void {
+    this.#limits = limits;
+    this.#trim();
   }
 
   /** Count lines lost before they reached the ring (e.g. cut in the helper under a flood). */

@@ -146,6 +146,25 @@ export class Supervisor {
     return m.status();
   }
 
+  /**
+   * Replace a definition in place: validated like a launch (nothing changes on an error);
+   * a running process is stopped and started again under the new definition.
+   */
+  async update(id: string, input: DefinitionInput): Promise<ManagedStatus> {
+    const m = this.#get(id);
+    const parsed = definitionInput.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SpindleError('EINVAL', `definition: ${issue?.path.join('.')}: ${issue?.message}`);
+    }
+    const def: Definition = { ...parsed.data, id };
+    await resolveSpawn(def);
+    await m.redefine(def);
+    await this.#save();
+    this.#kick();
+    return m.status();
+  }
+
   async start(id: string): Promise<ManagedStatus> {
     const m = this.#get(id);
     await m.start();

@@ -1,19 +1,46 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import type { DefinitionInput, RestartPolicy } from '../../../../shared/contract';
-import { splitCommandLine } from '../../../../shared/supervisor/split-command';
+import type { DefinitionInput, ManagedStatus, RestartPolicy } from '../../../../shared/contract';
+import { joinCommandLine, splitCommandLine } from '../../../../shared/supervisor/split-command';
 import type { Client } from '../../api/client';
 import { parseEnv } from './parse-env';
 
-/** The launch form: a pasted command line is split as a shell would and shown as argv before launch. */
-export function LaunchForm({ client, onLaunched }: { client: Client; onLaunched: (id: string) => void }) {
-  const [name, setName] = useState('');
-  const [line, setLine] = useState('');
-  const [cwd, setCwd] = useState('');
-  const [envText, setEnvText] = useState('');
-  const [shell, setShell] = useState(false);
-  const [restart, setRestart] = useState<RestartPolicy>('never');
-  const [runTimeout, setRunTimeout] = useState('');
-  const [stopTimeout, setStopTimeout] = useState('5');
+/** The env editor's text for a stored definition (the inverse of parseEnv). */
+const envToText = (env: { set: Record<string, string>; unset: string[] }): string =>
+  [...Object.entries(env.set).map(([k, v]) => `${k}=${v}`), ...env.unset.map((k) => `-${k}`)].join('\n');
+
+/**
+ * The launch form: a pasted command line is split as a shell would and shown as argv before
+ * launch. Given `editing`, it starts from that definition and saves it in place instead
+ * (settings the form does not show, such as backoff and output limits, are kept).
+ */
+export function LaunchForm({
+  client,
+  onLaunched,
+  editing = null,
+  onCancelEdit,
+}: {
+  client: Client;
+  onLaunched: (id: string) => void;
+  editing?: ManagedStatus | null;
+  onCancelEdit?: () => void;
+}) {
+  const def = editing?.definition;
+  const [name, setName] = useState(def?.name ?? '');
+  const [line, setLine] = useState(
+    !def
+      ? ''
+      : def.shell
+        ? def.stages.map((s) => s.command).join(' | ')
+        : joinCommandLine(def.stages.map((s) => [s.command, ...s.args])),
+  );
+  const [cwd, setCwd] = useState(def?.cwd ?? '');
+  const [envText, setEnvText] = useState(def ? envToText(def.env) : '');
+  const [shell, setShell] = useState(def?.shell ?? false);
+  const [restart, setRestart] = useState<RestartPolicy>(def?.restart ?? 'never');
+  const [runTimeout, setRunTimeout] = useState(
+    def?.runTimeoutMs != null ? String(def.runTimeoutMs / 1000) : '',
+  );
+  const [stopTimeout, setStopTimeout] = useState(def ? String(def.stopTimeoutMs / 1000) : '5');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -32,7 +59,13 @@ export function LaunchForm({ client, onLaunched }: { client: Client; onLaunched:
     const stages = shell
       ? [{ command: line, args: [] }]
       : split.stages.map(([command, ...args]) => ({ command: command!, args }));
+    let kept: Omit<DefinitionInput, 'name' | 'stages'> = {};
+    if (def) {
+      const { id: _id, ...rest } = def;
+      kept = rest;
+    }
     const definition: DefinitionInput = {
+      ...kept,
       name: name.trim() || (shell ? line.slice(0, 40) : split.stages[0]![0]!.split('/').pop()!),
       stages,
       shell,
@@ -40,10 +73,13 @@ export function LaunchForm({ client, onLaunched }: { client: Client; onLaunched:
       env: { set: env.set, unset: env.unset },
       stopTimeoutMs: Math.round(Number(stopTimeout || '5') * 1000),
       runTimeoutMs: runTimeout.trim() ? Math.round(Number(runTimeout) * 1000) : null,
-      ...(cwd.trim() ? { cwd: cwd.trim() } : {}),
+      cwd: cwd.trim() || undefined,
     };
+    if (definition.cwd === undefined) delete definition.cwd;
     setBusy(true);
-    const res = await client.api.request('supervisor.launch', { definition });
+    const res = editing
+      ? await client.api.request('supervisor.update', { id: editing.id, definition })
+      : await client.api.request('supervisor.launch', { definition });
     setBusy(false);
     if (!res.ok) {
       setError(`${res.error.code}: ${res.error.message}`);
@@ -54,8 +90,19 @@ export function LaunchForm({ client, onLaunched }: { client: Client; onLaunched:
   };
 
   return (
-    <form className="card sup-launch" onSubmit={(e) => void submit(e)} aria-label="Launch a process">
-      <h2>Launch</h2>
+    <form
+      className="card sup-launch"
+      onSubmit={(e) => void submit(e)}
+      aria-label={editing ? 'Edit a managed process' : 'Launch a process'}
+    >
+      <h2>{editing ? `Edit “${editing.definition.name}”` : 'Launch'}</h2>
+      {editing && (
+        <p className="muted sup-note" data-testid="sup-edit-note">
+          {editing.state === 'running' || editing.state === 'starting' || editing.state === 'backoff'
+            ? 'Saving stops it (TERM, then KILL) and starts it again with these settings.'
+            : 'Saving keeps it stopped; start it when you are ready.'}
+        </p>
+      )}
       <label>
         Name
         <input value={name} onChange={(e) => setName(e.target.value)} placeholder="(from the command)" />
@@ -142,9 +189,16 @@ export function LaunchForm({ client, onLaunched }: { client: Client; onLaunched:
           {error ?? problem}
         </div>
       )}
-      <button type="submit" className="primary" disabled={busy || !!problem} data-testid="sup-launch">
-        {busy ? 'Launching…' : 'Launch'}
-      </button>
+      <div className="sup-row">
+        <button type="submit" className="primary" disabled={busy || !!problem} data-testid="sup-launch">
+          {editing ? (busy ? 'Saving…' : 'Save') : busy ? 'Launching…' : 'Launch'}
+        </button>
+        {editing && (
+          <button type="button" onClick={onCancelEdit} data-testid="sup-edit-cancel">
+            Cancel
+          </button>
+        )}
+      </div>
     </form>
   );
 }

@@ -19,12 +19,14 @@ export function ManagedDetail({
   live,
   dropped,
   points,
+  onEdit,
 }: {
   client: Client;
   m: ManagedStatus;
   live: OutputLine[];
   dropped: number;
   points: SeriesPoint[];
+  onEdit?: () => void;
 }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -63,6 +65,14 @@ export function ManagedDetail({
               className="danger"
             >
               {busy === 'stop' || m.state === 'stopping' ? 'Stopping…' : 'Stop'}
+            </button>
+            <button
+              disabled={!!busy || m.state === 'stopping'}
+              onClick={onEdit}
+              data-testid="sup-edit"
+              title="Change the command, directory, environment or restart policy"
+            >
+              Edit
             </button>
             <button disabled={!!busy} onClick={() => void act('remove')}>
               Remove

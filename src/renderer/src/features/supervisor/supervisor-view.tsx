@@ -1,5 +1,6 @@
 import { useRef, useState, useSyncExternalStore } from 'react';
 import { Controls } from '../../lib/controls';
+import type { ManagedStatus } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import type { FrameStore } from '../../lib/frame-store';
 import type { StatsState } from '../stats/stats-store';
@@ -32,12 +33,33 @@ export function SupervisorView({ client, stats }: { client: Client; stats?: Fram
   const state = useSyncExternalStore(sup.subscribe, sup.get);
   const points = useSyncExternalStore(series?.subscribe ?? none, series?.get ?? (() => noSeries));
   const [selected, setSelected] = useState<string | null>(null);
+  const [editId, setEditId] = useState<string | null>(null);
   const current = state.items.find((m) => m.id === selected) ?? state.items.at(-1) ?? null;
+  // The definition as it was when Edit was pressed: later list updates do not reset the form.
+  const [editing, setEditing] = useState<ManagedStatus | null>(null);
+  const startEdit = (m: ManagedStatus): void => {
+    setEditing(m);
+    setEditId(m.id);
+  };
+  const endEdit = (): void => {
+    setEditing(null);
+    setEditId(null);
+  };
+  const edited = editId && state.items.some((m) => m.id === editId) ? editing : null;
   return (
     <div className="sup-view">
       <div className="sup-side">
         <Controls>
-          <LaunchForm client={client} onLaunched={setSelected} />
+          <LaunchForm
+            key={edited?.id ?? 'new'}
+            client={client}
+            editing={edited}
+            onCancelEdit={endEdit}
+            onLaunched={(id) => {
+              endEdit();
+              setSelected(id);
+            }}
+          />
           <ImportExport client={client} />
         </Controls>
       </div>
@@ -54,6 +76,7 @@ export function SupervisorView({ client, stats }: { client: Client; stats?: Fram
             live={state.output.get(current.id) ?? []}
             dropped={state.dropped.get(current.id) ?? current.dropped}
             points={points.get(current.id) ?? []}
+            onEdit={() => startEdit(current)}
           />
         )}
       </div>
