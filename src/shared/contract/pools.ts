@@ -171,8 +171,11 @@ export interface PoolStats {
   note: string | null;
   counts: PoolCounts;
   workers: WorkerInfo[];
+  /** Since the pool was made. */
   wait: Percentiles;
   run: Percentiles;
+  /** p95 wait and run of the tasks that ran during the last tick; null when none did (a gap). */
+  tickP95: { wait: number | null; run: number | null };
   /** Completions and failures per second over the last tick. */
   throughput: number;
   failRate: number;
@@ -190,8 +193,9 @@ export interface PoolHistory {
   throughput: number[];
   failRate: number[];
   utilization: number[];
-  waitP95: number[];
-  runP95: number[];
+  /** Per tick, null when no task ran in it. */
+  waitP95: (number | null)[];
+  runP95: (number | null)[];
   /** Cumulative counts at each point. */
   completed: number[];
   failed: number[];
@@ -223,14 +227,20 @@ export interface PipelineStats {
 export interface LabRow {
   mode: 'serial' | PoolKind;
   workers: number;
+  /** Median over the rounds run so far (a noisy machine skews one run, rarely the median). */
   elapsedMs: number;
+  /** Median serial time over median elapsed time. */
   speedup: number;
+  /** Rounds measured so far. */
+  runs: number;
 }
 
 export interface LabState {
   state: 'running' | 'done' | 'cancelled' | 'failed';
   repeat: number;
   maxWorkers: number;
+  /** Rounds asked for: every configuration is timed this many times, interleaved. */
+  rounds: number;
   rows: LabRow[];
   note: string | null;
 }
@@ -312,6 +322,7 @@ export const poolsRequests = {
       .object({
         maxWorkers: z.number().int().min(1).max(POOL_LIMITS.labWorkers.max),
         repeat: z.number().int().min(1).max(10).default(1),
+        rounds: z.number().int().min(1).max(7).default(3),
         kinds: z.array(poolKind).min(1).max(2).default(['threads', 'processes']),
       })
       .strict(),

@@ -95,7 +95,7 @@ export function poolsHandlers(engine: PoolsEngine, record: Record_): Pick<Handle
         'speed-up lab',
         {},
         () => engine.lab(p),
-        `1..${p.maxWorkers} workers, batch × ${p.repeat}`,
+        `1..${p.maxWorkers} workers, batch × ${p.repeat}, ${p.rounds} rounds`,
       ),
     'pools.labCancel': (_p, ctx) =>
       audited(record, ctx, 'speed-up lab cancel', {}, () => (engine.labCancel(), null)),

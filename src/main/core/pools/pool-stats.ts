@@ -76,7 +76,7 @@ export class PoolStatsKeeper {
     queued: number,
     active: number,
     utilization: number,
-  ): { throughput: number; failRate: number } {
+  ): { throughput: number; failRate: number; waitP95: number | null; runP95: number | null } {
     const settled = this.completed + this.failed;
     const dt = Math.max(dtMs, 1) / 1000;
     const throughput = Math.round(((settled - this.#lastSettled) / dt) * 10) / 10;
@@ -90,13 +90,18 @@ export class PoolStatsKeeper {
     h.throughput.push(throughput);
     h.failRate.push(failRate);
     h.utilization.push(Math.round(utilization * 1000) / 1000);
-    h.waitP95.push(Math.round(this.waitTick.quantile(0.95) * 100) / 100);
-    h.runP95.push(Math.round(this.runTick.quantile(0.95) * 100) / 100);
+    // No task ran this tick: a gap, not a zero.
+    const p95 = (hist: Histogram): number | null =>
+      hist.count ? Math.round(hist.quantile(0.95) * 100) / 100 : null;
+    const waitP95 = p95(this.waitTick);
+    const runP95 = p95(this.runTick);
+    h.waitP95.push(waitP95);
+    h.runP95.push(runP95);
     h.completed.push(this.completed);
     h.failed.push(this.failed);
     this.waitTick.reset();
     this.runTick.reset();
     if (h.t.length > POOL_LIMITS.historyPoints) for (const col of Object.values(h)) col.shift();
-    return { throughput, failRate };
+    return { throughput, failRate, waitP95, runP95 };
   }
 }

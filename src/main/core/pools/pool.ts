@@ -366,7 +366,7 @@ export class Pool {
     const { workers, utilization, dtMs } = this.#workers.tick();
     const queued = this.#queue.size;
     const active = this.active;
-    const { throughput, failRate } = this.stats.tick(t, dtMs, queued, active, utilization);
+    const { throughput, failRate, waitP95, runP95 } = this.stats.tick(t, dtMs, queued, active, utilization);
     return {
       id: this.id,
       name: this.name,
@@ -377,6 +377,7 @@ export class Pool {
       workers,
       wait: this.stats.wait.percentiles(),
       run: this.stats.run.percentiles(),
+      tickP95: { wait: waitP95, run: runP95 },
       throughput,
       failRate,
       utilization: Math.round(utilization * 1000) / 1000,

@@ -92,9 +92,9 @@ describe('PoolsEngine', () => {
     expect(seen.every((p) => p.stages[1]!.queued <= 3)).toBe(true);
   });
 
-  it('the lab times serial, threads and processes for 1..2 workers', async () => {
+  it('the lab times serial, threads and processes for 1..2 workers, median of the rounds', async () => {
     const { engine } = make();
-    engine.lab({ maxWorkers: 2, repeat: 1, kinds: ['threads', 'processes'] });
+    engine.lab({ maxWorkers: 2, repeat: 1, rounds: 3, kinds: ['threads', 'processes'] });
     await until(() => engine.snapshot().lab?.state !== 'running', 60_000);
     const lab = engine.snapshot().lab!;
     expect(lab.state).toBe('done');
@@ -105,7 +105,13 @@ describe('PoolsEngine', () => {
       'processes1',
       'processes2',
     ]);
-    for (const r of lab.rows) expect(r.elapsedMs).toBeGreaterThan(0);
+    for (const r of lab.rows) {
+      expect(r.elapsedMs).toBeGreaterThan(0);
+      expect(r.runs).toBe(3);
+      // Every speed-up is the serial median over that row's median.
+      expect(r.speedup).toBeCloseTo(lab.rows[0]!.elapsedMs / r.elapsedMs, 1);
+    }
+    expect(lab.rows[0]!.speedup).toBe(1);
   });
 
   it('stop() ends every worker process it started', async () => {

@@ -16,8 +16,16 @@ import { Pool } from './pool';
 export interface LabRequest {
   maxWorkers: number;
   repeat: number;
+  /** Each configuration is timed this many times, round-robin, and the median shown. */
+  rounds?: number;
   kinds: PoolKind[];
 }
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 /**
  * Time the batch in one worker thread with no pool around it: wall time seen from here,
@@ -81,7 +89,14 @@ export class SpeedupLab {
   #endCurrent: () => void = () => {};
 
   constructor(readonly req: LabRequest) {
-    this.state = { state: 'running', repeat: req.repeat, maxWorkers: req.maxWorkers, rows: [], note: null };
+    this.state = {
+      state: 'running',
+      repeat: req.repeat,
+      maxWorkers: req.maxWorkers,
+      rounds: req.rounds ?? 3,
+      rows: [],
+      note: null,
+    };
     void this.#run().catch((e: unknown) => {
       if (this.#cancelled) return;
       this.state.state = 'failed';
@@ -95,22 +110,44 @@ export class SpeedupLab {
     if (this.state.state === 'running') this.state.state = 'cancelled';
   }
 
-  #add(mode: LabRow['mode'], workers: number, elapsedMs: number, serialMs: number): void {
+  /** Every configuration's timings so far, in display order (serial first). */
+  readonly #times = new Map<string, { mode: LabRow['mode']; workers: number; ms: number[] }>();
+
+  #record(mode: LabRow['mode'], workers: number, ms: number): void {
+    const key = `${mode}:${workers}`;
+    let t = this.#times.get(key);
+    if (!t) this.#times.set(key, (t = { mode, workers, ms: [] }));
+    t.ms.push(ms);
+    // Rows are rebuilt from medians, so every speed-up follows the serial median as it settles.
+    const serial = median(this.#times.get('serial:1')!.ms);
     const r = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
-    this.state.rows.push({ mode, workers, elapsedMs: r(elapsedMs), speedup: r(serialMs / elapsedMs, 2) });
+    this.state.rows = [...this.#times.values()].map((c) => {
+      const m = median(c.ms);
+      return {
+        mode: c.mode,
+        workers: c.workers,
+        elapsedMs: r(m),
+        speedup: r(serial / m, 2),
+        runs: c.ms.length,
+      };
+    });
   }
 
   async #run(): Promise<void> {
     const { repeat, maxWorkers, kinds } = this.req;
     const track = (end: () => void): void => void (this.#endCurrent = end);
-    const serial = await timeSerial(repeat, track);
-    this.#add('serial', 1, serial, serial);
-    for (const kind of kinds) {
-      for (let n = 1; n <= maxWorkers; n++) {
-        if (this.#cancelled) return;
-        const ms = await timePool(kind, n, repeat, track);
-        if (this.#cancelled) return;
-        this.#add(kind, n, ms, serial);
+    // Round-robin rather than all rounds of one configuration in a row, so a burst of load
+    // from elsewhere spreads over every configuration instead of skewing one.
+    for (let round = 0; round < this.state.rounds; round++) {
+      if (this.#cancelled) return;
+      this.#record('serial', 1, await timeSerial(repeat, track));
+      for (const kind of kinds) {
+        for (let n = 1; n <= maxWorkers; n++) {
+          if (this.#cancelled) return;
+          const ms = await timePool(kind, n, repeat, track);
+          if (this.#cancelled) return;
+          this.#record(kind, n, ms);
+        }
       }
     }
     this.state.state = 'done';

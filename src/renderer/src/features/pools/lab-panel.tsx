@@ -17,11 +17,13 @@ function download(name: string, type: string, text: string): void {
 export function LabPanel({ client, lab, cores }: { client: Client; lab: LabState | null; cores: number }) {
   const [max, setMax] = useState(String(Math.min(Math.max(cores, 2), 8)));
   const [repeat, setRepeat] = useState('2');
+  const [rounds, setRounds] = useState('3');
   const [error, setError] = useState<string | null>(null);
   const run = async (): Promise<void> => {
     const res = await client.api.request('pools.lab', {
       maxWorkers: Number(max),
       repeat: Number(repeat),
+      rounds: Number(rounds),
       kinds: ['threads', 'processes'],
     });
     setError(res.ok ? null : res.error.message);
@@ -47,6 +49,10 @@ export function LabPanel({ client, lab, cores }: { client: Client; lab: LabState
               onChange={(e) => setRepeat(e.target.value)}
             />
           </label>
+          <label title="Each configuration is timed this many times, taking turns; the table shows medians">
+            rounds
+            <input type="number" min={1} max={7} value={rounds} onChange={(e) => setRounds(e.target.value)} />
+          </label>
           {lab?.state === 'running' ? (
             <button onClick={() => void client.api.request('pools.labCancel', {})}>Cancel</button>
           ) : (
@@ -67,7 +73,11 @@ export function LabPanel({ client, lab, cores }: { client: Client; lab: LabState
             Export CSV
           </button>
           <span className="muted">
-            {lab ? `${lab.state}${lab.note ? `: ${lab.note}` : ''}` : `${cores} cores`}
+            {lab
+              ? lab.state === 'running'
+                ? `running round ${rows[0]?.runs ?? 1} of ${lab.rounds}`
+                : `${lab.state}${lab.note ? `: ${lab.note}` : ''} · medians of ${lab.rounds} rounds · ${cores} cores`
+              : `${cores} cores`}
           </span>
           {error && <span className="error">{error}</span>}
         </Controls>
@@ -78,8 +88,9 @@ export function LabPanel({ client, lab, cores }: { client: Client; lab: LabState
             <tr>
               <th>mode</th>
               <th>workers</th>
-              <th>elapsed</th>
+              <th>elapsed (median)</th>
               <th>speed-up</th>
+              <th>runs</th>
             </tr>
           </thead>
           <tbody>
@@ -89,6 +100,7 @@ export function LabPanel({ client, lab, cores }: { client: Client; lab: LabState
                 <td>{r.workers}</td>
                 <td>{fmtMs(r.elapsedMs)}</td>
                 <td>{r.speedup.toFixed(2)}×</td>
+                <td>{r.runs}</td>
               </tr>
             ))}
           </tbody>

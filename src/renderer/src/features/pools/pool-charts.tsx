@@ -1,4 +1,5 @@
 import {
+  Legend,
   Area,
   CartesianGrid,
   ComposedChart,
@@ -181,6 +182,7 @@ export function LatencyChart({ history }: { history: PoolHistory }) {
             labelFormatter={(l) => `${Number(l).toFixed(0)} s`}
             formatter={(v) => fmtMs(Number(v))}
           />
+          <Legend />
           <Line dataKey="wait" name="wait p95" stroke="var(--warn)" dot={false} isAnimationActive={false} />
           <Line dataKey="run" name="run p95" stroke="var(--accent)" dot={false} isAnimationActive={false} />
         </LineChart>

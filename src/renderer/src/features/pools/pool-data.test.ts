@@ -23,16 +23,16 @@ describe('pool data', () => {
 
   it('puts speed-ups per worker count beside the ideal line, and exports CSV', () => {
     const rows = [
-      { mode: 'serial', workers: 1, elapsedMs: 100, speedup: 1 },
-      { mode: 'threads', workers: 1, elapsedMs: 100, speedup: 1 },
-      { mode: 'threads', workers: 2, elapsedMs: 55, speedup: 1.82 },
-      { mode: 'processes', workers: 2, elapsedMs: 57, speedup: 1.75 },
+      { mode: 'serial', workers: 1, elapsedMs: 100, speedup: 1, runs: 3 },
+      { mode: 'threads', workers: 1, elapsedMs: 100, speedup: 1, runs: 3 },
+      { mode: 'threads', workers: 2, elapsedMs: 55, speedup: 1.82, runs: 3 },
+      { mode: 'processes', workers: 2, elapsedMs: 57, speedup: 1.75, runs: 3 },
     ] as const;
     expect(toLabRows(rows)).toEqual([
       { workers: 1, ideal: 1, threads: 1 },
       { workers: 2, ideal: 2, threads: 1.82, processes: 1.75 },
     ]);
-    expect(labCsv(rows).split('\n')[3]).toBe('threads,2,55,1.82');
+    expect(labCsv(rows).split('\n')[3]).toBe('threads,2,55,1.82,3');
   });
 
   it('splits a command template without a shell, keeping quoted arguments whole', () => {

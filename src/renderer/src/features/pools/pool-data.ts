@@ -80,8 +80,8 @@ export function toLabRows(rows: readonly LabRow[]): LabChartRow[] {
 export function labCsv(rows: readonly LabRow[]): string {
   return (
     [
-      'mode,workers,elapsedMs,speedup',
-      ...rows.map((r) => `${r.mode},${r.workers},${r.elapsedMs},${r.speedup}`),
+      'mode,workers,elapsedMs,speedup,runs',
+      ...rows.map((r) => `${r.mode},${r.workers},${r.elapsedMs},${r.speedup},${r.runs}`),
     ].join('\n') + '\n'
   );
 }

@@ -145,7 +145,7 @@ export function PoolDetail({
       <WorkerLanes pool={pool} lanes={state.lanes[pool.id] ?? {}} procCpu={procCpu} />
       <div className="pool-charts">
         <section className="card" aria-label="Latency">
-          <h2>Latency</h2>
+          <h2>Latency · table since the pool started, chart p95 per second</h2>
           <table className="plain" data-testid="latency">
             <thead>
               <tr>
@@ -188,15 +188,17 @@ export function PoolDetail({
               ))}
             </tbody>
           </table>
-          <h2>Recent tasks</h2>
+          <h2 className="recent-head">Recent tasks</h2>
           <ul className="recent">
             {pool.recent
               .slice()
               .reverse()
               .map((r) => (
                 <li key={r.id} className={r.ok ? '' : 'error'}>
-                  #{r.id} ({r.item}) {r.ok ? '✓' : '✗'} {r.text}{' '}
-                  <span className="muted">{fmtMs(r.runMs)}</span>
+                  <span className="muted">
+                    task #{r.id} · item {r.item}
+                  </span>{' '}
+                  {r.ok ? '✓' : '✗'} {r.text} <span className="muted">· ran {fmtMs(r.runMs)}</span>
                 </li>
               ))}
           </ul>

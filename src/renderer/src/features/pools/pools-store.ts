@@ -64,8 +64,8 @@ export function createPoolsStore(client: Client): FrameStore<PoolsState> {
         push(h.throughput, p.throughput, HISTORY_POINTS);
         push(h.failRate, p.failRate, HISTORY_POINTS);
         push(h.utilization, p.utilization, HISTORY_POINTS);
-        push(h.waitP95, p.wait.p95, HISTORY_POINTS);
-        push(h.runP95, p.run.p95, HISTORY_POINTS);
+        push(h.waitP95, p.tickP95.wait, HISTORY_POINTS);
+        push(h.runP95, p.tickP95.run, HISTORY_POINTS);
         push(h.completed, p.counts.completed, HISTORY_POINTS);
         push(h.failed, p.counts.failed, HISTORY_POINTS);
       }
