@@ -70,6 +70,13 @@ describe('PoolsEngine', () => {
     await until(() => ticks.at(-1)?.pools.find((p) => p.id === id)?.counts.failed === 1);
     const recent = ticks.at(-1)!.pools.find((p) => p.id === id)!.recent;
     expect(recent.find((r) => !r.ok)?.text).toMatch(/false exited 1/);
+    engine.submit(id, { kind: 'command', argv: ['no-such-command-xyz', '{}'] }, 1, null, null);
+    await until(() => ticks.at(-1)?.pools.find((p) => p.id === id)?.counts.failed === 2);
+    const gone = ticks
+      .at(-1)!
+      .pools.find((p) => p.id === id)!
+      .recent.filter((r) => !r.ok);
+    expect(gone.at(-1)?.text).toMatch(/no-such-command-xyz: .*ENOENT/);
   });
 
   it('a pipeline backs up behind its slowest stage and stalls the stage before it', async () => {

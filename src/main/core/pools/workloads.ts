@@ -3,7 +3,7 @@
  * plain data: a task's `spec` and `item` arrive by message, so nothing here may capture
  * state from core.
  */
-import { spawn } from 'node:child_process';
+import { execa, type ResultPromise } from 'execa';
 import { GCD_PAIRS, type WorkloadSpec } from '../../../shared/contract/pools';
 
 /** Greatest common divisor by trying every candidate downwards: deliberately CPU-bound. */
@@ -66,30 +66,33 @@ export function runWorkload(
 }
 
 /** The child a command task is running, so a terminating worker can take it down too. */
-export let runningCommand: ReturnType<typeof spawn> | null = null;
+export let runningCommand: ResultPromise | null = null;
 
-/** Run argv with `{}` replaced by the item; no shell. Resolves with a short summary. */
-function runCommand(template: readonly string[], item: string, cwd?: string): Promise<string> {
+/**
+ * Run argv with `{}` replaced by the item, through execa: no shell, stdin closed, and only
+ * the last 400 characters of stdout and stderr kept (a chatty command cannot grow the
+ * worker). Resolves with that tail; a non-zero exit, a signal or a failed spawn rejects.
+ */
+async function runCommand(template: readonly string[], item: string, cwd?: string): Promise<string> {
   const argv = template.map((a) => a.replaceAll('{}', item));
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    runningCommand = child;
-    let out = '';
-    const keep = (d: Buffer): void => {
-      // Bounded: only the tail matters for the summary.
-      out = (out + d.toString()).slice(-400);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', (e) => {
-      runningCommand = null;
-      reject(new Error(`${argv[0]}: ${e.message}`));
-    });
-    child.on('close', (code, signal) => {
-      runningCommand = null;
-      const tail = out.trim().slice(-160);
-      if (code === 0) resolve(tail || 'exit 0');
-      else reject(new Error(`${argv[0]} exited ${signal ?? code}${tail ? `: ${tail}` : ''}`));
-    });
+  const child = execa(argv[0]!, argv.slice(1), {
+    cwd,
+    stdin: 'ignore',
+    all: true,
+    buffer: false,
+    reject: false,
   });
+  runningCommand = child;
+  let out = '';
+  child.all?.on('data', (d: Buffer) => void (out = (out + d.toString()).slice(-400)));
+  try {
+    const r = await child;
+    const tail = out.trim().slice(-160);
+    if (r.exitCode === 0) return tail || 'exit 0';
+    if (r.exitCode === undefined && !r.signal)
+      throw new Error(`${argv[0]}: ${r.originalMessage || r.shortMessage}`);
+    throw new Error(`${argv[0]} exited ${r.signal ?? r.exitCode}${tail ? `: ${tail}` : ''}`);
+  } finally {
+    runningCommand = null;
+  }
 }
