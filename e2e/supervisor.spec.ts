@@ -100,6 +100,14 @@ test('Edit changes a running definition in place: it restarts under the new comm
   await expect(page.locator('[data-testid="sup-item"][data-name="editme"]')).toHaveCount(1);
   await expect(page.getByRole('form', { name: 'Launch a process' })).toBeVisible();
   await page.screenshot({ path: artifact('managed-edited.png'), fullPage: true });
+  // The pid links to the process table, filtered to it and selected.
+  const pid = (await page.getByTestId('sup-pid').first().textContent())!.trim();
+  await page.getByTestId('sup-pid').first().click();
+  await expect(page.getByRole('tab', { name: 'Processes' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByLabel('Filter processes')).toHaveValue(pid);
+  await expect(page.getByTestId('process-details').getByTestId('details-cmd')).toContainText('version two');
+  await page.getByRole('tab', { name: 'Managed' }).click();
+  await item.click();
   await page.getByTestId('sup-stop').click();
   await expect(item).toHaveAttribute('data-state', 'stopped');
 });

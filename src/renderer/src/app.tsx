@@ -13,6 +13,7 @@ import { SnapshotMenu } from './features/snapshots/snapshot-menu';
 import { SnapshotView } from './features/snapshots/snapshot-view';
 import { FrameStore as Store } from './lib/frame-store';
 import type { Snapshot } from '../../shared/snapshot/schema';
+import { onShowProcess } from './lib/navigate';
 import { ReadOnlyContext } from './lib/read-only';
 
 const STATE_TEXT = {
@@ -108,6 +109,8 @@ export function App({ client }: { client: Client }) {
   useEffect(() => {
     history.replaceState(null, '', `#${view}`);
   }, [view]);
+  // A "pid" link in another view opens the Processes view on that process.
+  useEffect(() => onShowProcess(() => setView('processes')), []);
   const views = VIEWS.filter((v) => v.in === 'both' || v.in === (replay ? 'replay' : 'live'));
   const current = views.find((v) => v.id === view) ?? views[0]!;
   const open = (snap: Snapshot): void => {

@@ -1,4 +1,5 @@
 import type { PoolStats, ProcRow } from '../../../../shared/contract';
+import { showProcess } from '../../lib/navigate';
 import { fmtMs } from './pool-data';
 import { LANE_POINTS } from './pools-store';
 
@@ -49,7 +50,19 @@ export function WorkerLanes({
                 <td className="num">{w.done} done</td>
                 <td className="num">{Math.round(w.util * 100)}%</td>
                 <td className="num muted">
-                  {w.tid ? `tid ${w.tid}` : w.pid ? `pid ${w.pid}` : ''}
+                  {w.tid ? (
+                    `tid ${w.tid}`
+                  ) : w.pid ? (
+                    <button
+                      className="link"
+                      title="Show this worker process in the process table"
+                      onClick={() => showProcess(w.pid!)}
+                    >
+                      pid {w.pid}
+                    </button>
+                  ) : (
+                    ''
+                  )}
                   {row ? ` · ${row.cpu.toFixed(0)}% cpu` : ''}
                 </td>
               </tr>

@@ -11,6 +11,7 @@ import type { ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import type { FrameStore } from '../../lib/frame-store';
 import { usePref } from '../overview/prefs';
+import { onShowProcess, takeShowProcess } from '../../lib/navigate';
 import { useReadOnly } from '../../lib/read-only';
 import { useProcTable } from '../overview/stats-frame';
 import type { StatsState } from '../stats/stats-store';
@@ -72,6 +73,22 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
     },
     [rows],
   );
+  // Opened from a pid link elsewhere: filter to that pid and select it once its row is here.
+  const [focusPid, setFocusPid] = useState<number | null>(takeShowProcess);
+  useEffect(() => onShowProcess((pid) => setFocusPid(takeShowProcess() ?? pid)), []);
+  useEffect(() => {
+    if (focusPid === null) return;
+    setText(String(focusPid));
+    setUser(null);
+    setState(null);
+    setShowDetails(true);
+    for (const r of rows.values()) {
+      if (r.pid !== focusPid) continue;
+      setSelectedKey(r.key);
+      setFocusPid(null);
+      return;
+    }
+  }, [focusPid, rows]);
   const readOnly = useReadOnly();
   const ask = useCallback(
     (action: ControlAction, row: ProcRow) => {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Controls } from '../../lib/controls';
+import { showProcess } from '../../lib/navigate';
 import type { ManagedStatus, OutputLine } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import { ManagedChart } from './managed-chart';
@@ -92,6 +93,26 @@ export function ManagedDetail({
           <code>{commandText(m)}</code>
           {m.definition.shell && <span className="sup-warn-inline"> shell</span>}
         </dd>
+        {m.stages.some((s) => s.pid !== null && s.exit === null) && (
+          <>
+            <dt>PID</dt>
+            <dd>
+              {m.stages
+                .filter((s) => s.pid !== null && s.exit === null)
+                .map((s) => (
+                  <button
+                    key={s.pid}
+                    className="link"
+                    data-testid="sup-pid"
+                    title="Show in the process table"
+                    onClick={() => showProcess(s.pid!)}
+                  >
+                    {s.pid}
+                  </button>
+                ))}
+            </dd>
+          </>
+        )}
         <dt>Last exit</dt>
         <dd data-testid="sup-last-exit">
           {m.lastExit ? `${exitText(m.lastExit)} at ${clock(m.lastExit.at)}` : '–'}
