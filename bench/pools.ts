@@ -1,12 +1,13 @@
 /**
  * Pools benchmark, side by side in one run:
- * - dispatch: trivial tasks through Spindle's pool (stats on) against the raw mechanism
- *   (piscina for threads; a bare child_process IPC loop for processes, same messages in
- *   flight per child), 2 workers each;
+ * - dispatch: trivial tasks through Spindle's pool (stats on) against piscina for threads
+ *   (and bare worker_threads echoing, 16 messages in flight per thread) and a bare
+ *   child_process IPC loop for processes (same messages in flight per child), 2 workers each;
  * - speed-up: the gcd batch on 2 workers against the same batch serially.
  * Writes bench/results/pools.json.
  */
 import { fork } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,9 @@ interface Row {
   spindleTasksPerSec: number;
   ratio: number;
   speedup2Workers: number;
+  /** Threads: bare worker_threads echoing messages, IN_FLIGHT per thread (the mechanism Spindle's thread pool sits on). */
+  bareTasksPerSec?: number;
+  bareRatio?: number;
 }
 
 async function spindleRate(kind: PoolKind, n: number): Promise<number> {
@@ -99,11 +103,40 @@ async function rawIpcRate(dir: string, n: number): Promise<number> {
   }
 }
 
-const best = async (f: () => Promise<number>): Promise<number> => {
-  let top = 0;
-  for (let i = 0; i < ROUNDS; i++) top = Math.max(top, await f());
-  return top;
-};
+/** Two bare worker threads echoing messages, IN_FLIGHT outstanding per thread. */
+async function rawThreadsRate(n: number): Promise<number> {
+  const code =
+    "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m));";
+  const workers = [new Worker(code, { eval: true }), new Worker(code, { eval: true })];
+  try {
+    await Promise.all(workers.map((w) => new Promise<void>((r) => w.once('online', () => r()))));
+    const t0 = performance.now();
+    let sent = 0;
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            let outstanding = 0;
+            const pump = (): void => {
+              while (outstanding < IN_FLIGHT && sent < n) {
+                w.postMessage({ id: sent++, s: { kind: 'noop' }, i: sent });
+                outstanding++;
+              }
+              if (outstanding === 0) resolve();
+            };
+            w.on('message', () => {
+              outstanding--;
+              pump();
+            });
+            pump();
+          }),
+      ),
+    );
+    return n / ((performance.now() - t0) / 1000);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
 
 /**
  * Serial then 2 workers, back to back, a few times; the median of the paired ratios, so a
@@ -126,9 +159,15 @@ export async function run(): Promise<void> {
   try {
     for (const kind of ['threads', 'processes'] as const) {
       const n = kind === 'threads' ? TASKS : TASKS / 2;
-      // Interleave raw and Spindle rounds so background load hits both alike.
-      const raw = await best(() => (kind === 'threads' ? piscinaRate(dir, n) : rawIpcRate(dir, n)));
-      const spindle = await best(() => spindleRate(kind, n));
+      // Interleave raw and Spindle rounds so background load hits both alike; best of each.
+      let raw = 0;
+      let spindle = 0;
+      let bare = 0;
+      for (let r = 0; r < ROUNDS; r++) {
+        raw = Math.max(raw, kind === 'threads' ? await piscinaRate(dir, n) : await rawIpcRate(dir, n));
+        if (kind === 'threads') bare = Math.max(bare, await rawThreadsRate(n));
+        spindle = Math.max(spindle, await spindleRate(kind, n));
+      }
       const speedup = await pairedSpeedup(kind);
       rows.push({
         kind,
@@ -140,6 +179,9 @@ export async function run(): Promise<void> {
         spindleTasksPerSec: Math.round(spindle),
         ratio: Math.round((spindle / raw) * 100) / 100,
         speedup2Workers: Math.round(speedup * 100) / 100,
+        ...(bare
+          ? { bareTasksPerSec: Math.round(bare), bareRatio: Math.round((spindle / bare) * 100) / 100 }
+          : {}),
       });
     }
   } finally {
