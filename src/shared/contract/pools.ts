@@ -117,6 +117,8 @@ export interface WorkerInfo {
   done: number;
   /** Busy share of the last tick, 0..1, from run time measured in the worker. */
   util: number;
+  /** CPU % of one core over the last tick as the OS counts it (/proc thread or process times); null when unknown. */
+  cpu: number | null;
   /** Why it died: "exit 70", "timeout", "idle", "resized", "start-up failed: …". */
   reason: string | null;
 }

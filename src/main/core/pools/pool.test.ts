@@ -28,6 +28,24 @@ const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
 };
 
 describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
+  it('reports each worker’s CPU as the OS counts it: a spinning worker near one core, an idle one near 0', async () => {
+    const p = make({ kind, size: 2 });
+    await p.whenReady();
+    p.snapshot(); // first reading
+    p.submit({ kind: 'spin', ms: 900 }, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    p.snapshot(); // the spin has started: measure from here
+    await new Promise((r) => setTimeout(r, 600));
+    const cpus = p
+      .snapshot()
+      .workers.map((w) => w.cpu!)
+      .sort((a, b) => b - a);
+    expect(cpus[0]).toBeGreaterThan(40); // a loaded 2-core CI machine may not give it the whole core
+    expect(cpus[0]).toBeLessThan(115);
+    expect(cpus[1]).toBeLessThan(20);
+    await p.whenIdle();
+  });
+
   it('runs a batch on its workers and reports each worker', async () => {
     const p = make({ kind, size: 2 });
     for (let i = 0; i < 50; i++) p.submit({ kind: 'gcd' }, i % 3);

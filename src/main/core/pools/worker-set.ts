@@ -3,6 +3,7 @@
  * are kept for display), and backing off when they fail to start so a broken worker is
  * never respawned in a tight loop. What to do with tasks is the pool's business.
  */
+import { workerCpuMs } from './worker-cpu';
 import type { PoolOptions, WorkerInfo } from '../../../shared/contract/pools';
 import type { WorkerChannel } from './channel';
 import type { WireDone } from './protocol';
@@ -133,6 +134,11 @@ export class WorkerSet {
       const total = s.busyTotal(now);
       s.util = Math.min(1, Math.max(0, (total - s.lastBusy) / dtMs));
       s.lastBusy = total;
+      // The OS's view beside the worker's own: CPU % of one core since the last tick.
+      const cpuMs = workerCpuMs(s);
+      s.cpu =
+        cpuMs !== null && s.lastCpuMs !== null ? Math.max(0, ((cpuMs - s.lastCpuMs) / dtMs) * 100) : null;
+      s.lastCpuMs = cpuMs;
       if (s.state === 'starting') continue;
       busy += s.util;
       live++;

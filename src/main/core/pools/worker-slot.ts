@@ -19,6 +19,9 @@ export class WorkerSlot {
   /** busyTotal at the previous tick, for utilization. */
   lastBusy = 0;
   util = 0;
+  /** CPU time (ms) at the previous tick, and the % of one core used since (null = unknown). */
+  lastCpuMs: number | null = null;
+  cpu: number | null = null;
   /** Holding a finished result the next stage has not accepted yet. */
   blocked = false;
   /** Finish what it holds, then leave (the pool shrank). */
@@ -57,6 +60,7 @@ export class WorkerSlot {
       blocked: this.blocked,
       done: this.done,
       util: Math.round(this.util * 1000) / 1000,
+      cpu: this.live && this.cpu !== null ? Math.round(this.cpu * 10) / 10 : null,
       reason: this.reason,
     };
   }

@@ -63,7 +63,11 @@ export function WorkerLanes({
                   ) : (
                     ''
                   )}
-                  {row ? ` · ${row.cpu.toFixed(0)}% cpu` : ''}
+                  {w.cpu !== null
+                    ? ` · ${w.cpu.toFixed(0)}% cpu`
+                    : row
+                      ? ` · ${row.cpu.toFixed(0)}% cpu`
+                      : ''}
                 </td>
               </tr>
             );
