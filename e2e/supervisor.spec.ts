@@ -111,3 +111,30 @@ test('Edit changes a running definition in place: it restarts under the new comm
   await page.getByTestId('sup-stop').click();
   await expect(item).toHaveAttribute('data-state', 'stopped');
 });
+
+test('ANSI colours in a managed process’s output are shown as colours, and search sees plain text', async ({
+  page,
+}) => {
+  await page.goto(serverUrl());
+  await page.getByRole('tab', { name: 'Managed' }).click();
+  const form = page.getByRole('form', { name: 'Launch a process' });
+  await form.getByLabel('Name', { exact: true }).fill('colours');
+  await page
+    .getByTestId('sup-command')
+    .fill(`node -e "console.log('\\x1b[1;31mALERT\\x1b[0m and \\x1b[38;5;208morange\\x1b[0m plain')"`);
+  await page.getByTestId('sup-launch').click();
+  const item = page.locator('[data-testid="sup-item"][data-name="colours"]');
+  await expect(item).toHaveAttribute('data-state', 'exited');
+  await item.click();
+  const output = page.getByTestId('sup-output');
+  await expect(output).toContainText('ALERT and orange plain');
+  const alert = output.locator('span', { hasText: 'ALERT' });
+  await expect(alert).toHaveCSS('font-weight', '700');
+  await expect(alert).toHaveCSS('color', 'rgb(197, 48, 48)'); // --ansi-1 in the light theme
+  await expect(output.locator('span', { hasText: 'orange' })).toHaveCSS('color', 'rgb(255, 135, 0)');
+  await page.getByLabel('Search output').fill('ALERT and');
+  await expect(page.getByText('1 matching')).toBeVisible();
+  await page.getByLabel('Search output').fill('');
+  await output.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: artifact('managed-colours.png'), fullPage: true });
+});

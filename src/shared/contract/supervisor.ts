@@ -167,13 +167,23 @@ export interface ManagedStatus {
   timeline: TimelineEntry[];
 }
 
+/**
+ * A run of styled text in an output line: [start, end) in UTF-16 units of `text`, and the
+ * style as space-separated tokens: `b` bold, `d` dim, `i` italic, `u` underline, `fgN` /
+ * `bgN` a 256-colour palette index, `fg#rrggbb` / `bg#rrggbb` a true colour.
+ */
+export type StyleSpan = [start: number, end: number, style: string];
+
 /** One captured output line. `seq` grows per managed process and never repeats. */
 export interface OutputLine {
   seq: number;
   t: number;
   stream: 'out' | 'err' | 'sys';
   stage: number;
+  /** Plain text: escape sequences removed, control characters made visible. */
   text: string;
+  /** Colours from the program's ANSI escapes (SGR), when it used any. */
+  spans?: StyleSpan[];
 }
 
 /** `supervisor.output` event: new lines for one process, batched (≤ 10 per s per process). */

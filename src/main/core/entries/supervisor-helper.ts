@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { FromHelper, SpawnStage, ToHelper } from '../supervisor/helper-protocol';
-import { formatLine, LineSplitter } from '../supervisor/line-splitter';
+import { formatStyled, LineSplitter } from '../supervisor/line-splitter';
 import { readTableSync, signalTree, starttimeOf, treeOf } from '../supervisor/proc-tree';
 
 const FLUSH_MS = 50;
@@ -81,8 +81,10 @@ function flush(run: Run): void {
   for (const [key, p] of run.pending) {
     if (p.raw.length === 0 && p.dropped === 0) continue;
     const [stage, stream] = key.split(':') as [string, 'out' | 'err'];
-    const lines = p.raw.map((raw, i) => formatLine(raw, p.cut[i]!));
-    send({ t: 'lines', runId: run.id, stage: Number(stage), stream, lines, dropped: p.dropped });
+    const styled = p.raw.map((raw, i) => formatStyled(raw, p.cut[i]!));
+    const lines = styled.map((x) => x.text);
+    const spans = styled.some((x) => x.spans) ? styled.map((x) => x.spans) : undefined;
+    send({ t: 'lines', runId: run.id, stage: Number(stage), stream, lines, spans, dropped: p.dropped });
     p.raw = [];
     p.cut = [];
     p.chars = 0;

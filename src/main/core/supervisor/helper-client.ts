@@ -5,6 +5,7 @@
  * are killed by core's stop, which signals groups directly).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { StyleSpan } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
 import { nodeCommand } from '../launcher';
 import type { FromHelper, SpawnedStage, ToHelper } from './helper-protocol';
@@ -12,7 +13,13 @@ import type { SpawnSpec } from './validate';
 
 /** What a run hears from the helper after it is spawned. */
 export interface RunListener {
-  lines(stage: number, stream: 'out' | 'err', lines: string[], dropped: number): void;
+  lines(
+    stage: number,
+    stream: 'out' | 'err',
+    lines: string[],
+    dropped: number,
+    spans?: (StyleSpan[] | null)[],
+  ): void;
   bytes(bytes: number[]): void;
   exit(stages: { code: number | null; signal: string | null }[], bytes: number[]): void;
 }
@@ -88,7 +95,7 @@ export class HelperClient {
     }
     const l = this.#live.get(m.runId);
     if (!l) return;
-    if (m.t === 'lines') l.lines(m.stage, m.stream, m.lines, m.dropped);
+    if (m.t === 'lines') l.lines(m.stage, m.stream, m.lines, m.dropped, m.spans);
     else if (m.t === 'bytes') l.bytes(m.bytes);
     else if (m.t === 'exit') {
       this.#live.delete(m.runId);

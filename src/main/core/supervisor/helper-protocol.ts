@@ -3,6 +3,7 @@
  * managed process). Core sends spawn requests; the helper answers with pids, batched
  * output lines, pipe byte counts and exit statuses. Signals are sent by core directly.
  */
+import type { StyleSpan } from '../../../shared/contract';
 
 /** One stage as the helper spawns it: already validated and resolved by core. */
 export interface SpawnStage {
@@ -35,7 +36,16 @@ export type FromHelper =
   | { t: 'ready'; pid: number }
   | { t: 'spawned'; runId: number; stages: SpawnedStage[] }
   | { t: 'spawnError'; runId: number; stage: number; code: string; message: string }
-  | { t: 'lines'; runId: number; stage: number; stream: 'out' | 'err'; lines: string[]; dropped: number }
+  | {
+      t: 'lines';
+      runId: number;
+      stage: number;
+      stream: 'out' | 'err';
+      lines: string[];
+      /** Colour spans per line (parallel to `lines`); absent when no line in the batch has any. */
+      spans?: (StyleSpan[] | null)[];
+      dropped: number;
+    }
   | { t: 'bytes'; runId: number; bytes: number[] }
   | {
       t: 'exit';

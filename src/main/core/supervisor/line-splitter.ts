@@ -4,14 +4,20 @@
  * The partial line is bounded too, so a child printing 200 MB without a newline costs
  * no more than one line of memory.
  */
-import { sanitizeLine } from './sanitize';
+import type { StyleSpan } from '../../../shared/contract';
+import { sanitizeStyled } from './sanitize';
 
 /** Marker appended to a cut line; the count is how many characters were left out. */
 export const truncatedMarker = (n: number): string => ` … [${n} more characters cut]`;
 
-/** A raw line made displayable (done late, only for lines that are kept). */
-export const formatLine = (raw: string, cut: number): string =>
-  sanitizeLine(raw) + (cut > 0 ? truncatedMarker(cut) : '');
+/** A raw line made displayable, with its colour spans (done late, only for lines that are kept). */
+export function formatStyled(raw: string, cut: number): { text: string; spans: StyleSpan[] | null } {
+  const s = sanitizeStyled(raw);
+  return cut > 0 ? { text: s.text + truncatedMarker(cut), spans: s.spans } : s;
+}
+
+/** A raw line made displayable, plain text only. */
+export const formatLine = (raw: string, cut: number): string => formatStyled(raw, cut).text;
 
 export class LineSplitter {
   readonly #decoder = new TextDecoder('utf-8', { fatal: false });

@@ -13,6 +13,7 @@ import {
   type ManagedStatus,
   type OutputLine,
   type StageStatus,
+  type StyleSpan,
   type TimelineEntry,
 } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
@@ -104,8 +105,8 @@ export class Managed {
     return { lines, skipped };
   }
 
-  #line(stream: OutputLine['stream'], stage: number, text: string): void {
-    this.#outbox.push(this.ring.push(stream, stage, text));
+  #line(stream: OutputLine['stream'], stage: number, text: string, spans?: StyleSpan[]): void {
+    this.#outbox.push(this.ring.push(stream, stage, text, Date.now(), spans));
     if (this.#outbox.length === 1) this.#hasOutput();
     if (this.#outbox.length > SUPERVISOR_LIMITS.tail) {
       this.#outSkipped += this.#outbox.length - SUPERVISOR_LIMITS.tail;
@@ -153,9 +154,9 @@ export class Managed {
         maxPendingLines: Math.min(this.definition.output.maxLines, 2_000),
       };
       spawned = await this.#helper.spawn(spec, limits, {
-        lines: (stage, stream, lines, dropped) => {
+        lines: (stage, stream, lines, dropped, spans) => {
           this.ring.addDropped(dropped);
-          for (const text of lines) this.#line(stream, stage, text);
+          lines.forEach((text, i) => this.#line(stream, stage, text, spans?.[i] ?? undefined));
         },
         bytes: (bytes) => bytes.forEach((b, i) => this.#stages[i] && (this.#stages[i].bytesOut = b)),
         exit: (stages, bytes) => this.#exited(stages, bytes),

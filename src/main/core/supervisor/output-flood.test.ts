@@ -35,7 +35,7 @@ describe('bounded output', () => {
     console.log(`flood: peak RSS growth ${growth.toFixed(1)} MB, held ${page.held}, dropped ${page.dropped}`);
   }, 90_000);
 
-  it('cuts very long lines, decodes bad UTF-8 safely and strips ANSI and control characters', async () => {
+  it('cuts very long lines, decodes bad UTF-8 safely and turns ANSI colours into spans and strips other escapes and control characters', async () => {
     const script = `
       process.stdout.write("a".repeat(40000) + "\\n");
       process.stdout.write(Buffer.from([0x6f, 0x6b, 0xff, 0xfe, 0x21, 0x0a]));
@@ -44,10 +44,11 @@ describe('bounded output', () => {
       process.stdout.write("no newline at end");`;
     const s = await k.sup.launch(nodeDef('odd', script));
     await waitState(k.sup, s.id, 'exited');
-    const out = k.sup
-      .output(s.id, { tail: 10 })
-      .lines.filter((l) => l.stream === 'out')
-      .map((l) => l.text);
+    const lines = k.sup.output(s.id, { tail: 10 }).lines.filter((l) => l.stream === 'out');
+    const out = lines.map((l) => l.text);
+    // The colour is kept beside the text as a span over "red", for the UI to render.
+    expect(lines[2]!.spans).toEqual([[0, 3, 'fg1']]);
+    expect(lines[0]!.spans).toBeUndefined();
     expect(out[0]!.startsWith('a'.repeat(16 * 1024) + ' … [')).toBe(true);
     expect(out[0]).toContain(`${40000 - 16 * 1024} more characters cut`);
     expect(out[1]).toBe('ok\ufffd\ufffd!');

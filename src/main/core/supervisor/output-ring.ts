@@ -3,7 +3,10 @@
  * oldest dropped first and counted. Lines are stored in arrival order with a sequence
  * number, so a reader can ask for "after seq N" and a search can run over what is held.
  */
-import type { OutputLine, OutputPage } from '../../../shared/contract';
+import type { OutputLine, OutputPage, StyleSpan } from '../../../shared/contract';
+
+/** Approximate bytes held for a line: its text (UTF-16) plus the object and its spans. */
+const lineBytes = (l: OutputLine): number => l.text.length * 2 + 64 + (l.spans ? l.spans.length * 48 : 0);
 
 export interface RingLimits {
   maxLines: number;
@@ -37,10 +40,18 @@ export class OutputRing {
   }
 
   /** Add one line; returns it with its sequence number. */
-  push(stream: OutputLine['stream'], stage: number, text: string, t = Date.now()): OutputLine {
-    const line: OutputLine = { seq: ++this.#seq, t, stream, stage, text };
+  push(
+    stream: OutputLine['stream'],
+    stage: number,
+    text: string,
+    t = Date.now(),
+    spans?: StyleSpan[],
+  ): OutputLine {
+    const line: OutputLine = spans?.length
+      ? { seq: ++this.#seq, t, stream, stage, text, spans }
+      : { seq: ++this.#seq, t, stream, stage, text };
     this.#lines.push(line);
-    this.#bytes += text.length * 2 + 64;
+    this.#bytes += lineBytes(line);
     this.#trim();
     return line;
   }
@@ -48,7 +59,7 @@ export class OutputRing {
   #trim(): void {
     while (this.held > this.#limits.maxLines || (this.#bytes > this.#limits.maxBytes && this.held > 1)) {
       const old = this.#lines[this.#head]!;
-      this.#bytes -= old.text.length * 2 + 64;
+      this.#bytes -= lineBytes(old);
       this.#head++;
       this.#dropped++;
     }

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { OutputLine } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
+import { styledText } from './ansi-style';
 
 /** Live output with follow, or a search (text or regex) over everything core holds. */
 export function OutputViewer({
@@ -80,7 +81,7 @@ export function OutputViewer({
         {lines.map((l) => (
           <div key={l.seq} className={`sup-line sup-${l.stream}`}>
             {l.stage > 0 && <span className="sup-line-stage">{l.stage + 1}</span>}
-            {l.text}
+            {styledText(l.text, l.spans)}
           </div>
         ))}
       </div>
