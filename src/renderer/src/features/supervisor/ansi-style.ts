@@ -3,7 +3,7 @@
  * core) as styled runs. The 16 basic colours come from the theme (`--ansi-0` … `--ansi-15`),
  * so they stay readable in light and dark; 256-colour and true-colour values are used as is.
  */
-import type { CSSProperties, ReactNode } from 'react';
+import { createElement, type CSSProperties, type ReactNode } from 'react';
 import type { StyleSpan } from '../../../../shared/contract';
 
 const CUBE = [0, 95, 135, 175, 215, 255];
@@ -52,11 +52,8 @@ export function styledText(text: string, spans: readonly StyleSpan[] | undefined
   for (const [start, end, key] of spans) {
     if (start < at || end <= start || end > text.length) continue;
     if (start > at) out.push(text.slice(at, start));
-    out.push(
-      <span key={start} style={spanStyle(key)}>
-        {text.slice(start, end)}
-      </span>,
-    );
+    // createElement rather than JSX keeps this file plain .ts, type-checked with the Node-side tests.
+    out.push(createElement('span', { key: start, style: spanStyle(key) }, text.slice(start, end)));
     at = end;
   }
   if (at < text.length) out.push(text.slice(at));
