@@ -17,6 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { FromHelper, SpawnStage, ToHelper } from '../supervisor/helper-protocol';
 import { formatStyled, LineSplitter } from '../supervisor/line-splitter';
+import { plain, type Sgr } from '../supervisor/sanitize';
 import { readTableSync, signalTree, starttimeOf, treeOf } from '../supervisor/proc-tree';
 
 const FLUSH_MS = 50;
@@ -29,6 +30,8 @@ interface Pending {
   cut: number[];
   chars: number;
   dropped: number;
+  /** Colour state carried from one line to the next on this stream, as a terminal does. */
+  sgr: Sgr;
 }
 
 interface Run {
@@ -56,7 +59,7 @@ const send = (m: FromHelper): void => {
 function pendingOf(run: Run, stage: number, stream: 'out' | 'err'): Pending {
   const key = `${stage}:${stream}`;
   let p = run.pending.get(key);
-  if (!p) run.pending.set(key, (p = { raw: [], cut: [], chars: 0, dropped: 0 }));
+  if (!p) run.pending.set(key, (p = { raw: [], cut: [], chars: 0, dropped: 0, sgr: plain() }));
   return p;
 }
 
@@ -81,7 +84,7 @@ function flush(run: Run): void {
   for (const [key, p] of run.pending) {
     if (p.raw.length === 0 && p.dropped === 0) continue;
     const [stage, stream] = key.split(':') as [string, 'out' | 'err'];
-    const styled = p.raw.map((raw, i) => formatStyled(raw, p.cut[i]!));
+    const styled = p.raw.map((raw, i) => formatStyled(raw, p.cut[i]!, p.sgr));
     const lines = styled.map((x) => x.text);
     const spans = styled.some((x) => x.spans) ? styled.map((x) => x.spans) : undefined;
     send({ t: 'lines', runId: run.id, stage: Number(stage), stream, lines, spans, dropped: p.dropped });

@@ -5,14 +5,18 @@
  * no more than one line of memory.
  */
 import type { StyleSpan } from '../../../shared/contract';
-import { sanitizeStyled } from './sanitize';
+import { sanitizeStyled, type Sgr } from './sanitize';
 
 /** Marker appended to a cut line; the count is how many characters were left out. */
 export const truncatedMarker = (n: number): string => ` … [${n} more characters cut]`;
 
 /** A raw line made displayable, with its colour spans (done late, only for lines that are kept). */
-export function formatStyled(raw: string, cut: number): { text: string; spans: StyleSpan[] | null } {
-  const s = sanitizeStyled(raw);
+export function formatStyled(
+  raw: string,
+  cut: number,
+  carry?: Sgr,
+): { text: string; spans: StyleSpan[] | null } {
+  const s = sanitizeStyled(raw, carry);
   return cut > 0 ? { text: s.text + truncatedMarker(cut), spans: s.spans } : s;
 }
 

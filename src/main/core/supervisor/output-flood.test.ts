@@ -41,6 +41,7 @@ describe('bounded output', () => {
       process.stdout.write(Buffer.from([0x6f, 0x6b, 0xff, 0xfe, 0x21, 0x0a]));
       process.stdout.write("\\x1b[31mred\\x1b[0m \\x07bell \\x1b]0;title\\x07done\\n");
       process.stdout.write("10%\\r50%\\r100%\\n");
+      process.stdout.write("\\x1b[32mgreen start\\nstill green\\x1b[0m\\n");
       process.stdout.write("no newline at end");`;
     const s = await k.sup.launch(nodeDef('odd', script));
     await waitState(k.sup, s.id, 'exited');
@@ -54,6 +55,10 @@ describe('bounded output', () => {
     expect(out[1]).toBe('ok\ufffd\ufffd!');
     expect(out[2]).toBe('red \u2407bell done');
     expect(out[3]).toBe('100%');
-    expect(out[4]).toBe('no newline at end');
+    // A colour set on one line stays on for the next, as in a terminal.
+    expect(out.slice(4, 6)).toEqual(['green start', 'still green']);
+    expect(lines[4]!.spans).toEqual([[0, 11, 'fg2']]);
+    expect(lines[5]!.spans).toEqual([[0, 11, 'fg2']]);
+    expect(out[6]).toBe('no newline at end');
   });
 });

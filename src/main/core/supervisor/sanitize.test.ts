@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SPANS, sanitizeLine, sanitizeStyled } from './sanitize';
+import { MAX_SPANS, plain, sanitizeLine, sanitizeStyled } from './sanitize';
 
 describe('sanitizeStyled', () => {
   it('keeps plain text plain', () => {
@@ -39,6 +39,16 @@ describe('sanitizeStyled', () => {
     const r = sanitizeStyled(line);
     expect(r.text).toBe('x'.repeat(500));
     expect(r.spans).toHaveLength(MAX_SPANS);
+  });
+
+  it('carries a colour across lines on one stream, as a terminal does, until it is reset', () => {
+    const sgr = plain();
+    expect(sanitizeStyled('\x1b[33mwarning: one', sgr).spans).toEqual([[0, 12, 'fg3']]);
+    expect(sanitizeStyled('  two', sgr).spans).toEqual([[0, 5, 'fg3']]);
+    expect(sanitizeStyled('three\x1b[0m done', sgr).spans).toEqual([[0, 5, 'fg3']]);
+    expect(sanitizeStyled('after', sgr).spans).toBeNull();
+    // Without a carried state each line starts plain.
+    expect(sanitizeStyled('  two').spans).toBeNull();
   });
 
   it('sanitizeLine is the text alone', () => {

@@ -27,7 +27,8 @@ export const MAX_SPANS = 64;
 
 type Colour = string | null; // palette index "0".."255" or "#rrggbb"
 
-interface Sgr {
+/** The SGR state a terminal carries from line to line; pass one per stream to `sanitizeStyled`. */
+export interface Sgr {
   b: boolean;
   d: boolean;
   i: boolean;
@@ -36,7 +37,7 @@ interface Sgr {
   bg: Colour;
 }
 
-const plain = (): Sgr => ({ b: false, d: false, i: false, u: false, fg: null, bg: null });
+export const plain = (): Sgr => ({ b: false, d: false, i: false, u: false, fg: null, bg: null });
 
 /** The style as the span's string: space-separated tokens (b d i u fgN fg#rrggbb bgN …). */
 function styleKey(s: Sgr): string {
@@ -92,19 +93,25 @@ function applySgr(s: Sgr, params: string): void {
 // eslint-disable-next-line no-control-regex
 const SGR = /^(?:\x1b\[|\x9b)([0-9;:]*)m$/;
 
-/** A line made safe, with its colours as spans over the safe text (null when it has none). */
-export function sanitizeStyled(line: string): { text: string; spans: StyleSpan[] | null } {
+/**
+ * A line made safe, with its colours as spans over the safe text (null when it has none).
+ * `carry` is the style in force when the line starts, as a terminal keeps it across
+ * newlines; it is updated in place to the style at the line's end.
+ */
+export function sanitizeStyled(
+  line: string,
+  carry: Sgr = plain(),
+): { text: string; spans: StyleSpan[] | null } {
   let s = line;
   // A carriage return redraws the line in a terminal: keep what would be visible last.
   const cr = s.lastIndexOf('\r', s.length - 2);
   if (cr >= 0) s = s.slice(cr + 1);
   if (s.endsWith('\r')) s = s.slice(0, -1);
   let spans: StyleSpan[] | null = null;
-  if (s.includes('\x1b') || s.includes('\x9b')) {
+  let key = styleKey(carry);
+  if (key || s.includes('\x1b') || s.includes('\x9b')) {
     let out = '';
     let last = 0;
-    const state = plain();
-    let key = '';
     let start = 0;
     const close = (): void => {
       if (key && out.length > start && (spans ??= []).length < MAX_SPANS)
@@ -115,8 +122,8 @@ export function sanitizeStyled(line: string): { text: string; spans: StyleSpan[]
       last = m.index + m[0].length;
       const sgr = SGR.exec(m[0]);
       if (!sgr) continue;
-      applySgr(state, sgr[1]!);
-      const next = styleKey(state);
+      applySgr(carry, sgr[1]!);
+      const next = styleKey(carry);
       if (next === key) continue;
       close();
       key = next;
