@@ -46,11 +46,14 @@ export function LaunchForm({
 
   const split = useMemo(() => splitCommandLine(line), [line]);
   const env = useMemo(() => parseEnv(envText), [envText]);
+  // Editing and the env field untouched: the stored environment is kept as it is.
+  const envKept = !!def && envText === envToText(def.env);
+  const envError = envKept ? null : env.error;
   const problem = shell
     ? line.trim() === ''
       ? 'enter a command'
-      : env.error
-    : (split.error ?? (split.stages.length === 0 ? 'enter a command' : env.error));
+      : envError
+    : (split.error ?? (split.stages.length === 0 ? 'enter a command' : envError));
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
@@ -70,7 +73,9 @@ export function LaunchForm({
       stages,
       shell,
       restart,
-      env: { set: env.set, unset: env.unset },
+      // An untouched env field keeps the stored environment exactly (a value with a newline
+      // cannot round-trip through the one-variable-per-line editor).
+      env: envKept && def ? def.env : { set: env.set, unset: env.unset },
       stopTimeoutMs: Math.round(Number(stopTimeout || '5') * 1000),
       runTimeoutMs: runTimeout.trim() ? Math.round(Number(runTimeout) * 1000) : null,
       cwd: cwd.trim() || undefined,
