@@ -65,7 +65,40 @@ async function piscinaRate(dir: string, n: number): Promise<number> {
   }
 }
 
-/** Two bare children echoing messages, IN_FLIGHT outstanding per child: the floor under Spindle's process pool. */
+/** An echo peer: something to post a message to and hear its replies from. */
+interface Echo {
+  post(m: unknown): void;
+  onReply(fn: () => void): void;
+}
+
+/** Messages per second through `peers`, IN_FLIGHT outstanding per peer, n in all. */
+async function echoRate(peers: Echo[], n: number): Promise<number> {
+  const t0 = performance.now();
+  let sent = 0;
+  await Promise.all(
+    peers.map(
+      (peer) =>
+        new Promise<void>((resolve) => {
+          let outstanding = 0;
+          const pump = (): void => {
+            while (outstanding < IN_FLIGHT && sent < n) {
+              peer.post({ id: sent++, s: { kind: 'noop' }, i: sent });
+              outstanding++;
+            }
+            if (outstanding === 0) resolve();
+          };
+          peer.onReply(() => {
+            outstanding--;
+            pump();
+          });
+          pump();
+        }),
+    ),
+  );
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/** Two bare children echoing messages: the floor under Spindle's process pool. */
 async function rawIpcRate(dir: string, n: number): Promise<number> {
   const file = join(dir, 'echo.mjs');
   writeFileSync(
@@ -75,64 +108,26 @@ async function rawIpcRate(dir: string, n: number): Promise<number> {
   const kids = [fork(file), fork(file)];
   try {
     await Promise.all(kids.map((k) => new Promise<void>((r) => k.once('spawn', () => r()))));
-    const t0 = performance.now();
-    let sent = 0;
-    await Promise.all(
-      kids.map(
-        (k) =>
-          new Promise<void>((resolve) => {
-            let outstanding = 0;
-            const pump = (): void => {
-              while (outstanding < IN_FLIGHT && sent < n) {
-                k.send({ id: sent++, s: { kind: 'noop' }, i: sent });
-                outstanding++;
-              }
-              if (outstanding === 0) resolve();
-            };
-            k.on('message', () => {
-              outstanding--;
-              pump();
-            });
-            pump();
-          }),
-      ),
+    return await echoRate(
+      kids.map((k) => ({ post: (m) => k.send(m as object), onReply: (fn) => k.on('message', fn) })),
+      n,
     );
-    return n / ((performance.now() - t0) / 1000);
   } finally {
     for (const k of kids) k.kill();
   }
 }
 
-/** Two bare worker threads echoing messages, IN_FLIGHT outstanding per thread. */
+/** Two bare worker threads echoing messages: the floor under Spindle's thread pool. */
 async function rawThreadsRate(n: number): Promise<number> {
   const code =
     "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m));";
   const workers = [new Worker(code, { eval: true }), new Worker(code, { eval: true })];
   try {
     await Promise.all(workers.map((w) => new Promise<void>((r) => w.once('online', () => r()))));
-    const t0 = performance.now();
-    let sent = 0;
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            let outstanding = 0;
-            const pump = (): void => {
-              while (outstanding < IN_FLIGHT && sent < n) {
-                w.postMessage({ id: sent++, s: { kind: 'noop' }, i: sent });
-                outstanding++;
-              }
-              if (outstanding === 0) resolve();
-            };
-            w.on('message', () => {
-              outstanding--;
-              pump();
-            });
-            pump();
-          }),
-      ),
+    return await echoRate(
+      workers.map((w) => ({ post: (m) => w.postMessage(m), onReply: (fn) => w.on('message', fn) })),
+      n,
     );
-    return n / ((performance.now() - t0) / 1000);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -1,5 +1,16 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { artifact, serverUrl } from './fixtures';
+
+/** Open the Managed view and launch `command` under `name`; returns its row in the list. */
+async function launch(page: Page, name: string, command: string) {
+  await page.goto(serverUrl());
+  await page.getByRole('tab', { name: 'Managed' }).click();
+  const form = page.getByRole('form', { name: 'Launch a process' });
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByTestId('sup-command').fill(command);
+  await page.getByTestId('sup-launch').click();
+  return page.locator(`[data-testid="sup-item"][data-name="${name}"]`);
+}
 
 test('the Managed view launches a command, shows its lines and exit code, and stops a long-running one', async ({
   page,
@@ -69,15 +80,11 @@ test('a missing program is refused with its code and nothing is added', async ({
 });
 
 test('Edit changes a running definition in place: it restarts under the new command', async ({ page }) => {
-  await page.goto(serverUrl());
-  await page.getByRole('tab', { name: 'Managed' }).click();
-  const form = page.getByRole('form', { name: 'Launch a process' });
-  await form.getByLabel('Name', { exact: true }).fill('editme');
-  await page
-    .getByTestId('sup-command')
-    .fill(`node -e "console.log('version one'); setInterval(() => {}, 1000)"`);
-  await page.getByTestId('sup-launch').click();
-  const item = page.locator('[data-testid="sup-item"][data-name="editme"]');
+  const item = await launch(
+    page,
+    'editme',
+    `node -e "console.log('version one'); setInterval(() => {}, 1000)"`,
+  );
   await expect(item).toHaveAttribute('data-state', 'running');
   await item.click();
   await expect(page.getByTestId('sup-output')).toContainText('version one');
@@ -115,15 +122,11 @@ test('Edit changes a running definition in place: it restarts under the new comm
 test('ANSI colours in a managed process’s output are shown as colours, and search sees plain text', async ({
   page,
 }) => {
-  await page.goto(serverUrl());
-  await page.getByRole('tab', { name: 'Managed' }).click();
-  const form = page.getByRole('form', { name: 'Launch a process' });
-  await form.getByLabel('Name', { exact: true }).fill('colours');
-  await page
-    .getByTestId('sup-command')
-    .fill(`node -e "console.log('\\x1b[1;31mALERT\\x1b[0m and \\x1b[38;5;208morange\\x1b[0m plain')"`);
-  await page.getByTestId('sup-launch').click();
-  const item = page.locator('[data-testid="sup-item"][data-name="colours"]');
+  const item = await launch(
+    page,
+    'colours',
+    `node -e "console.log('\\x1b[1;31mALERT\\x1b[0m and \\x1b[38;5;208morange\\x1b[0m plain')"`,
+  );
   await expect(item).toHaveAttribute('data-state', 'exited');
   await item.click();
   const output = page.getByTestId('sup-output');

@@ -4,6 +4,7 @@
  * (about 10 µs); null where /proc is missing, the worker is gone or the file is unreadable.
  */
 import { readFileSync } from 'node:fs';
+import { parsePidStat } from '../sampler/parse-pid';
 import { CLK_TCK } from '../sampler/pid-table';
 
 /** utime + stime in ms, or null. */
@@ -11,17 +12,13 @@ export function workerCpuMs(w: { pid: number | null; tid: number | null }): numb
   if (process.platform !== 'linux') return null;
   const path = w.tid ? `/proc/self/task/${w.tid}/stat` : w.pid ? `/proc/${w.pid}/stat` : null;
   if (!path) return null;
-  let text: string;
+  let buf: Buffer;
   try {
-    text = readFileSync(path, 'latin1');
+    buf = readFileSync(path);
   } catch {
     return null;
   }
-  // Fields after the parenthesised comm (which may itself hold spaces and parentheses):
-  // state is field 3, utime 14 and stime 15.
-  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(rest[11]);
-  const stime = Number(rest[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
-  return ((utime + stime) * 1000) / CLK_TCK;
+  const st = parsePidStat(buf, buf.length, false);
+  if (!st) return null;
+  return ((st.utime + st.stime) * 1000) / CLK_TCK;
 }

@@ -1,6 +1,6 @@
 /**
  * Turns a byte stream into bounded lines: UTF-8 decoded without ever throwing (invalid
- * bytes become U+FFFD), split on newlines, each line cut at `maxLineBytes` (see `formatLine`).
+ * bytes become U+FFFD), split on newlines, each line cut at `maxLineBytes` (see `formatStyled`).
  * The partial line is bounded too, so a child printing 200 MB without a newline costs
  * no more than one line of memory.
  */
@@ -19,9 +19,6 @@ export function formatStyled(
   const s = sanitizeStyled(raw, carry);
   return cut > 0 ? { text: s.text + truncatedMarker(cut), spans: s.spans } : s;
 }
-
-/** A raw line made displayable, plain text only. */
-export const formatLine = (raw: string, cut: number): string => formatStyled(raw, cut).text;
 
 export class LineSplitter {
   readonly #decoder = new TextDecoder('utf-8', { fatal: false });

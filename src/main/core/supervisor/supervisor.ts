@@ -30,6 +30,21 @@ export interface SupervisorOptions {
   onOutput?: (batch: OutputBatch) => void;
 }
 
+/**
+ * Validate a definition (schema, then the file system: program, working directory,
+ * environment) before it is stored, so a typo never becomes a saved definition.
+ */
+async function checkedDefinition(input: DefinitionInput, id: string): Promise<Definition> {
+  const parsed = definitionInput.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SpindleError('EINVAL', `definition: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const def: Definition = { ...parsed.data, id };
+  await resolveSpawn(def);
+  return def;
+}
+
 export class Supervisor {
   readonly store: DefinitionsStore;
   readonly #helper = new HelperClient();
@@ -130,14 +145,7 @@ export class Supervisor {
         `at most ${SUPERVISOR_LIMITS.processes} managed processes; remove some first`,
       );
     }
-    const parsed = definitionInput.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new SpindleError('EINVAL', `definition: ${issue?.path.join('.')}: ${issue?.message}`);
-    }
-    const def: Definition = { ...parsed.data, id: randomUUID() };
-    // Checked before storing, so a typo never becomes a saved definition.
-    await resolveSpawn(def);
+    const def = await checkedDefinition(input, randomUUID());
     const m = this.#add(def);
     await this.#save();
     this.#changed();
@@ -152,14 +160,7 @@ export class Supervisor {
    */
   async update(id: string, input: DefinitionInput): Promise<ManagedStatus> {
     const m = this.#get(id);
-    const parsed = definitionInput.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new SpindleError('EINVAL', `definition: ${issue?.path.join('.')}: ${issue?.message}`);
-    }
-    const def: Definition = { ...parsed.data, id };
-    await resolveSpawn(def);
-    await m.redefine(def);
+    await m.redefine(await checkedDefinition(input, id));
     await this.#save();
     this.#kick();
     return m.status();
