@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { withPageCsp } from './src/shared/csp';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -34,7 +35,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [react()],
+    // The page's meta CSP comes from the one definition the web server's header also uses.
+    plugins: [react(), { name: 'spindle-csp', transformIndexHtml: { order: 'pre', handler: withPageCsp } }],
     build: {
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },

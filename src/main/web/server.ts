@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_REQUEST_BYTES } from '../../shared/contract';
+import { HEADER_CSP as CSP } from '../../shared/csp';
 import type { Core } from '../core/core';
 import { suggestedName, type SnapshotFormat } from '../core/snapshots/snapshots';
 import { TOKEN_COOKIE, allowedHosts, hostAllowed, originAllowed, tokenMatches, tokenOf } from './security';
@@ -41,9 +42,6 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
-
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CSP);
