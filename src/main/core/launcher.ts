@@ -3,10 +3,15 @@
  *
  * Entries live in `src/main/core/entries/<name>.ts` and are built to `out/main/<name>.js`.
  * From source (unit tests, tsx) a `.ts` entry is loaded through tsx; from a build it is a
- * plain `.js` file beside the bundle. Under Electron `process.execPath` is the Electron
- * binary, so children get `ELECTRON_RUN_AS_NODE=1`; that choice stays here so core never
- * imports `electron`.
+ * plain `.js` file beside the bundle.
+ *
+ * Child processes start through a {@link ChildLauncher}. Under plain Node it is
+ * {@link nodeLauncher} (a Node child with an IPC channel). A packaged Electron app turns the
+ * RunAsNode fuse off, so `ELECTRON_RUN_AS_NODE` cannot make the Electron binary a Node child;
+ * the Electron adapter then installs a launcher built on `utilityProcess` with
+ * {@link useChildLauncher}, and core never imports `electron`.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,7 +43,11 @@ export function startWorker(name: EntryName, options: WorkerOptions = {}): Worke
   return new Worker(code, { ...options, eval: true });
 }
 
-/** Command line that runs an entry in a child Node process: `[file, args, env]`. */
+/**
+ * Command line that runs an entry in a child Node process: `[file, args, env]`. Under an
+ * Electron binary it asks for Node mode with `ELECTRON_RUN_AS_NODE`, which only an unpackaged
+ * Electron honours; the Electron adapter uses `utilityProcess` instead.
+ */
 export function nodeCommand(
   name: EntryName,
   args: readonly string[] = [],
@@ -48,4 +57,58 @@ export function nodeCommand(
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   const pre = fromSource ? ['--import', 'tsx'] : [];
   return { file: process.execPath, args: [...pre, script, ...args], env };
+}
+
+/** A running child that runs one of Spindle's entries: the part of Node's ChildProcess core uses. */
+export interface ChildHandle<In = unknown> {
+  /** Undefined until the OS process exists (a utility process learns its pid asynchronously). */
+  readonly pid?: number | undefined;
+  /** True until the channel to the child is closed (by {@link ChildHandle.disconnect} or the exit). */
+  readonly connected: boolean;
+  send(message: unknown): boolean;
+  /** Close the channel: the child sees `disconnect` and ends itself. */
+  disconnect(): void;
+  kill(signal?: NodeJS.Signals): boolean;
+  on(event: 'message', listener: (message: In) => void): this;
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+}
+
+/** Options for {@link ChildLauncher.fork}. */
+export interface ForkOptions {
+  /** The child's whole environment (default: Spindle's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Starts an entry as a child process; stdout and stderr are Spindle's own, stdin is closed. */
+export interface ChildLauncher {
+  fork<In = unknown>(name: EntryName, args?: readonly string[], options?: ForkOptions): ChildHandle<In>;
+}
+
+/** The plain-Node launcher: `process.execPath` with an IPC channel (what tests and web mode use). */
+export const nodeLauncher: ChildLauncher = {
+  fork: (name, args = [], options = {}) => {
+    const cmd = nodeCommand(name, args);
+    return spawn(cmd.file, cmd.args, {
+      env: { ...(options.env ?? process.env), ...cmd.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+  },
+};
+
+let launcher: ChildLauncher = nodeLauncher;
+
+/** Install the launcher every later {@link forkEntry} uses (the Electron adapter does, before Core starts). */
+export function useChildLauncher(next: ChildLauncher): void {
+  launcher = next;
+}
+
+/** Start an entry as a child process through the installed launcher. */
+export function forkEntry<In = unknown>(
+  name: EntryName,
+  args: readonly string[] = [],
+  options: ForkOptions = {},
+): ChildHandle<In> {
+  return launcher.fork<In>(name, args, options);
 }

@@ -1,4 +1,5 @@
 /** A pool worker process: see pools/worker-loop.ts. argv[2] is the WorkerInit JSON. */
+import './as-child';
 import type { FromWorker, ToWorker, WorkerInit } from '../pools/protocol';
 import { workerMain } from '../pools/worker-loop';
 import { runningCommand } from '../pools/workloads';

@@ -13,6 +13,7 @@
  * flood the oldest unsent lines are dropped and counted, so neither side's memory grows
  * with the child's output and the pipes are always drained.
  */
+import './as-child';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { FromHelper, SpawnStage, ToHelper } from '../supervisor/helper-protocol';

@@ -2,10 +2,9 @@
  * One worker as the pool drives it, the same shape for a thread and a child process:
  * post tasks, hear results, learn of its exit, end it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
 import type { PoolKind } from '../../../shared/contract/pools';
-import { nodeCommand, startWorker } from '../launcher';
+import { forkEntry, startWorker, type ChildHandle } from '../launcher';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
 export interface WorkerChannel {
@@ -37,11 +36,7 @@ function threadChannel(init: WorkerInit): WorkerChannel {
 }
 
 function processChannel(init: WorkerInit): WorkerChannel {
-  const cmd = nodeCommand('pool-process', [JSON.stringify(init)]);
-  const child: ChildProcess = spawn(cmd.file, cmd.args, {
-    env: { ...process.env, ...cmd.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child: ChildHandle = forkEntry('pool-process', [JSON.stringify(init)]);
   let gone = false;
   return {
     post: (m) => {

@@ -4,10 +4,9 @@
  * live run is told it ended (its processes were ended by the helper's own death path, or
  * are killed by core's stop, which signals groups directly).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { StyleSpan } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
-import { nodeCommand } from '../launcher';
+import { forkEntry, type ChildHandle } from '../launcher';
 import type { FromHelper, SpawnedStage, ToHelper } from './helper-protocol';
 import type { SpawnSpec } from './validate';
 
@@ -31,7 +30,7 @@ interface PendingSpawn {
 }
 
 export class HelperClient {
-  #child: ChildProcess | null = null;
+  #child: ChildHandle<FromHelper> | null = null;
   #nextRun = 1;
   readonly #pending = new Map<number, PendingSpawn>();
   readonly #live = new Map<number, RunListener>();
@@ -41,13 +40,9 @@ export class HelperClient {
     return this.#child?.pid ?? null;
   }
 
-  #ensure(): ChildProcess {
+  #ensure(): ChildHandle<FromHelper> {
     if (this.#child) return this.#child;
-    const cmd = nodeCommand('supervisor-helper');
-    const child = spawn(cmd.file, cmd.args, {
-      env: { ...process.env, ...cmd.env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = forkEntry<FromHelper>('supervisor-helper');
     child.on('message', (m: FromHelper) => this.#onMessage(m));
     child.on('error', (err) => console.error('spindle: supervisor helper error', err));
     child.on('exit', (code, signal) => {
