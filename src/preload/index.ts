@@ -20,3 +20,9 @@ const api: SpindleApi = {
 };
 
 contextBridge.exposeInMainWorld('spindle', api);
+
+// A middle click on a link asks for a new window; main refuses every new window, and this
+// stops the request at the source. (The preload is typed against Node, hence EventTarget.)
+(globalThis as unknown as EventTarget).addEventListener('auxclick', (e) => e.preventDefault(), {
+  capture: true,
+});

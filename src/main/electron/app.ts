@@ -1,13 +1,38 @@
 /** The Electron adapter: one locked-down window serving the core. Kept thin on purpose. */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, app, dialog, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, session, shell, type WebContents } from 'electron';
+import { HEADER_CSP } from '../../shared/csp';
 import { Core } from '../core/core';
+import { useChildLauncher } from '../core/launcher';
 import { serveIpc } from './ipc';
+import { menuTemplate } from './menu';
+import { appBase, devServerUrl, isAllowedExternal, isAppUrl } from './trust';
+import { utilityLauncher } from './utility-launcher';
 import { loadBounds, rememberBounds } from './window-state';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+/**
+ * URL prefixes a link may open in the user's browser. The renderer links nowhere today; add
+ * exact https prefixes here when it does (anything else is refused, never opened).
+ */
+const EXTERNAL_LINKS: readonly string[] = [];
+
+/** Every way a page can leave the app (links, forms, frames, redirects) ends here unless it stays inside. */
+function lockNavigation(contents: WebContents, isTrustedUrl: (url: string) => boolean): void {
+  const guard = (e: { preventDefault(): void }, url: string): void => {
+    if (!isTrustedUrl(url)) e.preventDefault();
+  };
+  contents.on('will-navigate', (e, url) => guard(e, url));
+  // will-navigate sees only the main frame; this sees every frame.
+  contents.on('will-frame-navigate', (e) => guard(e, e.url));
+  // A server redirect is not a navigation the page started: checked on its own.
+  contents.on('will-redirect', (e, url) => guard(e, url));
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  // New windows (window.open, target=_blank, middle click) never open inside the app.
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternal(url, EXTERNAL_LINKS)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
 
 export function runElectronApp(outDir: string): void {
   if (!app.requestSingleInstanceLock()) {
@@ -15,6 +40,8 @@ export function runElectronApp(outDir: string): void {
     return;
   }
   let win: BrowserWindow | null = null;
+  // Packaged builds have the RunAsNode fuse off: Spindle's own children run as utility processes.
+  useChildLauncher(utilityLauncher);
   const core = new Core({
     // Managed process definitions live beside the window state, in Electron's user data folder.
     dataDir: app.getPath('userData'),
@@ -25,9 +52,9 @@ export function runElectronApp(outDir: string): void {
     },
   });
   const rendererIndex = join(outDir, 'renderer', 'index.html');
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  const trustedPrefix = devUrl ?? pathToFileURL(join(outDir, 'renderer')).href;
-  const isTrustedUrl = (url: string): boolean => url.startsWith(trustedPrefix);
+  const devUrl = devServerUrl(process.env.ELECTRON_RENDERER_URL, app.isPackaged);
+  const base = appBase(join(outDir, 'renderer'), devUrl);
+  const isTrustedUrl = (url: string): boolean => isAppUrl(url, base);
 
   app.on('second-instance', () => {
     if (win) {
@@ -36,31 +63,15 @@ export function runElectronApp(outDir: string): void {
     }
   });
 
-  app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-navigate', (e, url) => {
-      if (!isTrustedUrl(url)) e.preventDefault();
-    });
-    contents.on('will-attach-webview', (e) => e.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
-  });
+  app.on('web-contents-created', (_e, contents) => lockNavigation(contents, isTrustedUrl));
 
   void app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
     session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
-      cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+      cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [HEADER_CSP] } });
     });
-    Menu.setApplicationMenu(
-      Menu.buildFromTemplate([
-        { label: 'Spindle', submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'quit' }] },
-        { role: 'editMenu' },
-        { role: 'viewMenu' },
-        { role: 'windowMenu' },
-      ]),
-    );
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(app.isPackaged)));
     core.start();
     const dataDir = app.getPath('userData');
     win = new BrowserWindow({
@@ -77,6 +88,8 @@ export function runElectronApp(outDir: string): void {
         nodeIntegration: false,
         webSecurity: true,
         spellcheck: false,
+        // No DevTools in a packaged build: no menu item, no shortcut, openDevTools does nothing.
+        devTools: !app.isPackaged,
       },
     });
     rememberBounds(win, dataDir);
