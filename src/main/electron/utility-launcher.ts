@@ -14,66 +14,9 @@
  * - `pid` is undefined until the process has started (the `spawn` event).
  * - `utilityProcess.fork` works only after the app's `ready`; core starts children lazily after it.
  */
-import { EventEmitter } from 'node:events';
-import { utilityProcess, type UtilityProcess } from 'electron';
-import { entryPath, type ChildHandle, type ChildLauncher, type EntryName } from '../core/launcher';
-import { PARENT_DISCONNECT } from '../core/parent-port';
-
-class UtilityChild extends EventEmitter implements ChildHandle {
-  readonly #proc: UtilityProcess;
-  #connected = true;
-  #exited = false;
-
-  constructor(proc: UtilityProcess, name: EntryName) {
-    super();
-    this.#proc = proc;
-    proc.on('message', (m: unknown) => this.emit('message', m));
-    proc.on('error', (type, location) => {
-      const err = new Error(`${name}: ${type} at ${location}`);
-      if (this.listenerCount('error') > 0) this.emit('error', err);
-      else console.error('spindle:', err.message);
-    });
-    proc.on('exit', (code) => {
-      this.#exited = true;
-      this.#connected = false;
-      this.emit('exit', code, null);
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.#proc.pid;
-  }
-
-  get connected(): boolean {
-    return this.#connected;
-  }
-
-  send(message: unknown): boolean {
-    if (!this.#connected) return false;
-    this.#proc.postMessage(message);
-    return true;
-  }
-
-  disconnect(): void {
-    if (!this.#connected) return;
-    this.#connected = false;
-    this.#proc.postMessage(PARENT_DISCONNECT);
-  }
-
-  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
-    const pid = this.#proc.pid;
-    if (this.#exited) return false;
-    if (signal === 'SIGTERM' || pid === undefined) return this.#proc.kill();
-    try {
-      // No exit seen yet: the pid is this child's, short of the hop between Electron reaping it
-      // and the exit event reaching us (the SIGKILL escalation runs 500 ms after a SIGTERM).
-      process.kill(pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
+import { utilityProcess } from 'electron';
+import { entryPath, type ChildLauncher } from '../core/launcher';
+import { UtilityChild } from './utility-child';
 
 const definedEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
