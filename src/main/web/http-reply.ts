@@ -18,7 +18,10 @@ export function securityHeaders(res: ServerResponse): void {
 export function refuse(res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) return void res.destroy();
   securityHeaders(res);
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message) + 1 });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(message) + 1,
+  });
   res.end(message + '\n');
 }
 
@@ -53,7 +56,9 @@ export function readJson(req: IncomingMessage, maxBytes = 1024): Promise<Record<
     req.on('end', () => {
       try {
         const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        resolve(v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+        resolve(
+          v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null,
+        );
       } catch {
         resolve(null);
       }

@@ -95,13 +95,19 @@ async function api(ctx: RouteContext, req: IncomingMessage, res: ServerResponse,
       return void res.end();
     case 'POST /api/code': {
       const code = ctx.credentials.newCode();
-      return json(res, 200, { ok: true, value: { code, url: `${ctx.scheme}://${req.headers.host}/?code=${code}` } });
+      return json(res, 200, {
+        ok: true,
+        value: { code, url: `${ctx.scheme}://${req.headers.host}/?code=${code}` },
+      });
     }
     case 'POST /api/snapshot-link': {
       const body = await readJson(req);
       const format = body?.format ?? 'json';
       if (typeof format !== 'string' || !FORMATS.has(format)) return badFormat(res);
-      return json(res, 200, { ok: true, value: { href: `/api/snapshot?ticket=${ctx.credentials.newTicket(format)}` } });
+      return json(res, 200, {
+        ok: true,
+        value: { href: `/api/snapshot?ticket=${ctx.credentials.newTicket(format)}` },
+      });
     }
     case 'GET /api/snapshot': {
       const format = url.searchParams.get('format') ?? 'json';

@@ -82,7 +82,8 @@ export function allowedHosts(boundHost: string, port: number, publicHost?: strin
   const names = new Set<string>();
   const add = (h: string): void => void names.add(`${bracket(h).toLowerCase()}:${port}`);
   add(boundHost);
-  if (isLoopback(boundHost) || WILDCARD.has(boundHost)) for (const h of ['127.0.0.1', 'localhost', '::1']) add(h);
+  if (isLoopback(boundHost) || WILDCARD.has(boundHost))
+    for (const h of ['127.0.0.1', 'localhost', '::1']) add(h);
   if (WILDCARD.has(boundHost)) for (const a of machineAddresses()) add(a);
   if (publicHost) add(publicHost);
   return names;

@@ -78,7 +78,9 @@ describe('web mode: the session scheme', () => {
   it('accepts the long-lived token only as a Bearer header — never in the URL or a cookie', async () => {
     expect((await send(server.port, '/api/ping', { headers: bearer(TOKEN) })).status).toBe(204);
     expect((await send(server.port, `/api/ping?token=${TOKEN}`)).status).toBe(401);
-    expect((await send(server.port, '/api/ping', { headers: { Cookie: `spindle_token=${TOKEN}` } })).status).toBe(401);
+    expect(
+      (await send(server.port, '/api/ping', { headers: { Cookie: `spindle_token=${TOKEN}` } })).status,
+    ).toBe(401);
     expect((await send(server.port, '/api/ping')).status).toBe(401);
     expect((await send(server.port, '/api/ping', { headers: bearer('wrong') })).status).toBe(401);
     expect(await openWs(`${wsUrl}?token=${TOKEN}`, { origin })).toBe(401);
@@ -121,7 +123,12 @@ describe('web mode: the session scheme', () => {
   it('downloads a snapshot through a short-lived single-use link', async () => {
     const session = await exchange(server.port, server.credentials.newCode());
     expect((await send(server.port, '/api/snapshot?format=json')).status).toBe(401);
-    const link = await postJson(server.port, '/api/snapshot-link', { format: 'csv-series' }, bearer(session!));
+    const link = await postJson(
+      server.port,
+      '/api/snapshot-link',
+      { format: 'csv-series' },
+      bearer(session!),
+    );
     const { href } = (JSON.parse(link.body) as { value: { href: string } }).value;
     expect(href).toMatch(/^\/api\/snapshot\?ticket=[\w-]+$/);
     const first = await send(server.port, href);
@@ -133,9 +140,13 @@ describe('web mode: the session scheme', () => {
 
 describe('web mode: checks', () => {
   it('refuses a foreign Host header even with the token (DNS rebinding)', async () => {
-    const r = await send(server.port, '/api/ping', { headers: { Host: `evil.example:${server.port}`, ...bearer(TOKEN) } });
+    const r = await send(server.port, '/api/ping', {
+      headers: { Host: `evil.example:${server.port}`, ...bearer(TOKEN) },
+    });
     expect(r.status).toBe(421);
-    expect((await send(server.port, '/', { headers: { Host: `evil.example:${server.port}` } })).status).toBe(421);
+    expect((await send(server.port, '/', { headers: { Host: `evil.example:${server.port}` } })).status).toBe(
+      421,
+    );
   });
 
   it('never serves files outside the renderer folder', async () => {
@@ -153,7 +164,11 @@ describe('web mode: checks', () => {
 
   it('answers malformed and unknown messages with typed errors', async () => {
     const ws = (await openWs(wsUrl, { bearer: TOKEN })) as WebSocket;
-    expect(await call(ws, 'not json')).toMatchObject({ id: null, ok: false, error: { code: 'EBAD_MESSAGE' } });
+    expect(await call(ws, 'not json')).toMatchObject({
+      id: null,
+      ok: false,
+      error: { code: 'EBAD_MESSAGE' },
+    });
     expect(await call(ws, { id: 1, method: 'rm.rf' })).toMatchObject({
       id: 1,
       ok: false,
@@ -179,7 +194,10 @@ describe('web mode: checks', () => {
       origin: `http://127.0.0.1:${ro.port}`,
     })) as WebSocket;
     for (const [method] of control) {
-      expect(await call(ws, { id: 2, method, params: {} })).toMatchObject({ ok: false, error: { code: 'EREADONLY' } });
+      expect(await call(ws, { id: 2, method, params: {} })).toMatchObject({
+        ok: false,
+        error: { code: 'EREADONLY' },
+      });
     }
     ws.close();
   });

@@ -5,7 +5,13 @@
  * fetch metadata checked; no CORS; connections, header time and unsent bytes bounded.
  */
 import { readFileSync } from 'node:fs';
-import { createServer as createHttp, type IncomingMessage, type Server, type ServerOptions } from 'node:http';
+import {
+  createServer as createHttp,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
@@ -71,15 +77,39 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     // How often Node looks for sockets past those limits (default 30 s).
     connectionsCheckingInterval: Math.min(1000, headersTimeout),
   };
-  const onRequest = (req: IncomingMessage, res: import('node:http').ServerResponse): void =>
+  // Node's header timeout starts with the first byte; a socket that sends nothing (or never
+  // finishes its TLS handshake) is dropped after the same time by this timer, cleared by its first request.
+  const silent = new WeakMap<object, NodeJS.Timeout>();
+  const watch = (socket: Socket): void => {
+    const timer = setTimeout(() => socket.destroy(), headersTimeout);
+    socket.once('close', () => clearTimeout(timer));
+    silent.set(socket, timer);
+  };
+  const spoke = (socket: object): void => clearTimeout(silent.get(socket));
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    spoke(req.socket);
     handleRequest(ctx, req, res);
+  };
   const server: Server = opts.tls
-    ? createHttps({ ...limits, cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, onRequest)
+    ? createHttps(
+        {
+          ...limits,
+          handshakeTimeout: headersTimeout,
+          cert: readFileSync(opts.tls.cert),
+          key: readFileSync(opts.tls.key),
+        },
+        onRequest,
+      )
     : createHttp(limits, onRequest);
+  server.on(opts.tls ? 'secureConnection' : 'connection', watch);
   server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
   // Node answers a request line it cannot parse with 400 here; handled, it never ends the process.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code !== 'ECONNRESET' && err.code !== 'HPE_HEADER_OVERFLOW' && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+    if (
+      err.code !== 'ECONNRESET' &&
+      err.code !== 'HPE_HEADER_OVERFLOW' &&
+      err.code !== 'ERR_HTTP_REQUEST_TIMEOUT'
+    ) {
       console.error(`spindle: bad client request: ${err.code ?? err.message}`);
     }
     if (socket.writable && !socket.writableEnded) {
@@ -89,9 +119,14 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     socket.destroy();
   });
   // Accept failing (EMFILE: out of file descriptors) is reported, not thrown.
-  server.on('error', (err) => console.error(`spindle: web server: ${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`));
+  server.on('error', (err) =>
+    console.error(`spindle: web server: ${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`),
+  );
   const wss = createWss();
-  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => handleUpgrade(ctx, wss, req, socket, head));
+  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    spoke(req.socket);
+    handleUpgrade(ctx, wss, req, socket, head);
+  });
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

@@ -18,7 +18,7 @@ export function send(
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = (init.ca ? httpsRequest : httpRequest)(
-      { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, ca: init.ca, servername: 'localhost' },
+      { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, ca: init.ca },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c));
@@ -31,7 +31,12 @@ export function send(
 }
 
 /** POST a JSON body from the page's own origin. */
-export function postJson(port: number, path: string, value: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+export function postJson(
+  port: number,
+  path: string,
+  value: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return send(port, path, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },
@@ -74,7 +79,7 @@ export function openWs(
     if (opts.host) headers.Host = opts.host;
     if (opts.bearer) headers.Authorization = `Bearer ${opts.bearer}`;
     const protocols = opts.session ? ['spindle.v1', `spindle.bearer.${opts.session}`] : undefined;
-    const ws = new WebSocket(url, protocols, { headers, origin: opts.origin, ca: opts.ca, servername: 'localhost' });
+    const ws = new WebSocket(url, protocols, { headers, origin: opts.origin, ca: opts.ca });
     ws.on('open', () => resolve(ws));
     ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     ws.on('error', () => resolve(-1));

@@ -15,8 +15,11 @@ import { WS_PROTOCOL, originAllowed, wsCredentialOf } from './security';
 export const MAX_BUFFERED = 8 * 1024 * 1024;
 /** Requests of one socket being answered at once; past it the socket is not read (TCP backpressure). */
 export const MAX_IN_FLIGHT = 32;
-/** Messages already parsed when the socket paused still arrive; past this many they are refused. */
-const HARD_IN_FLIGHT = MAX_IN_FLIGHT * 2;
+/**
+ * Messages already read when the socket paused still arrive (one read can hold hundreds of
+ * small frames); they wait here. Past this many waiting, a message is refused with EBUSY.
+ */
+const MAX_WAITING = 4096;
 
 /** A WebSocket server for `noServer` use that selects `spindle.v1` and never echoes a credential. */
 export function createWss(): WebSocketServer {
@@ -75,12 +78,15 @@ function attach(ctx: RouteContext, ws: WebSocket, req: IncomingMessage): void {
   const reply = (text: string): void => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount + text.length > MAX_BUFFERED) {
-      console.error(`spindle: closing ${req.socket.remoteAddress ?? '?'}: over ${MAX_BUFFERED} bytes of replies unread`);
+      console.error(
+        `spindle: closing ${req.socket.remoteAddress ?? '?'}: over ${MAX_BUFFERED} bytes of replies unread`,
+      );
       return ws.terminate();
     }
     ws.send(text);
   };
-  ws.on('message', (data, isBinary) => {
+  const waiting: { data: unknown; isBinary: boolean }[] = [];
+  const run = (data: unknown, isBinary: boolean): void => {
     let msg: unknown;
     try {
       msg = isBinary ? undefined : JSON.parse(String(data));
@@ -91,11 +97,7 @@ function attach(ctx: RouteContext, ws: WebSocket, req: IncomingMessage): void {
       msg && typeof msg === 'object' && typeof (msg as { id?: unknown }).id === 'number'
         ? (msg as { id: number }).id
         : null;
-    if (inFlight >= HARD_IN_FLIGHT) {
-      const message = `more than ${MAX_IN_FLIGHT} requests in flight; wait for replies`;
-      return reply(JSON.stringify({ id, ok: false, error: { code: 'EBUSY', message } }));
-    }
-    if (++inFlight >= MAX_IN_FLIGHT) ws.pause();
+    inFlight++;
     void session
       .request(msg)
       .then((result) => reply(JSON.stringify({ id, ...result })))
@@ -105,9 +107,20 @@ function attach(ctx: RouteContext, ws: WebSocket, req: IncomingMessage): void {
         reply(JSON.stringify({ id, ok: false, error: { code: 'EINTERNAL', message: 'internal error' } }));
       })
       .finally(() => {
-        if (--inFlight < MAX_IN_FLIGHT && ws.isPaused) ws.resume();
+        inFlight--;
+        const next = waiting.shift();
+        if (next) run(next.data, next.isBinary);
+        else if (ws.isPaused && ws.readyState === ws.OPEN) ws.resume();
       });
+  };
+  ws.on('message', (data, isBinary) => {
+    if (inFlight < MAX_IN_FLIGHT) return run(data, isBinary);
+    ws.pause();
+    if (waiting.length < MAX_WAITING) return void waiting.push({ data, isBinary });
+    const message = `more than ${MAX_IN_FLIGHT + MAX_WAITING} requests unanswered; wait for replies`;
+    reply(JSON.stringify({ id: null, ok: false, error: { code: 'EBUSY', message } }));
   });
+  ws.on('close', () => (waiting.length = 0));
   ws.on('close', () => session.close());
   ws.on('error', () => session.close());
 }
