@@ -3,9 +3,9 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { Core } from '../core/core';
-import { startWebServer, type WebServer } from './server';
+import { startWebServer } from './server';
 import { call, openWs, send, until } from './test-client';
 import { MAX_BUFFERED } from './ws-session';
 
