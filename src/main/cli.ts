@@ -4,6 +4,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Core } from './core/core';
 import { startWebServer } from './web/server';
@@ -109,6 +110,12 @@ async function web(argv: string[]): Promise<void> {
     tls,
   });
   console.log(`Spindle web UI: ${server.url}`);
+  if (process.stdin.isTTY) {
+    // Each code opens one tab; Enter in this terminal prints a fresh one (valid 10 minutes).
+    createInterface({ input: process.stdin }).on('line', () => {
+      console.log(`Spindle web UI: ${server.origin}/?code=${server.credentials.newCode(10 * 60_000)}`);
+    });
+  }
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
