@@ -24,8 +24,13 @@ afterAll(async () => {
   await core.stop();
 });
 
+/** Resolves when the server has closed `s` (reading what it sent, so its end is seen). */
 const closed = (s: Socket): Promise<void> =>
-  new Promise((r) => (s.destroyed ? r() : s.once('close', () => r())));
+  new Promise((r) => {
+    if (s.destroyed) return r();
+    s.once('close', () => r());
+    s.resume();
+  });
 const opened = (port: number): Promise<Socket> =>
   new Promise((r) => {
     const s = connect(port, '127.0.0.1', () => r(s));
