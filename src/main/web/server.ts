@@ -56,6 +56,12 @@ export const MAX_CONNECTIONS = 128;
 /** Default header time: a client on loopback sends headers in milliseconds; a slow one is holding a socket. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 
+/** Answers to client errors that are expected (and not worth a log line). */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
 /** Start the web server; resolves once it listens. */
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -105,23 +111,15 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
   // Node answers a request line it cannot parse with 400 here; handled, it never ends the process.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (
-      err.code !== 'ECONNRESET' &&
-      err.code !== 'HPE_HEADER_OVERFLOW' &&
-      err.code !== 'ERR_HTTP_REQUEST_TIMEOUT'
-    ) {
+    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
+    if (err.code !== 'ECONNRESET' && !CLIENT_ERROR_STATUS[err.code ?? '']) {
       console.error(`spindle: bad client request: ${err.code ?? err.message}`);
     }
-    if (socket.writable && !socket.writableEnded) {
-      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    }
-    socket.destroy();
+    if (!socket.writable || socket.writableEnded) return void socket.destroy();
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+      socket.destroy(),
+    );
   });
-  // Accept failing (EMFILE: out of file descriptors) is reported, not thrown.
-  server.on('error', (err) =>
-    console.error(`spindle: web server: ${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`),
-  );
   const wss = createWss();
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     spoke(req.socket);
@@ -135,6 +133,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       ok();
     });
   });
+  // Accept failing (EMFILE: out of file descriptors) is reported with its code, never thrown.
+  server.on('error', (err: NodeJS.ErrnoException) =>
+    console.error(`spindle: web server: ${err.code ?? ''} ${err.message}`),
+  );
   const port = (server.address() as AddressInfo).port;
   allowed = allowedHosts(host, port, opts.publicHost);
   const origin = `${scheme}://${shownHost(host, opts.publicHost)}:${port}`;
