@@ -18,7 +18,25 @@ test('the dashboard shows host info and a per-core CPU chart that gains points',
   await page.screenshot({ path: artifact('dashboard.png'), fullPage: true });
 });
 
-test('a browser without the token sees the refusal, not the app', async ({ page }) => {
-  const res = await page.goto(originOnly());
-  expect(res?.status()).toBe(401);
+test('a tab without a session sees the refusal, not the data', async ({ page }) => {
+  await page.goto(originOnly());
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'token-refused');
+  const ping = await page.request.get(originOnly() + 'api/ping');
+  expect(ping.status()).toBe(401);
+});
+
+test('the code leaves the address bar, the tab keeps its session, and the code opens nothing twice', async ({
+  page,
+  context,
+}) => {
+  const url = serverUrl();
+  await page.goto(url);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+  expect(page.url()).not.toContain('code=');
+  expect(await context.cookies()).toEqual([]); // nothing another server on 127.0.0.1 could receive
+  await page.reload();
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+  const second = await context.newPage();
+  await second.goto(url);
+  await expect(second.getByTestId('connection')).toHaveAttribute('data-state', 'token-refused');
 });

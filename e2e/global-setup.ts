@@ -1,6 +1,6 @@
 /**
- * Starts the real web server (built CLI, real core) once for all e2e tests and tells them
- * its URL through SPINDLE_E2E_URL. Returns the teardown.
+ * Starts the real web server (built CLI, real core) once for all e2e tests and tells them its
+ * origin and token (which mints a one-time code per page, see fixtures.ts). Returns the teardown.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +28,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
     child.on('exit', (code) => reject(new Error(`web server exited with ${code}: ${out}`)));
   });
-  process.env.SPINDLE_E2E_URL = url;
+  process.env.SPINDLE_E2E_URL = url; // the printed URL: its code is for the first test that wants it
+  process.env.SPINDLE_E2E_ORIGIN = new URL(url).origin;
+  process.env.SPINDLE_E2E_TOKEN = token;
   process.env.SPINDLE_E2E_DATA_DIR = dataDir;
   return async () => {
     child.kill('SIGTERM');

@@ -1,4 +1,5 @@
-// `npm run web -- [--host H] [--port N] [--read-only]`: build when needed, then serve web mode.
+// `npm run web -- [--host H] [--port N] [--read-only] [--public-host NAME] [--tls-cert F --tls-key F] [--insecure]`:
+// build when needed, then serve web mode.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureBuild, ensureDeps, root } from './ensure.mjs';

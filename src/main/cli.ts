@@ -1,22 +1,28 @@
 /**
- * The `spindle` command: `spindle web [--host H] [--port N] [--read-only]`.
+ * The `spindle` command: `spindle web [--host H] [--port N] [--read-only] [--tls-cert F --tls-key F]`.
  * Runs under plain Node from the build (out/main/cli.js).
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Core } from './core/core';
 import { startWebServer } from './web/server';
 import { tokenFromEnv } from './web/security';
+import { checkBind } from './web/bind-policy';
 import { parseDuration } from './core/snapshots/duration';
 
-const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only]
+const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--public-host NAME]
+                  [--tls-cert FILE --tls-key FILE] [--insecure]
        spindle snapshot --out FILE [--duration 30s] [--format json|csv]
 
-  web        serve the Spindle UI to a browser (loopback, token required)
+  web        serve the Spindle UI to a browser (loopback; the printed URL holds a one-time code)
     --host   address to bind (default 127.0.0.1; anything else is reachable by others)
     --port   port to listen on (default 0 = any free port)
-    --read-only  refuse every control request (spawn, signal, stop…)
+    --read-only    refuse every control request (spawn, signal, stop…)
+    --public-host  a name browsers elsewhere use to reach this machine (accepted as Host)
+    --tls-cert, --tls-key  PEM files: serve https and wss
+    --insecure     allow a non-loopback bind without TLS (credentials in clear text)
 
   snapshot   sample the machine for a while and write a usage snapshot
     --out       the file to write (written atomically; CSV also writes FILE's .series.csv beside it)
@@ -66,6 +72,10 @@ async function web(argv: string[]): Promise<void> {
       host: { type: 'string' },
       port: { type: 'string' },
       'read-only': { type: 'boolean' },
+      'public-host': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      insecure: { type: 'boolean' },
     },
     strict: true,
   });
@@ -73,11 +83,20 @@ async function web(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port: not a port: ${values.port}`);
   const host = values.host ?? '127.0.0.1';
-  if (values.host !== undefined && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    console.error(
-      `spindle: warning: binding ${host}; anyone who can reach it and has the token can watch${values['read-only'] ? '' : ' and control'} this machine`,
-    );
-  }
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
+    throw new Error('--tls-cert and --tls-key go together');
+  const tls =
+    values['tls-cert'] && values['tls-key']
+      ? { cert: values['tls-cert'], key: values['tls-key'] }
+      : undefined;
+  const verdict = checkBind({
+    host,
+    tls: tls !== undefined,
+    insecure: values.insecure ?? false,
+    readOnly: values['read-only'] ?? false,
+  });
+  if (!verdict.ok) throw new Error(verdict.message);
+  if (verdict.warning) console.error(`spindle: warning: ${verdict.warning}`);
   const core = new Core();
   core.start();
   const server = await startWebServer({
@@ -87,8 +106,16 @@ async function web(argv: string[]): Promise<void> {
     host,
     port,
     readOnly: values['read-only'] ?? false,
+    publicHost: values['public-host'],
+    tls,
   });
   console.log(`Spindle web UI: ${server.url}`);
+  if (process.stdin.isTTY) {
+    // Each code opens one tab; Enter in this terminal prints a fresh one (valid 10 minutes).
+    createInterface({ input: process.stdin }).on('line', () => {
+      console.log(`Spindle web UI: ${server.origin}/?code=${server.credentials.newCode(10 * 60_000)}`);
+    });
+  }
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

@@ -1,142 +1,130 @@
 /**
- * Web mode: the built renderer over HTTP and the contract over a WebSocket at /ws, served
- * from the same Core the Electron window uses. Loopback by default, a token on everything,
- * Host and Origin checked, no CORS.
+ * Web mode: the built renderer over HTTP(S) and the contract over a WebSocket at /ws, served
+ * from the same Core the Electron window uses. Loopback by default; the printed URL carries a
+ * one-time code the page trades for a session credential (see sessions.ts); Host, Origin and
+ * fetch metadata checked; no CORS; connections, header time and unsent bytes bounded.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_REQUEST_BYTES } from '../../shared/contract';
-import { HEADER_CSP as CSP } from '../../shared/csp';
+import { readFileSync } from 'node:fs';
+import {
+  createServer as createHttp,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { resolve } from 'node:path';
 import type { Core } from '../core/core';
-import { suggestedName, type SnapshotFormat } from '../core/snapshots/snapshots';
-import { TOKEN_COOKIE, allowedHosts, hostAllowed, originAllowed, tokenMatches, tokenOf } from './security';
+import { handleRequest, type RouteContext } from './routes';
+import { allowedHosts, isLoopback, machineAddresses } from './security';
+import { Credentials } from './sessions';
+import { createWss, handleUpgrade } from './ws-session';
 
 export interface WebServerOptions {
   core: Core;
   staticDir: string;
+  /** The long-lived token: accepted only as `Authorization: Bearer` (non-browser clients). */
   token: string;
   host?: string;
   port?: number;
   readOnly?: boolean;
+  /** A name (DNS or address) browsers elsewhere use to reach this server; accepted as Host. */
+  publicHost?: string;
+  /** PEM files: serve HTTPS and WSS. */
+  tls?: { cert: string; key: string };
+  /** Sockets open at once (HTTP and WebSocket); past it new connections are closed at once. */
+  maxConnections?: number;
+  /** Time a client has to send a request's headers (also the limit for a socket that sends nothing). */
+  headersTimeoutMs?: number;
 }
 
 export interface WebServer {
+  /** The URL to open, with a one-time code (printed once at start). */
   url: string;
+  /** The origin, `http(s)://host:port`, without a code. */
+  origin: string;
   port: number;
+  credentials: Credentials;
+  /** Sockets currently open to this server (HTTP keep-alive and WebSockets). */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Events are dropped for a client whose socket has this much unsent data (a slow reader). */
-const MAX_BUFFERED = 8 * 1024 * 1024;
+/** Default connection bound: a browser opens ~6 HTTP sockets and one WebSocket per tab. */
+export const MAX_CONNECTIONS = 128;
+/** Default header time: a client on loopback sends headers in milliseconds; a slow one is holding a socket. */
+export const HEADERS_TIMEOUT_MS = 10_000;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
+/** Answers to client errors that are expected (and not worth a log line). */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
 };
-
-function securityHeaders(res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cache-Control', 'no-store');
-}
-
-function refuse(res: ServerResponse, status: number, message: string): void {
-  securityHeaders(res);
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(message + '\n');
-}
 
 /** Start the web server; resolves once it listens. */
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const host = opts.host ?? '127.0.0.1';
-  const staticRoot = resolve(opts.staticDir);
+  const scheme = opts.tls ? 'https' : 'http';
   let allowed = new Set<string>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
-
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    if (!hostAllowed(req, allowed)) return refuse(res, 421, 'Host not allowed');
-    const given = tokenOf(req, url);
-    if (!tokenMatches(given, opts.token)) return refuse(res, 401, 'Token required');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
-    if (url.searchParams.has('token')) {
-      // Trade the token in the URL for a cookie and drop it from the address bar.
-      url.searchParams.delete('token');
-      securityHeaders(res);
-      res.writeHead(302, {
-        'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(opts.token)}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + url.search,
-      });
-      return void res.end();
+  const credentials = new Credentials(opts.token);
+  const ctx: RouteContext = {
+    core: opts.core,
+    staticRoot: resolve(opts.staticDir),
+    credentials,
+    scheme,
+    readOnly: opts.readOnly ?? false,
+    allowed: () => allowed,
+  };
+  const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const limits: ServerOptions = {
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, 30_000),
+    // How often Node looks for sockets past those limits (default 30 s).
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  };
+  // Node's header timeout starts with the first byte; a socket that sends nothing (or never
+  // finishes its TLS handshake) is dropped after the same time by this timer, cleared by its first request.
+  const silent = new WeakMap<object, NodeJS.Timeout>();
+  const watch = (socket: Socket): void => {
+    const timer = setTimeout(() => socket.destroy(), headersTimeout);
+    socket.once('close', () => clearTimeout(timer));
+    silent.set(socket, timer);
+  };
+  const spoke = (socket: object): void => clearTimeout(silent.get(socket));
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    spoke(req.socket);
+    handleRequest(ctx, req, res);
+  };
+  const server: Server = opts.tls
+    ? createHttps(
+        {
+          ...limits,
+          handshakeTimeout: headersTimeout,
+          cert: readFileSync(opts.tls.cert),
+          key: readFileSync(opts.tls.key),
+        },
+        onRequest,
+      )
+    : createHttp(limits, onRequest);
+  server.on(opts.tls ? 'secureConnection' : 'connection', watch);
+  server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
+  // Node answers a request line it cannot parse with 400 here; handled, it never ends the process.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
+    if (err.code !== 'ECONNRESET' && !CLIENT_ERROR_STATUS[err.code ?? '']) {
+      console.error(`spindle: bad client request: ${err.code ?? err.message}`);
     }
-    if (url.pathname === '/api/snapshot') return void sendSnapshot(opts.core, url, res);
-    if (url.pathname === '/api/ping') {
-      securityHeaders(res);
-      res.writeHead(204);
-      return void res.end();
-    }
-    serveStatic(staticRoot, url.pathname, res);
-  });
-
-  server.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const deny = (status: string): void => {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (url.pathname !== '/ws') return deny('404 Not Found');
-    if (!hostAllowed(req, allowed)) return deny('421 Misdirected Request');
-    if (!tokenMatches(tokenOf(req, url), opts.token)) return deny('401 Unauthorized');
-    if (!originAllowed(req)) return deny('403 Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req));
-  });
-
-  function attach(ws: WebSocket, req: IncomingMessage): void {
-    let dropped = 0;
-    const session = opts.core.openSession(
-      {
-        transport: 'web',
-        readOnly: opts.readOnly ?? false,
-        label: `web ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`,
-      },
-      (event, payload) => {
-        if (ws.readyState !== ws.OPEN) return;
-        if (ws.bufferedAmount > MAX_BUFFERED) {
-          dropped++;
-          return;
-        }
-        ws.send(JSON.stringify({ event, payload, ...(dropped ? { dropped } : {}) }));
-      },
+    if (!socket.writable || socket.writableEnded) return void socket.destroy();
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+      socket.destroy(),
     );
-    ws.on('message', (data, isBinary) => {
-      void (async () => {
-        let msg: unknown;
-        try {
-          msg = isBinary ? undefined : JSON.parse(String(data));
-        } catch {
-          msg = undefined;
-        }
-        const id =
-          msg && typeof msg === 'object' && typeof (msg as { id?: unknown }).id === 'number'
-            ? (msg as { id: number }).id
-            : null;
-        const result = await session.request(msg);
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...result }));
-      })();
-    });
-    ws.on('close', () => session.close());
-    ws.on('error', () => session.close());
-  }
+  });
+  const wss = createWss();
+  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    spoke(req.socket);
+    handleUpgrade(ctx, wss, req, socket, head);
+  });
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -145,12 +133,19 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       ok();
     });
   });
+  // Accept failing (EMFILE: out of file descriptors) is reported with its code, never thrown.
+  server.on('error', (err: NodeJS.ErrnoException) =>
+    console.error(`spindle: web server: ${err.code ?? ''} ${err.message}`),
+  );
   const port = (server.address() as AddressInfo).port;
-  allowed = allowedHosts(host, port);
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  allowed = allowedHosts(host, port, opts.publicHost);
+  const origin = `${scheme}://${shownHost(host, opts.publicHost)}:${port}`;
   return {
-    url: `http://${shownHost}:${port}/?token=${encodeURIComponent(opts.token)}`,
+    url: `${origin}/?code=${credentials.newCode(Infinity)}`,
+    origin,
     port,
+    credentials,
+    connections: () => new Promise((ok) => server.getConnections((_e, n) => ok(n ?? 0))),
     close: () =>
       new Promise<void>((ok) => {
         for (const c of wss.clients) c.terminate();
@@ -161,54 +156,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   };
 }
 
-const FORMATS = new Set<SnapshotFormat>(['json', 'csv-processes', 'csv-series']);
-
-/** A snapshot download, streamed straight from core to the browser. */
-async function sendSnapshot(core: Core, url: URL, res: ServerResponse): Promise<void> {
-  const format = (url.searchParams.get('format') ?? 'json') as SnapshotFormat;
-  if (!FORMATS.has(format)) return refuse(res, 400, 'format must be json, csv-processes or csv-series');
-  const name = suggestedName((await core.systemInfo()).hostname, format);
-  securityHeaders(res);
-  res.writeHead(200, {
-    'Content-Type': format === 'json' ? 'application/json' : 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="${name}"`,
-  });
-  try {
-    await core.snapshots.stream(format, res);
-    res.end();
-  } catch (err) {
-    console.error('spindle: snapshot download failed', err);
-    res.destroy();
+/** The host to print: the public name, else the bound address (a wildcard bind shows an address of the machine). */
+function shownHost(host: string, publicHost: string | undefined): string {
+  let h = publicHost ?? host;
+  if (!publicHost && (host === '0.0.0.0' || host === '::')) {
+    h = machineAddresses().find((a) => !isLoopback(a) && !a.includes(':')) ?? '127.0.0.1';
   }
-}
-
-function serveStatic(root: string, pathname: string, res: ServerResponse): void {
-  let rel: string;
-  try {
-    rel = normalize(decodeURIComponent(pathname));
-  } catch {
-    return refuse(res, 400, 'Bad path');
-  }
-  if (rel.includes('\0')) return refuse(res, 400, 'Bad path');
-  let file = join(root, rel);
-  if (file !== root && !file.startsWith(root + sep)) return refuse(res, 403, 'Forbidden');
-  try {
-    if (statSync(file).isDirectory()) file = join(file, 'index.html');
-  } catch {
-    // Unknown paths get the app (client-side routes); assets 404.
-    if (extname(rel)) return refuse(res, 404, 'Not found');
-    file = join(root, 'index.html');
-  }
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return refuse(res, 404, 'Not found — was the renderer built? (npm run build)');
-  }
-  securityHeaders(res);
-  res.writeHead(200, {
-    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'Content-Length': size,
-  });
-  createReadStream(file).pipe(res);
+  return h.includes(':') && !h.startsWith('[') ? `[${h}]` : h;
 }

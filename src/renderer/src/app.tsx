@@ -20,7 +20,7 @@ const STATE_TEXT = {
   connecting: 'connecting…',
   connected: 'connected',
   reconnecting: 'reconnecting…',
-  'token-refused': 'token refused — open the URL Spindle printed',
+  'token-refused': 'not signed in — open a URL Spindle printed (each code opens one tab)',
 } as const;
 
 /** What every view receives. */

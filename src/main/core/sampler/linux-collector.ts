@@ -40,8 +40,12 @@ export class LinuxCollector implements Collector {
     const mono = performance.now();
     const dtSec = this.#prevMono ? (mono - this.#prevMono) / 1000 : 0;
     const tick = ++this.#tick;
-    const statText = this.#reader.text(`${this.#root}/stat`);
-    if (typeof statText !== 'string') throw new Error(`cannot read ${this.#root}/stat: ${statText}`);
+    // read(), not text(): a failure is a string too, and text() would hand it on as the file.
+    const statLen = this.#reader.read(`${this.#root}/stat`);
+    if (typeof statLen !== 'number') {
+      throw new Error(`cannot read ${this.#root}/stat: ${this.#reader.lastErrorCode || statLen}`);
+    }
+    const statText = this.#reader.buffer.toString('latin1', 0, statLen);
     const cpuNow = parseProcStat(statText);
     const counters = parseStatCounters(statText);
     const prevCpu = this.#prevCpu ?? cpuNow;

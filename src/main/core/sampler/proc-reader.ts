@@ -21,6 +21,8 @@ export class ProcReader {
   #buf: Buffer;
   /** Upper bound to grow to; longer files are truncated (cmdline of a huge argv). */
   readonly #maxBytes: number;
+  /** errno code of the last failed read (EMFILE must not pass for "denied"). */
+  lastErrorCode = '';
 
   constructor(initialBytes = 16 * 1024, maxBytes = 1024 * 1024) {
     this.#buf = Buffer.allocUnsafe(initialBytes);
@@ -38,6 +40,7 @@ export class ProcReader {
     try {
       fd = openSync(path, 'r');
     } catch (err) {
+      this.lastErrorCode = (err as NodeJS.ErrnoException).code ?? '';
       return failureOf(err);
     }
     try {

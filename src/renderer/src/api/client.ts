@@ -1,5 +1,7 @@
 /** Picks the transport at start: the preload's IPC bridge in Electron, else the WebSocket. */
 import type { SpindleApi } from '../../../shared/contract';
+import type { Result } from '../../../shared/result';
+import { webSession } from './web-session';
 import { WsClient, type ConnectionState } from './ws-client';
 
 declare global {
@@ -14,6 +16,8 @@ export interface Client {
   state(): ConnectionState;
   onState(l: (s: ConnectionState) => void): () => void;
   onReconnect(l: () => void): () => void;
+  /** Web mode: a single-use link that downloads a snapshot in this format. */
+  snapshotLink?(format: string): Promise<Result<string>>;
 }
 
 export function createClient(): Client {
@@ -28,12 +32,13 @@ export function createClient(): Client {
     };
   }
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WsClient(`${proto}//${location.host}/ws`);
+  const ws = new WsClient(`${proto}//${location.host}/ws`, webSession());
   return {
     api: ws,
     transport: 'web',
     state: () => ws.state,
     onState: (l) => ws.onState(l),
     onReconnect: (l) => ws.onReconnect(l),
+    snapshotLink: (format) => ws.snapshotLink(format),
   };
 }

@@ -1,6 +1,7 @@
 /** The contract over a WebSocket (web mode), with reconnect and a visible connection state. */
 import type { EventName, Events, Method, ParamsOf, ResultOf, SpindleApi } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
+import { authHeader, wsProtocols } from './web-session';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'token-refused';
 
@@ -21,9 +22,18 @@ export class WsClient implements SpindleApi {
   readonly #reopenListeners = new Set<() => void>();
   #retryMs = 500;
   #everOpened = false;
+  #session: string | null = null;
 
-  constructor(private readonly url: string) {
-    this.#open();
+  /** `session` resolves to the tab's credential, or null when it has none (refused at once). */
+  constructor(
+    private readonly url: string,
+    session: Promise<string | null>,
+  ) {
+    void session.then((s) => {
+      this.#session = s;
+      if (s === null) this.#setState('token-refused');
+      else this.#open();
+    });
   }
 
   onState(l: (s: ConnectionState) => void): () => void {
@@ -43,7 +53,7 @@ export class WsClient implements SpindleApi {
   }
 
   #open(): void {
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, wsProtocols(this.#session ?? ''));
     this.#ws = ws;
     ws.onopen = () => {
       this.#retryMs = 500;
@@ -96,7 +106,7 @@ export class WsClient implements SpindleApi {
   async #retry(): Promise<void> {
     // A refused upgrade looks like any close to a browser; ask the server why.
     try {
-      const res = await fetch('/api/ping', { credentials: 'same-origin' });
+      const res = await fetch('/api/ping', { headers: authHeader(this.#session ?? ''), credentials: 'omit' });
       if (res.status === 401) {
         this.#setState('token-refused');
         return;
@@ -141,6 +151,22 @@ export class WsClient implements SpindleApi {
       this.#pending.set(id, { resolve: resolve as (r: Result<unknown>) => void, timer });
       ws.send(JSON.stringify({ id, method, params }));
     });
+  }
+
+  /** A short-lived, single-use link that downloads a snapshot (a browser download cannot send headers). */
+  async snapshotLink(format: string): Promise<Result<string>> {
+    try {
+      const res = await fetch('/api/snapshot-link', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...authHeader(this.#session ?? '') },
+        body: JSON.stringify({ format }),
+        credentials: 'omit',
+      });
+      const body = (await res.json()) as Result<{ href: string }>;
+      return body.ok ? { ok: true, value: body.value.href } : body;
+    } catch {
+      return { ok: false, error: { code: 'EDISCONNECTED', message: 'not connected to Spindle' } };
+    }
   }
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {

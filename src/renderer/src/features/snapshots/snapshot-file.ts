@@ -16,8 +16,12 @@ export async function exportSnapshot(client: Client, format: SnapshotFormatName)
       value: r.value.path ? `Saved ${r.value.path} (${r.value.bytes} bytes)` : 'Export cancelled',
     };
   }
+  if (!client.snapshotLink)
+    return { ok: false, error: { code: 'ENOTSUP', message: 'no download in this view' } };
+  const link = await client.snapshotLink(format);
+  if (!link.ok) return link;
   const a = document.createElement('a');
-  a.href = `/api/snapshot?format=${format}`;
+  a.href = link.value;
   a.download = '';
   document.body.append(a);
   a.click();
