@@ -116,7 +116,9 @@ export const definitionsFile = z
   .object({
     version: z.literal(1),
     processes: z
-      .array(definitionInput.and(z.object({ id: z.string().regex(/^[\w-]{1,64}$/) })))
+      // extend, not and(): an intersection let unknown keys (a misspelt `restartPolicy`) pass
+      // silently, where the strict object refuses them as a launch does.
+      .array(definitionInput.extend({ id: z.string().regex(/^[\w-]{1,64}$/) }))
       .max(SUPERVISOR_LIMITS.processes),
   })
   .strict();

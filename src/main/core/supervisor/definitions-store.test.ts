@@ -63,4 +63,47 @@ describe('definitions persist', () => {
     await sup.close();
     await other.done();
   });
+
+  it('unknown keys and __proto__ are refused on import, naming the field, as a launch refuses them', async () => {
+    const other = kit();
+    try {
+      const def = (extra: string): string =>
+        `{"version":1,"processes":[{"id":"a","name":"x","stages":[{"command":"true"}]${extra}}]}`;
+      const cases: [string, RegExp][] = [
+        [def(',"restartPolicy":"always"'), /processes\.0\.restartPolicy: unknown field/],
+        // Written as text: an object literal's __proto__ would set the prototype, not a key.
+        [def(',"__proto__":{"restart":"always"}'), /processes\.0\.__proto__: unknown field/],
+        [def(',"backoff":{"initialMS":5}'), /processes\.0\.backoff\.initialMS: unknown field/],
+      ];
+      for (const [text, named] of cases) {
+        await expect(other.sup.importDefinitions(text, 'merge')).rejects.toMatchObject({
+          code: 'EBAD_DEFINITIONS',
+          message: expect.stringMatching(named),
+        });
+      }
+      expect(other.sup.list()).toEqual([]);
+      await expect(
+        other.sup.launch({ ...nodeDef('typo', '0'), restartPolicy: 'always' } as never),
+      ).rejects.toMatchObject({
+        code: 'EINVAL',
+        message: expect.stringMatching(/restartPolicy: unknown field/),
+      });
+      expect(await other.sup.importDefinitions(def(''), 'merge')).toEqual({ added: 1, removed: 0 });
+    } finally {
+      await other.done();
+    }
+  });
+
+  it('a file on disk holding an unknown key is moved aside at start-up', async () => {
+    const other = kit();
+    await other.sup.close();
+    const text = `{"version":1,"processes":[{"id":"a","name":"x","stages":[{"command":"true"}],"__proto__":{"shell":true}}]}`;
+    writeFileSync(join(other.dir, 'supervisor.json'), text);
+    const sup = new Supervisor({ dataDir: other.dir });
+    expect(sup.list()).toEqual([]);
+    const aside = readdirSync(other.dir).find((f) => f.startsWith('supervisor.json.bad-'));
+    expect(aside && readFileSync(join(other.dir, aside), 'utf8')).toBe(text);
+    await sup.close();
+    await other.done();
+  });
 });

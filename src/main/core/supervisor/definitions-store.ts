@@ -7,12 +7,23 @@ import { readFileSync, renameSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { definitionsFile, type Definition } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
 
 /** Where Spindle keeps its files: the option, else SPINDLE_DATA_DIR, else ~/.config/spindle. */
 export function dataDirOf(option?: string): string {
   return option ?? process.env.SPINDLE_DATA_DIR ?? join(homedir(), '.config', 'spindle');
+}
+
+/** One validation issue as text that names the field: `processes.0.restartPolicy: unknown field`. */
+export function issueText(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid';
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => `${[...path, k].join('.')}: unknown field`).join('; ');
+  }
+  return `${path.length ? path.join('.') + ': ' : ''}${issue.message}`;
 }
 
 /** Parse definitions JSON text (the file or an import) with clear errors. */
@@ -25,9 +36,7 @@ export function parseDefinitions(text: string): Definition[] {
   }
   const parsed = definitionsFile.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') + ': ' : '';
-    throw new SpindleError('EBAD_DEFINITIONS', `definitions file: ${where}${issue?.message ?? 'invalid'}`);
+    throw new SpindleError('EBAD_DEFINITIONS', `definitions file: ${issueText(parsed.error.issues[0])}`);
   }
   const ids = new Set<string>();
   for (const d of parsed.data.processes) {

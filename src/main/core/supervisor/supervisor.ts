@@ -15,7 +15,7 @@ import {
   type OutputPage,
 } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
-import { DefinitionsStore, parseDefinitions, serializeDefinitions } from './definitions-store';
+import { DefinitionsStore, issueText, parseDefinitions, serializeDefinitions } from './definitions-store';
 import { HelperClient } from './helper-client';
 import { Managed } from './managed';
 import { resolveSpawn } from './validate';
@@ -37,8 +37,7 @@ export interface SupervisorOptions {
 async function checkedDefinition(input: DefinitionInput, id: string): Promise<Definition> {
   const parsed = definitionInput.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SpindleError('EINVAL', `definition: ${issue?.path.join('.')}: ${issue?.message}`);
+    throw new SpindleError('EINVAL', `definition: ${issueText(parsed.error.issues[0])}`);
   }
   const def: Definition = { ...parsed.data, id };
   await resolveSpawn(def);
