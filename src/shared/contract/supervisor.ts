@@ -241,7 +241,11 @@ export const supervisorRequests = {
   'supervisor.restart': request<ManagedStatus>()(idParam, { control: true }),
   /** Stop (if needed) and forget the definition. */
   'supervisor.remove': request<null>()(idParam, { control: true }),
-  /** Held output, optionally filtered by text or a regular expression, last `tail` lines. */
+  /**
+   * Held output, optionally filtered by text or a regular expression, last `tail` lines. A
+   * regex runs off the main loop within a time budget: EPATTERN_TIMEOUT past it,
+   * EINVAL_REGEX when malformed, EBUSY when too many searches wait.
+   */
   'supervisor.output': request<OutputPage>()(
     z
       .object({

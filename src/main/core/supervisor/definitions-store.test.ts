@@ -21,7 +21,7 @@ describe('definitions persist', () => {
       expect(again.list().map((m) => [m.id, m.state])).toEqual([[s.id, 'stopped']]);
       await again.start(s.id);
       await waitState(again, s.id, 'exited');
-      expect(again.output(s.id, { tail: 5, filter: 'hello again' }).matched).toBe(1);
+      expect((await again.output(s.id, { tail: 5, filter: 'hello again' })).matched).toBe(1);
     } finally {
       await again.close();
     }
