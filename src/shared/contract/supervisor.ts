@@ -64,14 +64,19 @@ export const definitionInput = z
       })
       .strict()
       .default({ initialMs: 1000, factor: 2, maxMs: 60_000 }),
-    /** More than `count` starts within `windowMs` → fatal (no more restarts). */
+    /**
+     * A run that ends (for any reason) before `minUptimeMs` is a failed start; after `count`
+     * failed starts in a row the process goes `fatal` instead of restarting, as PM2's
+     * min_uptime / max_restarts and supervisord's startsecs / startretries do. A run that
+     * stays up that long clears the count; `minUptimeMs: 0` never gives up.
+     */
     startLimit: z
       .object({
         count: z.number().int().min(1).max(1000).default(5),
-        windowMs: z.number().int().min(100).max(3_600_000).default(10_000),
+        minUptimeMs: z.number().int().min(0).max(3_600_000).default(1_000),
       })
       .strict()
-      .default({ count: 5, windowMs: 10_000 }),
+      .default({ count: 5, minUptimeMs: 1_000 }),
     /** Uptime after which the backoff delay resets to its initial value. */
     stableMs: z.number().int().min(0).max(3_600_000).default(10_000),
     stopTimeoutMs: z.number().int().min(0).max(600_000).default(5_000),
@@ -111,10 +116,13 @@ export type DefinitionInput = z.input<typeof definitionInput>;
 /** A stored definition: its id plus every setting. */
 export type Definition = z.output<typeof definitionInput> & { id: string };
 
+/** Version of the definitions file written now (1 had a window-based start limit; it is migrated on read). */
+export const DEFINITIONS_VERSION = 2;
+
 /** The definitions file (`supervisor.json` in the data folder) and what import/export carry. */
 export const definitionsFile = z
   .object({
-    version: z.literal(1),
+    version: z.literal(DEFINITIONS_VERSION),
     processes: z
       // extend, not and(): an intersection let unknown keys (a misspelt `restartPolicy`) pass
       // silently, where the strict object refuses them as a launch does.
@@ -157,6 +165,8 @@ export interface ManagedStatus {
   /** Process-table keys of the live stages (empty when none run). */
   procKeys: string[];
   restarts: number;
+  /** Starts in a row that ended before `startLimit.minUptimeMs`; `fatal` at `startLimit.count`. */
+  failedStarts: number;
   /** Pipeline status (pipefail: the last non-zero stage status) of the last run. */
   lastExit: (ExitStatus & { at: number }) | null;
   /** When the next start happens (state backoff). */

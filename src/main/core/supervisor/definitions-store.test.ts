@@ -12,7 +12,7 @@ describe('definitions persist', () => {
     const s = await k.sup.launch(nodeDef('saved', 'console.log("hello again")', { restart: 'on-failure' }));
     await waitState(k.sup, s.id, 'exited');
     const file = JSON.parse(readFileSync(join(k.dir, 'supervisor.json'), 'utf8'));
-    expect(file.version).toBe(1);
+    expect(file.version).toBe(2);
     expect(file.processes[0]).toMatchObject({ id: s.id, name: 'saved', restart: 'on-failure' });
     expect(readdirSync(k.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
@@ -46,7 +46,7 @@ describe('definitions persist', () => {
         ),
       ).rejects.toThrow(/processes.0.stages/);
       await expect(
-        other.sup.importDefinitions(JSON.stringify({ version: 2, processes: [] }), 'merge'),
+        other.sup.importDefinitions(JSON.stringify({ version: 3, processes: [] }), 'merge'),
       ).rejects.toThrow(/version/);
     } finally {
       await other.done();
@@ -105,5 +105,32 @@ describe('definitions persist', () => {
     expect(aside && readFileSync(join(other.dir, aside), 'utf8')).toBe(text);
     await sup.close();
     await other.done();
+  });
+
+  it('a version 1 file (window-based start limit) is read as version 2, its window dropped', async () => {
+    const other = kit();
+    await other.sup.close();
+    const v1 = {
+      version: 1,
+      processes: [
+        {
+          id: 'old',
+          name: 'old',
+          stages: [{ command: 'true' }],
+          startLimit: { count: 3, windowMs: 10_000 },
+          stableMs: 10_000,
+        },
+      ],
+    };
+    writeFileSync(join(other.dir, 'supervisor.json'), JSON.stringify(v1));
+    const sup = new Supervisor({ dataDir: other.dir });
+    try {
+      expect(sup.list().map((m) => m.definition.startLimit)).toEqual([{ count: 3, minUptimeMs: 1_000 }]);
+      expect(JSON.parse(sup.exportDefinitions()).version).toBe(2);
+      expect(readdirSync(other.dir).some((f) => f.includes('.bad-'))).toBe(false);
+    } finally {
+      await sup.close();
+      await other.done();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { definitionsFile, type Definition } from '../../../shared/contract';
+import { DEFINITIONS_VERSION, definitionsFile, type Definition } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
 
 /** Where Spindle keeps its files: the option, else SPINDLE_DATA_DIR, else ~/.config/spindle. */
@@ -26,6 +26,24 @@ export function issueText(issue: z.core.$ZodIssue | undefined): string {
   return `${path.length ? path.join('.') + ': ' : ''}${issue.message}`;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Version 1 limited starts by a time window (`startLimit.windowMs`), replaced in version 2
+ * by failed starts in a row: that one key is dropped (the minimum uptime takes its default).
+ * Nothing else is touched, so any other unknown key is still refused.
+ */
+function migrate(raw: unknown): unknown {
+  if (!isObject(raw) || raw.version !== 1 || !Array.isArray(raw.processes)) return raw;
+  const processes = raw.processes.map((p: unknown) => {
+    if (!isObject(p) || !isObject(p.startLimit) || !Object.hasOwn(p.startLimit, 'windowMs')) return p;
+    const { windowMs: _dropped, ...startLimit } = p.startLimit;
+    return { ...p, startLimit };
+  });
+  return { ...raw, version: DEFINITIONS_VERSION, processes };
+}
+
 /** Parse definitions JSON text (the file or an import) with clear errors. */
 export function parseDefinitions(text: string): Definition[] {
   let raw: unknown;
@@ -34,7 +52,7 @@ export function parseDefinitions(text: string): Definition[] {
   } catch (err) {
     throw new SpindleError('EBAD_DEFINITIONS', `not JSON: ${(err as Error).message}`);
   }
-  const parsed = definitionsFile.safeParse(raw);
+  const parsed = definitionsFile.safeParse(migrate(raw));
   if (!parsed.success) {
     throw new SpindleError('EBAD_DEFINITIONS', `definitions file: ${issueText(parsed.error.issues[0])}`);
   }
@@ -48,7 +66,7 @@ export function parseDefinitions(text: string): Definition[] {
 
 /** The file text for a list of definitions. */
 export const serializeDefinitions = (defs: readonly Definition[]): string =>
-  JSON.stringify({ version: 1, processes: defs }, null, 2) + '\n';
+  JSON.stringify({ version: DEFINITIONS_VERSION, processes: defs }, null, 2) + '\n';
 
 export class DefinitionsStore {
   readonly file: string;

@@ -81,6 +81,7 @@ export class Managed {
       stages: this.#stages.map((s) => ({ ...s })),
       procKeys: this.procKeys(),
       restarts: this.#restarts,
+      failedStarts: this.#policy.failedStarts,
       lastExit: this.#lastExit,
       nextStartAt: this.#nextStartAt,
       error: this.#error,
@@ -195,7 +196,6 @@ export class Managed {
       exit: null,
       bytesOut: 0,
     }));
-    this.#policy.started(now);
     this.#note('start', `pid ${spawned.map((s) => s.pid).join(' | ')}`);
     const limit = this.definition.runTimeoutMs;
     if (limit !== null) {

@@ -48,7 +48,7 @@ describe('managed processes (real children)', () => {
       nodeDef('crasher', 'process.exit(7)', {
         restart: 'always',
         backoff: { initialMs: 100, factor: 2, maxMs: 1000 },
-        startLimit: { count: 4, windowMs: 10_000 },
+        startLimit: { count: 4, minUptimeMs: 5_000 },
       }),
     );
     const fatal = await waitState(k.sup, s.id, 'fatal', 15_000);
@@ -69,6 +69,28 @@ describe('managed processes (real children)', () => {
         .timeline.filter((e) => e.kind === 'start'),
     ).toHaveLength(4);
   });
+
+  it('with the default settings a crash loop reaches fatal, with the count and the reason', async () => {
+    // Only the policy is set: backoff (1 s doubling) and start limit are the defaults, which
+    // before never filled their 10 s window, so this restarted for ever.
+    const s = await k.sup.launch(nodeDef('always-fails', 'process.exit(1)', { restart: 'always' }));
+    await expect
+      .poll(() => k.sup.list().find((m) => m.id === s.id)!.failedStarts, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2);
+    const fatal = await waitState(k.sup, s.id, 'fatal', 40_000);
+    expect(fatal.failedStarts).toBe(fatal.definition.startLimit.count);
+    expect(fatal.definition.startLimit).toEqual({ count: 5, minUptimeMs: 1_000 });
+    expect(fatal.error).toMatchObject({
+      code: 'ESTART_LIMIT',
+      message: expect.stringMatching(/5 starts in a row/),
+    });
+    expect(fatal.timeline.filter((e) => e.kind === 'start')).toHaveLength(5);
+    expect(fatal.timeline.at(-1)).toMatchObject({ kind: 'fatal' });
+    // A user start forgets the count.
+    await k.sup.start(s.id);
+    expect(k.sup.list().find((m) => m.id === s.id)!.failedStarts).toBeLessThanOrEqual(1);
+    await k.sup.stop(s.id);
+  }, 60_000);
 
   it('a child that ignores TERM is killed at the stop timeout (± 250 ms)', async () => {
     const s = await k.sup.launch(
