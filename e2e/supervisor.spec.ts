@@ -163,3 +163,15 @@ test('ANSI colours in a managed process’s output are shown as colours, and sea
   await output.scrollIntoViewIfNeeded();
   await page.screenshot({ path: artifact('managed-colours.png'), fullPage: true });
 });
+
+test('a regex search that backtracks without end is refused and the page keeps working', async ({ page }) => {
+  const item = await launch(page, 'aaa', `node -e "console.log('a'.repeat(40) + 'b'); console.log('done')"`);
+  await expect(item).toHaveAttribute('data-state', 'exited');
+  await item.click();
+  await page.getByLabel('regex').check();
+  await page.getByLabel('Search output').fill('(a+)+$');
+  await expect(page.locator('.sup-output .sup-bad')).toContainText('took longer than');
+  // The server answered other requests meanwhile and still searches.
+  await page.getByLabel('Search output').fill('^DONE$');
+  await expect(page.getByText('1 matching')).toBeVisible();
+});
