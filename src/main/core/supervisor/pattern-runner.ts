@@ -111,6 +111,8 @@ export class PatternRunner {
     let expired = false;
     const timer = setTimeout(() => {
       expired = true;
+      // Forget it now, not at its exit event: the next query must never get a dying worker.
+      if (this.#worker === w) this.#worker = null;
       void w.terminate();
     }, this.#budgetMs);
     try {
