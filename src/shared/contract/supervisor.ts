@@ -38,6 +38,13 @@ const stageSchema = z
   })
   .strict();
 
+// A record drops a `__proto__` key without a word (it would replace the prototype of the
+// object built), so it is refused before the record is parsed.
+const noProtoKey = z.custom<Record<string, string>>(
+  (v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'),
+  '__proto__ is not a variable name',
+);
+
 /** What the user gives to launch (everything but `command` has a default). */
 export const definitionInput = z
   .object({
@@ -48,7 +55,9 @@ export const definitionInput = z
     /** Environment additions (over Spindle's own, minus its secrets) and removals. Names are checked at start. */
     env: z
       .object({
-        set: z.record(z.string().max(256), z.string().max(SUPERVISOR_LIMITS.argBytes)).default({}),
+        set: noProtoKey
+          .pipe(z.record(z.string().max(256), z.string().max(SUPERVISOR_LIMITS.argBytes)))
+          .default({}),
         unset: z.array(z.string().max(256)).max(SUPERVISOR_LIMITS.envVars).default([]),
       })
       .strict()

@@ -74,6 +74,7 @@ describe('definitions persist', () => {
         // Written as text: an object literal's __proto__ would set the prototype, not a key.
         [def(',"__proto__":{"restart":"always"}'), /processes\.0\.__proto__: unknown field/],
         [def(',"backoff":{"initialMS":5}'), /processes\.0\.backoff\.initialMS: unknown field/],
+        [def(',"env":{"set":{"__proto__":"x"}}'), /processes\.0\.env\.set: __proto__ is not a variable name/],
       ];
       for (const [text, named] of cases) {
         await expect(other.sup.importDefinitions(text, 'merge')).rejects.toMatchObject({
@@ -88,6 +89,9 @@ describe('definitions persist', () => {
         code: 'EINVAL',
         message: expect.stringMatching(/restartPolicy: unknown field/),
       });
+      await expect(
+        other.sup.launch({ ...nodeDef('proto', '0'), env: JSON.parse('{"set":{"__proto__":"x"}}') }),
+      ).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringMatching(/env\.set: __proto__/) });
       expect(await other.sup.importDefinitions(def(''), 'merge')).toEqual({ added: 1, removed: 0 });
     } finally {
       await other.done();
