@@ -79,6 +79,28 @@ test('a missing program is refused with its code and nothing is added', async ({
   await expect(page.getByTestId('sup-launch-error')).toContainText('ENOENT_EXEC');
 });
 
+test('a crash loop under the default limits ends fatal, and the count against the limit is shown', async ({
+  page,
+}) => {
+  await page.goto(serverUrl());
+  await page.getByRole('tab', { name: 'Managed' }).click();
+  const form = page.getByRole('form', { name: 'Launch a process' });
+  await form.getByLabel('Name', { exact: true }).fill('crash-loop');
+  await form.getByLabel('Restart').selectOption('always');
+  await page.getByTestId('sup-command').fill(`node -e "process.exit(1)"`);
+  await page.getByTestId('sup-launch').click();
+  const row = page.locator('[data-testid="sup-item"][data-name="crash-loop"]');
+  await row.click();
+  await expect(page.getByTestId('sup-restarts')).toContainText(/[1-4] of 5 failed starts \(up < 1 s\)/, {
+    timeout: 10_000,
+  });
+  // Backoff 1 + 2 + 4 + 8 s, then the fifth quick exit is the last.
+  await expect(row).toHaveAttribute('data-state', 'fatal', { timeout: 40_000 });
+  await expect(row).toContainText('(5/5 failed)');
+  await expect(page.getByTestId('sup-restarts')).toContainText('4 · policy always · 5 of 5 failed starts');
+  await expect(page.getByTestId('sup-error')).toContainText('ESTART_LIMIT: 5 starts in a row');
+});
+
 test('Edit changes a running definition in place: it restarts under the new command', async ({ page }) => {
   const item = await launch(
     page,
@@ -140,4 +162,16 @@ test('ANSI colours in a managed process’s output are shown as colours, and sea
   await page.getByLabel('Search output').fill('');
   await output.scrollIntoViewIfNeeded();
   await page.screenshot({ path: artifact('managed-colours.png'), fullPage: true });
+});
+
+test('a regex search that backtracks without end is refused and the page keeps working', async ({ page }) => {
+  const item = await launch(page, 'aaa', `node -e "console.log('a'.repeat(40) + 'b'); console.log('done')"`);
+  await expect(item).toHaveAttribute('data-state', 'exited');
+  await item.click();
+  await page.getByLabel('regex').check();
+  await page.getByLabel('Search output').fill('(a+)+$');
+  await expect(page.locator('.sup-output .sup-bad')).toContainText('took longer than');
+  // The server answered other requests meanwhile and still searches.
+  await page.getByLabel('Search output').fill('^DONE$');
+  await expect(page.getByText('1 matching')).toBeVisible();
 });

@@ -38,6 +38,13 @@ const stageSchema = z
   })
   .strict();
 
+// A record drops a `__proto__` key without a word (it would replace the prototype of the
+// object built), so it is refused before the record is parsed.
+const noProtoKey = z.custom<Record<string, string>>(
+  (v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'),
+  '__proto__ is not a variable name',
+);
+
 /** What the user gives to launch (everything but `command` has a default). */
 export const definitionInput = z
   .object({
@@ -48,7 +55,9 @@ export const definitionInput = z
     /** Environment additions (over Spindle's own, minus its secrets) and removals. Names are checked at start. */
     env: z
       .object({
-        set: z.record(z.string().max(256), z.string().max(SUPERVISOR_LIMITS.argBytes)).default({}),
+        set: noProtoKey
+          .pipe(z.record(z.string().max(256), z.string().max(SUPERVISOR_LIMITS.argBytes)))
+          .default({}),
         unset: z.array(z.string().max(256)).max(SUPERVISOR_LIMITS.envVars).default([]),
       })
       .strict()
@@ -64,14 +73,19 @@ export const definitionInput = z
       })
       .strict()
       .default({ initialMs: 1000, factor: 2, maxMs: 60_000 }),
-    /** More than `count` starts within `windowMs` → fatal (no more restarts). */
+    /**
+     * A run that ends (for any reason) before `minUptimeMs` is a failed start; after `count`
+     * failed starts in a row the process goes `fatal` instead of restarting, as PM2's
+     * min_uptime / max_restarts and supervisord's startsecs / startretries do. A run that
+     * stays up that long clears the count; `minUptimeMs: 0` never gives up.
+     */
     startLimit: z
       .object({
         count: z.number().int().min(1).max(1000).default(5),
-        windowMs: z.number().int().min(100).max(3_600_000).default(10_000),
+        minUptimeMs: z.number().int().min(0).max(3_600_000).default(1_000),
       })
       .strict()
-      .default({ count: 5, windowMs: 10_000 }),
+      .default({ count: 5, minUptimeMs: 1_000 }),
     /** Uptime after which the backoff delay resets to its initial value. */
     stableMs: z.number().int().min(0).max(3_600_000).default(10_000),
     stopTimeoutMs: z.number().int().min(0).max(600_000).default(5_000),
@@ -111,12 +125,17 @@ export type DefinitionInput = z.input<typeof definitionInput>;
 /** A stored definition: its id plus every setting. */
 export type Definition = z.output<typeof definitionInput> & { id: string };
 
+/** Version of the definitions file written now (1 had a window-based start limit; it is migrated on read). */
+export const DEFINITIONS_VERSION = 2;
+
 /** The definitions file (`supervisor.json` in the data folder) and what import/export carry. */
 export const definitionsFile = z
   .object({
-    version: z.literal(1),
+    version: z.literal(DEFINITIONS_VERSION),
     processes: z
-      .array(definitionInput.and(z.object({ id: z.string().regex(/^[\w-]{1,64}$/) })))
+      // extend, not and(): an intersection let unknown keys (a misspelt `restartPolicy`) pass
+      // silently, where the strict object refuses them as a launch does.
+      .array(definitionInput.extend({ id: z.string().regex(/^[\w-]{1,64}$/) }))
       .max(SUPERVISOR_LIMITS.processes),
   })
   .strict();
@@ -155,6 +174,8 @@ export interface ManagedStatus {
   /** Process-table keys of the live stages (empty when none run). */
   procKeys: string[];
   restarts: number;
+  /** Starts in a row that ended before `startLimit.minUptimeMs`; `fatal` at `startLimit.count`. */
+  failedStarts: number;
   /** Pipeline status (pipefail: the last non-zero stage status) of the last run. */
   lastExit: (ExitStatus & { at: number }) | null;
   /** When the next start happens (state backoff). */
@@ -239,7 +260,11 @@ export const supervisorRequests = {
   'supervisor.restart': request<ManagedStatus>()(idParam, { control: true }),
   /** Stop (if needed) and forget the definition. */
   'supervisor.remove': request<null>()(idParam, { control: true }),
-  /** Held output, optionally filtered by text or a regular expression, last `tail` lines. */
+  /**
+   * Held output, optionally filtered by text or a regular expression, last `tail` lines. A
+   * regex runs off the main loop within a time budget: EPATTERN_TIMEOUT past it,
+   * EINVAL_REGEX when malformed, EBUSY when too many searches wait.
+   */
   'supervisor.output': request<OutputPage>()(
     z
       .object({

@@ -12,7 +12,7 @@ describe('definitions persist', () => {
     const s = await k.sup.launch(nodeDef('saved', 'console.log("hello again")', { restart: 'on-failure' }));
     await waitState(k.sup, s.id, 'exited');
     const file = JSON.parse(readFileSync(join(k.dir, 'supervisor.json'), 'utf8'));
-    expect(file.version).toBe(1);
+    expect(file.version).toBe(2);
     expect(file.processes[0]).toMatchObject({ id: s.id, name: 'saved', restart: 'on-failure' });
     expect(readdirSync(k.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
@@ -21,7 +21,7 @@ describe('definitions persist', () => {
       expect(again.list().map((m) => [m.id, m.state])).toEqual([[s.id, 'stopped']]);
       await again.start(s.id);
       await waitState(again, s.id, 'exited');
-      expect(again.output(s.id, { tail: 5, filter: 'hello again' }).matched).toBe(1);
+      expect((await again.output(s.id, { tail: 5, filter: 'hello again' })).matched).toBe(1);
     } finally {
       await again.close();
     }
@@ -46,7 +46,7 @@ describe('definitions persist', () => {
         ),
       ).rejects.toThrow(/processes.0.stages/);
       await expect(
-        other.sup.importDefinitions(JSON.stringify({ version: 2, processes: [] }), 'merge'),
+        other.sup.importDefinitions(JSON.stringify({ version: 3, processes: [] }), 'merge'),
       ).rejects.toThrow(/version/);
     } finally {
       await other.done();
@@ -62,5 +62,79 @@ describe('definitions persist', () => {
     expect(readdirSync(other.dir).some((f) => f.startsWith('supervisor.json.bad-'))).toBe(true);
     await sup.close();
     await other.done();
+  });
+
+  it('unknown keys and __proto__ are refused on import, naming the field, as a launch refuses them', async () => {
+    const other = kit();
+    try {
+      const def = (extra: string): string =>
+        `{"version":1,"processes":[{"id":"a","name":"x","stages":[{"command":"true"}]${extra}}]}`;
+      const cases: [string, RegExp][] = [
+        [def(',"restartPolicy":"always"'), /processes\.0\.restartPolicy: unknown field/],
+        // Written as text: an object literal's __proto__ would set the prototype, not a key.
+        [def(',"__proto__":{"restart":"always"}'), /processes\.0\.__proto__: unknown field/],
+        [def(',"backoff":{"initialMS":5}'), /processes\.0\.backoff\.initialMS: unknown field/],
+        [def(',"env":{"set":{"__proto__":"x"}}'), /processes\.0\.env\.set: __proto__ is not a variable name/],
+      ];
+      for (const [text, named] of cases) {
+        await expect(other.sup.importDefinitions(text, 'merge')).rejects.toMatchObject({
+          code: 'EBAD_DEFINITIONS',
+          message: expect.stringMatching(named),
+        });
+      }
+      expect(other.sup.list()).toEqual([]);
+      await expect(
+        other.sup.launch({ ...nodeDef('typo', '0'), restartPolicy: 'always' } as never),
+      ).rejects.toMatchObject({
+        code: 'EINVAL',
+        message: expect.stringMatching(/restartPolicy: unknown field/),
+      });
+      await expect(
+        other.sup.launch({ ...nodeDef('proto', '0'), env: JSON.parse('{"set":{"__proto__":"x"}}') }),
+      ).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringMatching(/env\.set: __proto__/) });
+      expect(await other.sup.importDefinitions(def(''), 'merge')).toEqual({ added: 1, removed: 0 });
+    } finally {
+      await other.done();
+    }
+  });
+
+  it('a file on disk holding an unknown key is moved aside at start-up', async () => {
+    const other = kit();
+    await other.sup.close();
+    const text = `{"version":1,"processes":[{"id":"a","name":"x","stages":[{"command":"true"}],"__proto__":{"shell":true}}]}`;
+    writeFileSync(join(other.dir, 'supervisor.json'), text);
+    const sup = new Supervisor({ dataDir: other.dir });
+    expect(sup.list()).toEqual([]);
+    const aside = readdirSync(other.dir).find((f) => f.startsWith('supervisor.json.bad-'));
+    expect(aside && readFileSync(join(other.dir, aside), 'utf8')).toBe(text);
+    await sup.close();
+    await other.done();
+  });
+
+  it('a version 1 file (window-based start limit) is read as version 2, its window dropped', async () => {
+    const other = kit();
+    await other.sup.close();
+    const v1 = {
+      version: 1,
+      processes: [
+        {
+          id: 'old',
+          name: 'old',
+          stages: [{ command: 'true' }],
+          startLimit: { count: 3, windowMs: 10_000 },
+          stableMs: 10_000,
+        },
+      ],
+    };
+    writeFileSync(join(other.dir, 'supervisor.json'), JSON.stringify(v1));
+    const sup = new Supervisor({ dataDir: other.dir });
+    try {
+      expect(sup.list().map((m) => m.definition.startLimit)).toEqual([{ count: 3, minUptimeMs: 1_000 }]);
+      expect(JSON.parse(sup.exportDefinitions()).version).toBe(2);
+      expect(readdirSync(other.dir).some((f) => f.includes('.bad-'))).toBe(false);
+    } finally {
+      await sup.close();
+      await other.done();
+    }
   });
 });

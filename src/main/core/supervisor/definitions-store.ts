@@ -7,12 +7,41 @@ import { readFileSync, renameSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { definitionsFile, type Definition } from '../../../shared/contract';
+import type { z } from 'zod';
+import { DEFINITIONS_VERSION, definitionsFile, type Definition } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
 
 /** Where Spindle keeps its files: the option, else SPINDLE_DATA_DIR, else ~/.config/spindle. */
 export function dataDirOf(option?: string): string {
   return option ?? process.env.SPINDLE_DATA_DIR ?? join(homedir(), '.config', 'spindle');
+}
+
+/** One validation issue as text that names the field: `processes.0.restartPolicy: unknown field`. */
+export function issueText(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid';
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => `${[...path, k].join('.')}: unknown field`).join('; ');
+  }
+  return `${path.length ? path.join('.') + ': ' : ''}${issue.message}`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Version 1 limited starts by a time window (`startLimit.windowMs`), replaced in version 2
+ * by failed starts in a row: that one key is dropped (the minimum uptime takes its default).
+ * Nothing else is touched, so any other unknown key is still refused.
+ */
+function migrate(raw: unknown): unknown {
+  if (!isObject(raw) || raw.version !== 1 || !Array.isArray(raw.processes)) return raw;
+  const processes = raw.processes.map((p: unknown) => {
+    if (!isObject(p) || !isObject(p.startLimit) || !Object.hasOwn(p.startLimit, 'windowMs')) return p;
+    const { windowMs: _dropped, ...startLimit } = p.startLimit;
+    return { ...p, startLimit };
+  });
+  return { ...raw, version: DEFINITIONS_VERSION, processes };
 }
 
 /** Parse definitions JSON text (the file or an import) with clear errors. */
@@ -23,11 +52,9 @@ export function parseDefinitions(text: string): Definition[] {
   } catch (err) {
     throw new SpindleError('EBAD_DEFINITIONS', `not JSON: ${(err as Error).message}`);
   }
-  const parsed = definitionsFile.safeParse(raw);
+  const parsed = definitionsFile.safeParse(migrate(raw));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') + ': ' : '';
-    throw new SpindleError('EBAD_DEFINITIONS', `definitions file: ${where}${issue?.message ?? 'invalid'}`);
+    throw new SpindleError('EBAD_DEFINITIONS', `definitions file: ${issueText(parsed.error.issues[0])}`);
   }
   const ids = new Set<string>();
   for (const d of parsed.data.processes) {
@@ -39,7 +66,7 @@ export function parseDefinitions(text: string): Definition[] {
 
 /** The file text for a list of definitions. */
 export const serializeDefinitions = (defs: readonly Definition[]): string =>
-  JSON.stringify({ version: 1, processes: defs }, null, 2) + '\n';
+  JSON.stringify({ version: DEFINITIONS_VERSION, processes: defs }, null, 2) + '\n';
 
 export class DefinitionsStore {
   readonly file: string;

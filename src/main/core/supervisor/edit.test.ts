@@ -6,11 +6,8 @@ import { alive, kit, nodeDef, waitState } from './fixtures/test-kit';
 const k = kit();
 afterAll(() => k.done());
 
-const outLines = (id: string): string[] =>
-  k.sup
-    .output(id, { tail: 100 })
-    .lines.filter((l) => l.stream === 'out')
-    .map((l) => l.text);
+const outLines = async (id: string): Promise<string[]> =>
+  (await k.sup.output(id, { tail: 100 })).lines.filter((l) => l.stream === 'out').map((l) => l.text);
 
 describe('editing a managed definition in place', () => {
   it('restarts a running process under the new definition, keeping its id and output', async () => {
@@ -33,7 +30,7 @@ describe('editing a managed definition in place', () => {
     expect(alive(oldPid)).toBe(false);
     await expect.poll(() => outLines(s.id)).toContain('v2 edited');
     // Output from before the edit is still there, and the timeline records it.
-    expect(outLines(s.id)).toContain('v1 -');
+    expect(await outLines(s.id)).toContain('v1 -');
     expect(next.timeline.map((e) => e.kind)).toContain('edit');
     // Stored on disk under the same id: a restart of Spindle gets the new definition.
     const file = JSON.parse(readFileSync(join(k.dir, 'supervisor.json'), 'utf8')) as {
@@ -51,7 +48,7 @@ describe('editing a managed definition in place', () => {
       nodeDef('lines', 'console.log("x")', { output: { maxLines: 100, maxBytes: 1_000_000 } }),
     );
     expect(next.state).toBe('exited');
-    const page = k.sup.output(s.id, { tail: 100 });
+    const page = await k.sup.output(s.id, { tail: 100 });
     expect(page.held).toBe(100);
     expect(page.lines.at(-1)?.text).toContain('definition changed');
   });

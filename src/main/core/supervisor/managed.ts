@@ -81,6 +81,7 @@ export class Managed {
       stages: this.#stages.map((s) => ({ ...s })),
       procKeys: this.procKeys(),
       restarts: this.#restarts,
+      failedStarts: this.#policy.failedStarts,
       lastExit: this.#lastExit,
       nextStartAt: this.#nextStartAt,
       error: this.#error,
@@ -147,6 +148,10 @@ export class Managed {
     this.#survivors = [];
     this.#enter('starting');
     let spawned;
+    // The helper sends "exit" right behind "spawned" for a program that ends at once, and both
+    // are often read in one turn: the exit then arrives before this function resumes from the
+    // await below. It is held here and applied once the run exists, never dropped.
+    const early: { run: Run | null; exit: [ExitStatus[], number[]] | null } = { run: null, exit: null };
     try {
       const spec = await resolveSpawn(this.definition);
       const limits = {
@@ -159,7 +164,10 @@ export class Managed {
           lines.forEach((text, i) => this.#line(stream, stage, text, spans?.[i] ?? undefined));
         },
         bytes: (bytes) => bytes.forEach((b, i) => this.#stages[i] && (this.#stages[i].bytesOut = b)),
-        exit: (stages, bytes) => this.#exited(stages, bytes),
+        exit: (stages, bytes) => {
+          if (early.run) this.#exited(early.run, stages, bytes);
+          else early.exit = [stages, bytes];
+        },
       });
     } catch (err) {
       const e = err instanceof SpindleError ? err : new SpindleError('ESPAWN', String(err));
@@ -174,20 +182,20 @@ export class Managed {
     let markExited!: () => void;
     const exitedPromise = new Promise<void>((r) => (markExited = r));
     this.#lastGroups = spawned.map((s) => s.pid);
-    this.#run = {
+    const run: Run = {
       startedAt: now,
       groups: this.#lastGroups,
       exited: false,
       exitedPromise,
       markExited,
     };
+    this.#run = early.run = run;
     this.#stages = spawned.map((s) => ({
       pid: s.pid,
       key: s.starttime === null ? null : `${s.pid}:${s.starttime}`,
       exit: null,
       bytesOut: 0,
     }));
-    this.#policy.started(now);
     this.#note('start', `pid ${spawned.map((s) => s.pid).join(' | ')}`);
     const limit = this.definition.runTimeoutMs;
     if (limit !== null) {
@@ -198,11 +206,11 @@ export class Managed {
       }, limit);
     }
     this.#enter('running');
+    if (early.exit) this.#exited(run, ...early.exit);
   }
 
-  #exited(stages: ExitStatus[], bytes: number[]): void {
-    const run = this.#run;
-    if (!run) return;
+  #exited(run: Run, stages: ExitStatus[], bytes: number[]): void {
+    if (this.#run !== run || run.exited) return;
     const now = Date.now();
     stages.forEach((s, i) => this.#stages[i] && (this.#stages[i].exit = s));
     bytes.forEach((b, i) => this.#stages[i] && (this.#stages[i].bytesOut = b));

@@ -27,9 +27,9 @@ describe('bounded output', () => {
     expect(done.lastExit?.code).toBe(0);
     const growth = (peak - before) / MB;
     expect(growth).toBeLessThan(100);
-    const tail = k.sup.output(s.id, { tail: 3 }).lines.map((l) => l.text);
+    const tail = (await k.sup.output(s.id, { tail: 3 })).lines.map((l) => l.text);
     expect(tail.slice(0, 2)).toEqual(['LAST 1', 'LAST 2']);
-    const page = k.sup.output(s.id, { tail: 5000 });
+    const page = await k.sup.output(s.id, { tail: 5000 });
     expect(page.held).toBeLessThanOrEqual(10_000);
     expect(page.dropped).toBeGreaterThan(2_000_000 - 20_000);
     console.log(`flood: peak RSS growth ${growth.toFixed(1)} MB, held ${page.held}, dropped ${page.dropped}`);
@@ -45,7 +45,7 @@ describe('bounded output', () => {
       process.stdout.write("no newline at end");`;
     const s = await k.sup.launch(nodeDef('odd', script));
     await waitState(k.sup, s.id, 'exited');
-    const lines = k.sup.output(s.id, { tail: 10 }).lines.filter((l) => l.stream === 'out');
+    const lines = (await k.sup.output(s.id, { tail: 10 })).lines.filter((l) => l.stream === 'out');
     const out = lines.map((l) => l.text);
     // The colour is kept beside the text as a span over "red", for the UI to render.
     expect(lines[2]!.spans).toEqual([[0, 3, 'fg1']]);

@@ -80,6 +80,11 @@ export class OutputRing {
     this.#dropped += n;
   }
 
+  /** Every held line, oldest first (a copy: later pushes and drops do not change it). */
+  lines(): OutputLine[] {
+    return this.#lines.slice(this.#head);
+  }
+
   /** The last `tail` held lines matching `match` (all when absent). */
   query(tail: number, match?: (text: string) => boolean): OutputPage {
     const out: OutputLine[] = [];

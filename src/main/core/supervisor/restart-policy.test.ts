@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { definitionInput } from '../../../shared/contract';
 import { pipelineStatus, RestartPolicy } from './restart-policy';
 
 const crash = { code: 1, signal: null };
@@ -6,53 +7,76 @@ const clean = { code: 0, signal: null };
 const settings = {
   restart: 'always' as const,
   backoff: { initialMs: 100, factor: 2, maxMs: 500 },
-  startLimit: { count: 5, windowMs: 10_000 },
+  startLimit: { count: 5, minUptimeMs: 1_000 },
   stableMs: 1_000,
 };
 
+/** Run a crash loop: each run lasts `uptime` ms; the kinds of the decisions, at most `n`. */
+function loop(
+  p: RestartPolicy,
+  uptime: number,
+  n: number,
+): { kinds: string[]; delays: number[]; at: number } {
+  const kinds: string[] = [];
+  const delays: number[] = [];
+  let now = 0;
+  for (let i = 0; i < n; i++) {
+    const d = p.exited(crash, now, now + uptime);
+    kinds.push(d.kind);
+    now += uptime;
+    if (d.kind !== 'restart') break;
+    delays.push(d.delayMs);
+    now += d.delayMs;
+  }
+  return { kinds, delays, at: now };
+}
+
 describe('RestartPolicy', () => {
   it('backs off exponentially up to the cap', () => {
-    const p = new RestartPolicy({ ...settings, startLimit: { count: 100, windowMs: 10_000 } });
-    const delays: number[] = [];
-    let now = 0;
-    for (let i = 0; i < 6; i++) {
-      p.started(now);
-      const d = p.exited(crash, now, now + 10);
-      if (d.kind !== 'restart') throw new Error(d.kind);
-      delays.push(d.delayMs);
-      now += 10 + d.delayMs;
-    }
-    expect(delays).toEqual([100, 200, 400, 500, 500, 500]);
+    const p = new RestartPolicy({ ...settings, startLimit: { count: 100, minUptimeMs: 1_000 } });
+    expect(loop(p, 10, 6).delays).toEqual([100, 200, 400, 500, 500, 500]);
   });
 
-  it('goes fatal at the start limit within the window', () => {
-    const p = new RestartPolicy(settings);
-    let now = 0;
-    const kinds: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      p.started(now);
-      const d = p.exited(crash, now, now + 5);
-      kinds.push(d.kind);
-      now += 5 + (d.kind === 'restart' ? d.delayMs : 0);
-    }
+  it('goes fatal after `count` failed starts in a row, however far apart they are', () => {
+    const p = new RestartPolicy({
+      ...settings,
+      backoff: { initialMs: 100_000, factor: 2, maxMs: 3_600_000 },
+    });
+    const { kinds } = loop(p, 5, 10);
     expect(kinds).toEqual(['restart', 'restart', 'restart', 'restart', 'fatal']);
+    expect(p.failedStarts).toBe(5);
   });
 
-  it('does not count starts older than the window', () => {
-    const p = new RestartPolicy({ ...settings, startLimit: { count: 2, windowMs: 1_000 } });
-    p.started(0);
+  it('with the default settings a crash loop reaches fatal (a time window never filled)', () => {
+    const defaults = definitionInput.parse({ name: 'x', stages: [{ command: 'false' }], restart: 'always' });
+    const { kinds, at } = loop(new RestartPolicy(defaults), 20, 100);
+    expect(kinds.at(-1)).toBe('fatal');
+    expect(kinds).toHaveLength(defaults.startLimit.count);
+    // 1 + 2 + 4 + 8 s of backoff: the loop ends within a quarter of a minute.
+    expect(at).toBeLessThan(16_000);
+  });
+
+  it('a run that stays up for the minimum uptime clears the count', () => {
+    const p = new RestartPolicy({ ...settings, startLimit: { count: 2, minUptimeMs: 1_000 } });
     expect(p.exited(crash, 0, 10).kind).toBe('restart');
-    p.started(5_000);
-    expect(p.exited(crash, 5_000, 5_010).kind).toBe('restart');
+    expect(p.failedStarts).toBe(1);
+    expect(p.exited(crash, 1_000, 2_000).kind).toBe('restart');
+    expect(p.failedStarts).toBe(0);
+    expect(p.exited(crash, 3_000, 3_010).kind).toBe('restart');
+    expect(p.exited(crash, 4_000, 4_010).kind).toBe('fatal');
+    p.reset();
+    expect(p.failedStarts).toBe(0);
+  });
+
+  it('minUptimeMs 0 never gives up', () => {
+    const p = new RestartPolicy({ ...settings, startLimit: { count: 1, minUptimeMs: 0 } });
+    expect(loop(p, 0, 50).kinds.every((k) => k === 'restart')).toBe(true);
   });
 
   it('resets the delay after a stable run', () => {
-    const p = new RestartPolicy({ ...settings, startLimit: { count: 100, windowMs: 10 } });
-    p.started(0);
+    const p = new RestartPolicy({ ...settings, startLimit: { count: 100, minUptimeMs: 10 } });
     p.exited(crash, 0, 1);
-    p.started(101);
     expect(p.exited(crash, 101, 102)).toEqual({ kind: 'restart', delayMs: 200 });
-    p.started(400);
     expect(p.exited(crash, 400, 400 + 1_000)).toEqual({ kind: 'restart', delayMs: 100 });
   });
 

@@ -24,10 +24,14 @@ export function pipelineStatus(stages: readonly ExitStatus[]): ExitStatus {
 export const describeExit = (s: ExitStatus): string =>
   s.signal ? `killed by ${s.signal}` : `exit code ${s.code}`;
 
+/**
+ * Counts failed starts (runs shorter than the minimum uptime) in a row, whatever the delays
+ * between them: a window of wall-clock time cannot work with a doubling backoff, whose
+ * delays soon spread the starts wider than any window, so a crash loop never ended.
+ */
 export class RestartPolicy {
   readonly #s: PolicySettings;
-  // Start times within the start-limit window, oldest first (bounded by startLimit.count + 1).
-  #starts: number[] = [];
+  #failedStarts = 0;
   #nextDelay: number;
 
   constructor(settings: PolicySettings) {
@@ -35,15 +39,14 @@ export class RestartPolicy {
     this.#nextDelay = settings.backoff.initialMs;
   }
 
-  /** Record a start at `now`. */
-  started(now: number): void {
-    this.#starts.push(now);
-    if (this.#starts.length > this.#s.startLimit.count + 1) this.#starts.shift();
+  /** Starts in a row that ended before the minimum uptime. */
+  get failedStarts(): number {
+    return this.#failedStarts;
   }
 
   /** A user start or restart: forget the crash history. */
   reset(): void {
-    this.#starts = [];
+    this.#failedStarts = 0;
     this.#nextDelay = this.#s.backoff.initialMs;
   }
 
@@ -51,12 +54,15 @@ export class RestartPolicy {
   exited(status: ExitStatus, startedAt: number, now: number): ExitDecision {
     const { restart, backoff, startLimit, stableMs } = this.#s;
     if (restart === 'never' || (restart === 'on-failure' && !failed(status))) return { kind: 'stay' };
-    if (now - startedAt >= stableMs) this.#nextDelay = backoff.initialMs;
-    const recent = this.#starts.filter((t) => now - t < startLimit.windowMs).length;
-    if (recent >= startLimit.count) {
+    const uptime = now - startedAt;
+    if (uptime >= stableMs) this.#nextDelay = backoff.initialMs;
+    this.#failedStarts = uptime < startLimit.minUptimeMs ? this.#failedStarts + 1 : 0;
+    if (this.#failedStarts >= startLimit.count) {
       return {
         kind: 'fatal',
-        reason: `${recent} starts within ${startLimit.windowMs} ms (limit ${startLimit.count}); not restarting`,
+        reason:
+          `${this.#failedStarts} starts in a row ended within ${startLimit.minUptimeMs} ms ` +
+          `(limit ${startLimit.count}); not restarting`,
       };
     }
     const delayMs = this.#nextDelay;

@@ -11,7 +11,7 @@ export function snapshotRows(sup: Supervisor): SnapshotManaged[] {
   return sup.list().map((m) => {
     const first = m.definition.stages[0]!;
     const rest = m.definition.stages.slice(1);
-    const page = sup.output(m.id, { tail: SNAPSHOT_LINES });
+    const page = sup.tail(m.id, SNAPSHOT_LINES);
     const starts = m.timeline.filter((e) => e.kind === 'start');
     return {
       id: m.id,

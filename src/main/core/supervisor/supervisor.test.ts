@@ -16,11 +16,11 @@ describe('managed processes (real children)', () => {
     );
     const done = await waitState(k.sup, s.id, 'exited');
     expect(done.lastExit).toMatchObject({ code: 3, signal: null });
-    const page = k.sup.output(s.id, { tail: 100 });
+    const page = await k.sup.output(s.id, { tail: 100 });
     const texts = page.lines.filter((l) => l.stream !== 'sys').map((l) => `${l.stream}:${l.text}`);
     expect(texts).toEqual(expect.arrayContaining(['out:line 1', 'out:line 5', 'err:oops']));
     expect(
-      k.sup.output(s.id, { tail: 100, filter: 'LINE [24]', regex: true }).lines.map((l) => l.text),
+      (await k.sup.output(s.id, { tail: 100, filter: 'LINE [24]', regex: true })).lines.map((l) => l.text),
     ).toEqual(['line 2', 'line 4']);
   });
 
@@ -37,7 +37,7 @@ describe('managed processes (real children)', () => {
       cwd: k.dir,
     });
     await waitState(k.sup, s.id, 'exited');
-    const out = k.sup.output(s.id, { tail: 10 }).lines.find((l) => l.stream === 'out')!;
+    const out = (await k.sup.output(s.id, { tail: 10 })).lines.find((l) => l.stream === 'out')!;
     expect(JSON.parse(out.text)).toEqual(args);
     for (const f of ['x', 'y', 'z', 'w']) expect(existsSync(join(k.dir, f))).toBe(false);
     expect(readdirSync(k.dir).filter((f) => !f.startsWith('supervisor.json'))).toEqual([]);
@@ -48,7 +48,7 @@ describe('managed processes (real children)', () => {
       nodeDef('crasher', 'process.exit(7)', {
         restart: 'always',
         backoff: { initialMs: 100, factor: 2, maxMs: 1000 },
-        startLimit: { count: 4, windowMs: 10_000 },
+        startLimit: { count: 4, minUptimeMs: 5_000 },
       }),
     );
     const fatal = await waitState(k.sup, s.id, 'fatal', 15_000);
@@ -70,6 +70,28 @@ describe('managed processes (real children)', () => {
     ).toHaveLength(4);
   });
 
+  it('with the default settings a crash loop reaches fatal, with the count and the reason', async () => {
+    // Only the policy is set: backoff (1 s doubling) and start limit are the defaults, which
+    // before never filled their 10 s window, so this restarted for ever.
+    const s = await k.sup.launch(nodeDef('always-fails', 'process.exit(1)', { restart: 'always' }));
+    await expect
+      .poll(() => k.sup.list().find((m) => m.id === s.id)!.failedStarts, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2);
+    const fatal = await waitState(k.sup, s.id, 'fatal', 40_000);
+    expect(fatal.failedStarts).toBe(fatal.definition.startLimit.count);
+    expect(fatal.definition.startLimit).toEqual({ count: 5, minUptimeMs: 1_000 });
+    expect(fatal.error).toMatchObject({
+      code: 'ESTART_LIMIT',
+      message: expect.stringMatching(/5 starts in a row/),
+    });
+    expect(fatal.timeline.filter((e) => e.kind === 'start')).toHaveLength(5);
+    expect(fatal.timeline.at(-1)).toMatchObject({ kind: 'fatal' });
+    // A user start forgets the count.
+    await k.sup.start(s.id);
+    expect(k.sup.list().find((m) => m.id === s.id)!.failedStarts).toBeLessThanOrEqual(1);
+    await k.sup.stop(s.id);
+  }, 60_000);
+
   it('a child that ignores TERM is killed at the stop timeout (± 250 ms)', async () => {
     const s = await k.sup.launch(
       nodeDef(
@@ -82,7 +104,9 @@ describe('managed processes (real children)', () => {
     );
     await waitState(k.sup, s.id, 'running');
     await expect
-      .poll(() => k.sup.output(s.id, { tail: 10, filter: 'ready' }).matched, { timeout: 10_000 })
+      .poll(async () => (await k.sup.output(s.id, { tail: 10, filter: 'ready' })).matched, {
+        timeout: 10_000,
+      })
       .toBe(1);
     const pid = s.stages[0]!.pid!;
     const t0 = Date.now();
@@ -110,13 +134,16 @@ describe('managed processes (real children)', () => {
       setInterval(() => {}, 1000); console.log("top " + process.pid)`;
     const s = await k.sup.launch(nodeDef('tree', top, { stopTimeoutMs: 2000 }));
     await expect
-      .poll(() => k.sup.output(s.id, { tail: 10, filter: '^(top|mid|leaf) ', regex: true }).matched, {
-        timeout: 5000,
-      })
+      .poll(
+        async () => (await k.sup.output(s.id, { tail: 10, filter: '^(top|mid|leaf) ', regex: true })).matched,
+        {
+          timeout: 5000,
+        },
+      )
       .toBe(3);
-    const pids = k.sup
-      .output(s.id, { tail: 10, filter: '^(top|mid|leaf) ', regex: true })
-      .lines.map((l) => Number(l.text.split(' ')[1]));
+    const pids = (await k.sup.output(s.id, { tail: 10, filter: '^(top|mid|leaf) ', regex: true })).lines.map(
+      (l) => Number(l.text.split(' ')[1]),
+    );
     expect(pids.every(alive)).toBe(true);
     const stopped = await k.sup.stop(s.id);
     expect(stopped.state).toBe('stopped');
@@ -172,7 +199,7 @@ describe('managed processes (real children)', () => {
       ),
     );
     await waitState(k.sup, s.id, 'exited');
-    const left = Number(k.sup.output(s.id, { tail: 5, filter: 'left ' }).lines[0]!.text.slice(5));
+    const left = Number((await k.sup.output(s.id, { tail: 5, filter: 'left ' })).lines[0]!.text.slice(5));
     expect(alive(left)).toBe(true);
     await k.sup.stop(s.id);
     expect(alive(left)).toBe(false);
@@ -193,7 +220,7 @@ describe('managed processes (real children)', () => {
       stages: [{ command: 'echo $((6 * 7)) | tr 4 X' }],
     });
     await waitState(k.sup, s.id, 'exited');
-    expect(k.sup.output(s.id, { tail: 5 }).lines.find((l) => l.stream === 'out')?.text).toBe('X2');
+    expect((await k.sup.output(s.id, { tail: 5 })).lines.find((l) => l.stream === 'out')?.text).toBe('X2');
   });
 
   it('closing the reader of a pipe ends the writer (SIGPIPE propagates)', async () => {
@@ -206,6 +233,6 @@ describe('managed processes (real children)', () => {
     // Node's stdio pipes are socketpairs: the writer gets SIGPIPE or a write error (EPIPE/ECONNRESET); either way it ends.
     const writer = done.stages[0]!.exit!;
     expect(writer.signal === 'SIGPIPE' || (writer.code ?? 0) !== 0).toBe(true);
-    expect(k.sup.output(s.id, { tail: 10, filter: '^y$', regex: true }).matched).toBe(3);
+    expect((await k.sup.output(s.id, { tail: 10, filter: '^y$', regex: true })).matched).toBe(3);
   });
 });

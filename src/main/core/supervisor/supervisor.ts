@@ -15,9 +15,10 @@ import {
   type OutputPage,
 } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
-import { DefinitionsStore, parseDefinitions, serializeDefinitions } from './definitions-store';
+import { DefinitionsStore, issueText, parseDefinitions, serializeDefinitions } from './definitions-store';
 import { HelperClient } from './helper-client';
 import { Managed } from './managed';
+import { PatternRunner } from './pattern-runner';
 import { resolveSpawn } from './validate';
 
 const EVENT_MS = 100;
@@ -28,6 +29,8 @@ export interface SupervisorOptions {
   dataDir?: string;
   onList?: (list: ManagedStatus[]) => void;
   onOutput?: (batch: OutputBatch) => void;
+  /** Time a regex search of output may take (default PATTERN_BUDGET_MS). */
+  patternBudgetMs?: number;
 }
 
 /**
@@ -37,8 +40,7 @@ export interface SupervisorOptions {
 async function checkedDefinition(input: DefinitionInput, id: string): Promise<Definition> {
   const parsed = definitionInput.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SpindleError('EINVAL', `definition: ${issue?.path.join('.')}: ${issue?.message}`);
+    throw new SpindleError('EINVAL', `definition: ${issueText(parsed.error.issues[0])}`);
   }
   const def: Definition = { ...parsed.data, id };
   await resolveSpawn(def);
@@ -48,6 +50,7 @@ async function checkedDefinition(input: DefinitionInput, id: string): Promise<De
 export class Supervisor {
   readonly store: DefinitionsStore;
   readonly #helper = new HelperClient();
+  readonly #patterns: PatternRunner;
   readonly #items = new Map<string, Managed>();
   readonly #opts: SupervisorOptions;
   readonly #keyListeners = new Set<(keys: string[]) => void>();
@@ -58,6 +61,7 @@ export class Supervisor {
 
   constructor(opts: SupervisorOptions = {}) {
     this.#opts = opts;
+    this.#patterns = new PatternRunner(opts.patternBudgetMs);
     this.store = new DefinitionsStore(opts.dataDir);
     for (const def of this.store.load()) this.#add(def);
   }
@@ -203,25 +207,33 @@ export class Supervisor {
     this.#flush();
   }
 
-  /** Held output of one process, filtered by text (case-insensitive) or a regex. */
-  output(id: string, q: { filter?: string; regex?: boolean; tail: number }): OutputPage {
+  /**
+   * Held output of one process, filtered by text (case-insensitive, linear, here) or a
+   * regex (in the pattern runner's worker, within its budget: EPATTERN_TIMEOUT past it).
+   */
+  async output(id: string, q: { filter?: string; regex?: boolean; tail: number }): Promise<OutputPage> {
     const m = this.#get(id);
-    let match: ((t: string) => boolean) | undefined;
-    if (q.filter) {
-      if (q.regex) {
-        let re: RegExp;
-        try {
-          re = new RegExp(q.filter, 'i');
-        } catch (err) {
-          throw new SpindleError('EINVAL_REGEX', `bad regular expression: ${(err as Error).message}`);
-        }
-        match = (t) => re.test(t);
-      } else {
-        const needle = q.filter.toLowerCase();
-        match = (t) => t.toLowerCase().includes(needle);
-      }
+    if (!q.filter) return m.ring.query(q.tail);
+    if (!q.regex) {
+      const needle = q.filter.toLowerCase();
+      return m.ring.query(q.tail, (t) => t.toLowerCase().includes(needle));
     }
-    return m.ring.query(q.tail, match);
+    const lines = m.ring.lines();
+    const hits = await this.#patterns.match(
+      q.filter,
+      lines.map((l) => l.text),
+    );
+    return {
+      lines: hits.slice(-q.tail).map((i) => lines[i]!),
+      matched: hits.length,
+      held: lines.length,
+      dropped: m.ring.dropped,
+    };
+  }
+
+  /** The last `tail` held lines of one process, unfiltered (for snapshots). */
+  tail(id: string, tail: number): OutputPage {
+    return this.#get(id).ring.query(tail);
   }
 
   /** The definitions file's text. */
@@ -272,6 +284,6 @@ export class Supervisor {
     this.#closed = true;
     if (this.#tick) clearTimeout(this.#tick);
     this.#tick = null;
-    await this.#helper.close();
+    await Promise.all([this.#helper.close(), this.#patterns.close()]);
   }
 }

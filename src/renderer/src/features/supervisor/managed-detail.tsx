@@ -7,6 +7,7 @@ import { ManagedChart } from './managed-chart';
 import type { SeriesPoint } from './managed-series';
 import { commandText } from './managed-list';
 import { OutputViewer } from './output-viewer';
+import { failedStartsText } from './failed-starts';
 import { stateText } from './supervisor-store';
 
 const clock = (t: number): string => new Date(t).toLocaleTimeString([], { hour12: false });
@@ -118,8 +119,9 @@ export function ManagedDetail({
           {m.lastExit ? `${exitText(m.lastExit)} at ${clock(m.lastExit.at)}` : '–'}
         </dd>
         <dt>Restarts</dt>
-        <dd>
+        <dd data-testid="sup-restarts">
           {m.restarts} · policy {m.definition.restart}
+          {failedStartsText(m) && ` · ${failedStartsText(m)}`}
         </dd>
         {m.stages.length > 1 && (
           <>

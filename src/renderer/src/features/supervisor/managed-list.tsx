@@ -1,5 +1,6 @@
 import type { ManagedStatus } from '../../../../shared/contract';
 import { joinCommandLine } from '../../../../shared/supervisor/split-command';
+import { failedStartsText } from './failed-starts';
 import { stateText } from './supervisor-store';
 
 /** The managed processes as a list: state, pids, restarts, last exit; click to select. */
@@ -42,7 +43,15 @@ export function ManagedList({
               </span>
             </td>
             <td className="num">{m.procKeys.map((k) => k.split(':')[0]).join(' | ') || '–'}</td>
-            <td className="num">{m.restarts}</td>
+            <td className="num" title={failedStartsText(m)}>
+              {m.restarts}
+              {m.failedStarts > 0 && (
+                <span className={m.state === 'fatal' ? 'sup-warn-inline' : 'muted'}>
+                  {' '}
+                  ({m.failedStarts}/{m.definition.startLimit.count} failed)
+                </span>
+              )}
+            </td>
             <td className="sup-cmd" title={commandText(m)}>
               {commandText(m)}
             </td>
