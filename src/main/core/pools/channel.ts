@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
 import type { PoolKind } from '../../../shared/contract/pools';
+import { publicEnv } from '../child-env';
 import { nodeCommand, startWorker } from '../launcher';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
@@ -18,7 +19,12 @@ export interface WorkerChannel {
 }
 
 function threadChannel(init: WorkerInit): WorkerChannel {
-  const w: Worker = startWorker('pool-thread', { workerData: init, stdout: false, stderr: false });
+  const w: Worker = startWorker('pool-thread', {
+    workerData: init,
+    env: publicEnv(),
+    stdout: false,
+    stderr: false,
+  });
   return {
     post: (m) => w.postMessage(m),
     onMessage: (fn) => w.on('message', fn),
@@ -39,7 +45,7 @@ function threadChannel(init: WorkerInit): WorkerChannel {
 function processChannel(init: WorkerInit): WorkerChannel {
   const cmd = nodeCommand('pool-process', [JSON.stringify(init)]);
   const child: ChildProcess = spawn(cmd.file, cmd.args, {
-    env: { ...process.env, ...cmd.env },
+    env: { ...publicEnv(), ...cmd.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let gone = false;

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { StyleSpan } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
+import { publicEnv } from '../child-env';
 import { nodeCommand } from '../launcher';
 import type { FromHelper, SpawnedStage, ToHelper } from './helper-protocol';
 import type { SpawnSpec } from './validate';
@@ -45,7 +46,7 @@ export class HelperClient {
     if (this.#child) return this.#child;
     const cmd = nodeCommand('supervisor-helper');
     const child = spawn(cmd.file, cmd.args, {
-      env: { ...process.env, ...cmd.env },
+      env: { ...publicEnv(), ...cmd.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.on('message', (m: FromHelper) => this.#onMessage(m));

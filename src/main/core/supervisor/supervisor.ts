@@ -18,6 +18,7 @@ import { SpindleError } from '../../../shared/result';
 import { DefinitionsStore, parseDefinitions, serializeDefinitions } from './definitions-store';
 import { HelperClient } from './helper-client';
 import { Managed } from './managed';
+import { redactDefinition } from './redact';
 import { resolveSpawn } from './validate';
 
 const EVENT_MS = 100;
@@ -224,9 +225,10 @@ export class Supervisor {
     return m.ring.query(q.tail, match);
   }
 
-  /** The definitions file's text. */
-  exportDefinitions(): string {
-    return serializeDefinitions([...this.#items.values()].map((m) => m.definition));
+  /** The definitions file's text (environment values replaced by `***` when `redacted`). */
+  exportDefinitions(redacted = false): string {
+    const defs = [...this.#items.values()].map((m) => m.definition);
+    return serializeDefinitions(redacted ? defs.map(redactDefinition) : defs);
   }
 
   /** Add definitions from JSON text (as stopped); replace also removes those not in it. */
