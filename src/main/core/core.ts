@@ -47,7 +47,13 @@ export class Core {
   /** Every control action, bounded; areas record into it. */
   readonly audit = new AuditLog();
   /** Signals, tree ends and renices of any process, checked by (pid, start time). */
-  readonly processes = new ProcessControl({ audit: this.audit });
+  readonly processes = new ProcessControl({
+    audit: this.audit,
+    helpers: () => {
+      const pid = this.supervisor?.helperPid;
+      return pid ? [pid] : [];
+    },
+  });
   /** Usage snapshots of everything below. */
   readonly snapshots: Snapshots;
   /** Managed processes and pipelines, owned through the supervisor helper. */

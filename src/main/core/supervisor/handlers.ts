@@ -86,7 +86,10 @@ export function supervisorHandlers(sup: Supervisor, audit: AuditSink): Superviso
         'stop',
         { id: p.id },
         () => sup.stop(p.id),
-        (s) => (s.survivors.length ? `survivors: ${s.survivors.join(', ')}` : 'stopped, no survivors'),
+        (s) =>
+          s.survivors.length
+            ? `survivors: ${s.survivors.map((x) => `${x.name} (${x.pid})`).join(', ')}`
+            : 'stopped, no survivors',
       ),
     'supervisor.restart': (p, ctx) => audited(ctx, 'restart', { id: p.id }, () => sup.restart(p.id), pidOf),
     'supervisor.remove': (p, ctx) =>

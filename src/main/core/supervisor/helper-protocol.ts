@@ -29,6 +29,8 @@ export type ToHelper =
 export interface SpawnedStage {
   pid: number;
   starttime: number | null;
+  /** The run's cgroup directory (the same for every stage), absent where cgroups are not used. */
+  cgroup?: string | null;
 }
 
 /** helper → core */

@@ -29,6 +29,11 @@ export interface SupervisorOptions {
   dataDir?: string;
   onList?: (list: ManagedStatus[]) => void;
   onOutput?: (batch: OutputBatch) => void;
+  /**
+   * Give each run a cgroup where cgroup v2 is writable (default: yes unless the environment
+   * has SPINDLE_CGROUPS=0); false forces the process-group fallback.
+   */
+  cgroups?: boolean;
 }
 
 /**
@@ -48,7 +53,7 @@ async function checkedDefinition(input: DefinitionInput, id: string): Promise<De
 
 export class Supervisor {
   readonly store: DefinitionsStore;
-  readonly #helper = new HelperClient();
+  readonly #helper: HelperClient;
   readonly #items = new Map<string, Managed>();
   readonly #opts: SupervisorOptions;
   readonly #keyListeners = new Set<(keys: string[]) => void>();
@@ -59,6 +64,7 @@ export class Supervisor {
 
   constructor(opts: SupervisorOptions = {}) {
     this.#opts = opts;
+    this.#helper = new HelperClient({ cgroups: opts.cgroups ?? process.env.SPINDLE_CGROUPS !== '0' });
     this.store = new DefinitionsStore(opts.dataDir);
     for (const def of this.store.load()) this.#add(def);
   }
