@@ -119,7 +119,7 @@ export function killCgroup(dir: string): boolean {
   }
 }
 
-/** Remove an empty cgroup (and empty children); a populated one stays. */
+/** Remove an empty cgroup (and empty children); a populated one stays. True once it is gone. */
 export function removeCgroup(dir: string): boolean {
   try {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -127,7 +127,8 @@ export function removeCgroup(dir: string): boolean {
     }
     rmdirSync(dir);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    // Already removed (core removes a run's cgroup after a clean stop).
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
