@@ -29,7 +29,15 @@ import {
   ownCgroup,
   removeCgroup,
 } from '../supervisor/cgroup';
-import { markedSync, marked, readTable, readTableSync, RUN_MARK, starttimeOf } from '../supervisor/proc-tree';
+import {
+  familyOf,
+  marked,
+  markedSync,
+  readTable,
+  readTableSync,
+  RUN_MARK,
+  starttimeOf,
+} from '../supervisor/proc-tree';
 import { collect, runTree, signalRun, type RunTree } from '../supervisor/stop-tree';
 
 const FLUSH_MS = 50;
@@ -297,16 +305,17 @@ setInterval(() => {
  */
 async function watch(): Promise<void> {
   if (process.ppid !== startPpid) dieWithParent();
-  const table = [...trees.values()].some((t) => !t.cgroup) ? await readTable() : null;
   for (const [id, t] of trees) {
     const finished = !runs.has(id);
     if (t.cgroup) {
       if (finished && cgroupPids(t.cgroup).length === 0 && removeCgroup(t.cgroup)) trees.delete(id);
       continue;
     }
-    if (collect(t, table!, []).length > 0 || !finished) continue;
-    // Before forgetting a run, one look for marked processes that left the tree unseen.
-    if (collect(t, table!, await marked(table!, [t.mark])).length === 0) trees.delete(id);
+    const family = familyOf([...t.groups, ...t.known.map((k) => k.pid)]) ?? (await readTable());
+    if (collect(t, family, []).length > 0 || !finished) continue;
+    // Before forgetting a run, one full look for marked processes that left the tree unseen.
+    const table = await readTable();
+    if (collect(t, table, await marked(table, [t.mark])).length === 0) trees.delete(id);
   }
 }
 const watchLoop = (): void => void setTimeout(() => void watch().finally(watchLoop), WATCH_MS).unref();

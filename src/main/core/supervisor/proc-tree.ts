@@ -82,6 +82,53 @@ export function entryOf(pid: number): ProcEntry | null {
   }
 }
 
+/** True where the kernel lists each task's children (CONFIG_PROC_CHILDREN, on in common kernels). */
+const hasChildrenFiles = ((): boolean => {
+  try {
+    readFileSync(`/proc/${process.pid}/task/${process.pid}/children`);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** At most this many processes in one family read (a fork bomb must not hold the caller). */
+const FAMILY_MAX = 10_000;
+
+/**
+ * Entries of `pids` and of all their descendants now (sync), found through each task's
+ * `children` list: a few small reads per member instead of reading every process on the
+ * machine (2,130 here took 600 ms). Null where the kernel has no such list.
+ */
+export function familyOf(pids: readonly number[]): Map<number, ProcEntry> | null {
+  if (!hasChildrenFiles) return null;
+  const table = new Map<number, ProcEntry>();
+  const stack = [...pids];
+  while (stack.length > 0 && table.size < FAMILY_MAX) {
+    const pid = stack.pop()!;
+    if (table.has(pid)) continue;
+    const e = entryOf(pid);
+    if (!e) continue;
+    table.set(pid, e);
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    // A child is listed under the thread that forked it, so every thread is read.
+    for (const tid of tids) {
+      try {
+        for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' '))
+          if (c) stack.push(Number(c));
+      } catch {
+        // Thread or process gone.
+      }
+    }
+  }
+  return table;
+}
+
 const markNeedles = (marks: readonly string[]): Buffer[] =>
   marks.map((m) => Buffer.from(`\0${RUN_MARK}=${m}\0`));
 

@@ -9,7 +9,7 @@
  */
 import type { SpawnedStage } from './helper-protocol';
 import { cgroupPids, killCgroup, removeCgroup } from './cgroup';
-import { entryOf, marked, readTable, signalTree, treeOf, type ProcEntry } from './proc-tree';
+import { entryOf, familyOf, marked, readTable, signalTree, treeOf, type ProcEntry } from './proc-tree';
 
 const POLL_MS = 50;
 const AFTER_KILL_MS = 1_000;
@@ -57,6 +57,11 @@ export async function membersOf(tree: RunTree, scan = false): Promise<ProcEntry[
       if (e) table.set(pid, e);
     }
     return collect(tree, table, [...table.keys()]);
+  }
+  if (!scan) {
+    // Between full looks, follow the known members' children only (much cheaper).
+    const family = familyOf([...tree.groups, ...tree.known.map((k) => k.pid)]);
+    if (family) return collect(tree, family, []);
   }
   const table = await readTable();
   return collect(tree, table, scan ? await marked(table, [tree.mark]) : []);
