@@ -318,7 +318,12 @@ async function watch(): Promise<void> {
     if (collect(t, table, await marked(table, [t.mark])).length === 0) trees.delete(id);
   }
 }
-const watchLoop = (): void => void setTimeout(() => void watch().finally(watchLoop), WATCH_MS).unref();
+const watchLoop = (): void =>
+  void setTimeout(() => {
+    watch()
+      .catch((err: unknown) => console.error('spindle helper: watch failed', err))
+      .finally(watchLoop);
+  }, WATCH_MS).unref();
 watchLoop();
 
 send({ t: 'ready', pid: process.pid });

@@ -97,12 +97,10 @@ export class HelperClient {
     for (const [runId, l] of live) {
       const o = outcomes.get(this.#marks.get(runId) ?? '');
       const left = o?.survivors.length ? `; still alive: ${o.survivors.map((x) => x.pid).join(', ')}` : '';
-      const ended = o ? `ended its ${o.found} process${o.found === 1 ? '' : 'es'}` : 'nothing left to end';
-      l.exit(
-        [{ code: null, signal: 'EHELPER' }],
-        [],
-        `supervisor helper died (${how}): Spindle ${ended}${left}`,
-      );
+      const ended = o?.found
+        ? `Spindle ended its ${o.found} process${o.found === 1 ? '' : 'es'}`
+        : 'its processes were already gone';
+      l.exit([{ code: null, signal: 'EHELPER' }], [], `supervisor helper died (${how}): ${ended}${left}`);
     }
     this.#marks.clear();
   }
