@@ -5,6 +5,7 @@
  * Invariant: at most one run is live at a time; `#run` is set from spawn until the helper
  * reports the exit, and every timer (backoff, run timeout) is cleared on leaving its state.
  */
+import { randomUUID } from 'node:crypto';
 import {
   SUPERVISOR_LIMITS,
   type Definition,
@@ -16,7 +17,6 @@ import {
   type StyleSpan,
   type TimelineEntry,
 } from '../../../shared/contract';
-import { randomUUID } from 'node:crypto';
 import { SpindleError } from '../../../shared/result';
 import type { HelperClient } from './helper-client';
 import { OutputRing } from './output-ring';
