@@ -291,7 +291,11 @@ process.on('SIGHUP', dieWithParent);
 process.on('SIGINT', () => {});
 process.on('message', (m: ToHelper) => {
   if (m.t === 'spawn') startRun(m);
-  else if (m.t === 'shutdown') dieWithParent();
+  else if (m.t === 'known') {
+    const t = [...trees.values()].find((x) => x.mark === m.mark);
+    const family = t && !t.cgroup ? familyOf([...t.groups, ...t.known.map((k) => k.pid)]) : null;
+    send({ t: 'known', reqId: m.reqId, members: t ? (family ? collect(t, family, []) : t.known) : [] });
+  } else if (m.t === 'shutdown') dieWithParent();
 });
 
 setInterval(() => {

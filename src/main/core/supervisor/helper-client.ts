@@ -11,7 +11,7 @@ import { SpindleError } from '../../../shared/result';
 import { publicEnv } from '../child-env';
 import { nodeCommand } from '../launcher';
 import type { FromHelper, SpawnedStage, ToHelper } from './helper-protocol';
-import { RUN_MARK } from './proc-tree';
+import { RUN_MARK, type ProcEntry } from './proc-tree';
 import { mayLive, stopTree, type RunTree } from './stop-tree';
 import type { SpawnSpec } from './validate';
 
@@ -31,6 +31,8 @@ export interface RunListener {
 
 /** How long the processes of a dead helper get between TERM and KILL. */
 const ORPHAN_TERM_MS = 500;
+/** How long a stop waits for the helper's tracked members. */
+const ASK_MS = 500;
 
 interface PendingSpawn {
   resolve(stages: SpawnedStage[]): void;
@@ -51,6 +53,8 @@ export class HelperClient {
   /** Run id → its mark, and mark → tree: what to end if the helper dies. */
   readonly #marks = new Map<number, string>();
   readonly #trees = new Map<string, RunTree>();
+  readonly #asks = new Map<number, (members: ProcEntry[]) => void>();
+  #nextAsk = 1;
   readonly #opts: HelperOptions;
 
   constructor(opts: HelperOptions = {}) {
@@ -105,6 +109,31 @@ export class HelperClient {
     this.#marks.clear();
   }
 
+  /**
+   * Add what the helper has tracked of a fallback tree (descendants seen by parent link
+   * while they lived, since cut from it) to `tree.known`, before a stop. Gives up after
+   * ASK_MS: the stop still has the groups, parent links and the run mark.
+   */
+  async learn(tree: RunTree): Promise<void> {
+    const child = this.#child;
+    if (tree.cgroup || !child?.connected) return;
+    const reqId = this.#nextAsk++;
+    const members = await new Promise<ProcEntry[]>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#asks.delete(reqId);
+        resolve([]);
+      }, ASK_MS);
+      this.#asks.set(reqId, (m) => {
+        clearTimeout(timer);
+        this.#asks.delete(reqId);
+        resolve(m);
+      });
+      child.send({ t: 'known', reqId, mark: tree.mark } satisfies ToHelper);
+    });
+    const have = new Set(tree.known.map((k) => `${k.pid}:${k.starttime}`));
+    for (const m of members) if (!have.has(`${m.pid}:${m.starttime}`)) tree.known.push(m);
+  }
+
   /** Remember a run's tree, to end it should the helper die; trees with nothing alive are dropped. */
   track(tree: RunTree): void {
     for (const [mark, t] of this.#trees) if (!mayLive(t)) this.#trees.delete(mark);
@@ -132,6 +161,10 @@ export class HelperClient {
 
   #onMessage(m: FromHelper): void {
     if (m.t === 'ready') return;
+    if (m.t === 'known') {
+      this.#asks.get(m.reqId)?.(m.members);
+      return;
+    }
     if (m.t === 'spawned' || m.t === 'spawnError') {
       const p = this.#pending.get(m.runId);
       this.#pending.delete(m.runId);

@@ -254,6 +254,7 @@ export class Managed {
   async #terminate(): Promise<void> {
     const run = this.#run;
     if (!run) return;
+    await this.#helper.learn(run.tree);
     const outcome = await stopTree(run.tree, this.definition.stopTimeoutMs, () => run.exited);
     // The helper reports the exit once the pipes close (or after a short grace).
     await Promise.race([run.exitedPromise, new Promise((r) => setTimeout(r, 2_000))]);
@@ -293,6 +294,7 @@ export class Managed {
   async #endLeftovers(): Promise<void> {
     const tree = this.#lastTree;
     if (!tree) return;
+    await this.#helper.learn(tree);
     const left = await membersOf(tree, true);
     if (left.length === 0) return;
     this.#note('stop', `ending what the last run left: ${named(left)}`);

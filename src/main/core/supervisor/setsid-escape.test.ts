@@ -59,9 +59,23 @@ describe.each([
     expect(stray.filter(alive)).toEqual([]);
   });
 
+  it('that cleared its environment is still ended by stop (tracked while its parent lived)', async () => {
+    const s = await k.sup.launch(
+      nodeDef('daemon-env', daemonTree({ clearEnv: true }), { stopTimeoutMs: 1000 }),
+    );
+    stray = await pidsFrom(k.sup, s.id, ['top', 'leaf']);
+    const leaf = stray[1]!;
+    expect(readFileSync(`/proc/${leaf}/environ`, 'utf8')).not.toContain('SPINDLE_RUN=');
+    const stopped = await k.sup.stop(s.id);
+    expect(stopped.survivors).toEqual([]);
+    expect(stray.filter(alive)).toEqual([]);
+  });
+
   it('left behind by a run that exited is ended by stop', async () => {
     // top exits too: only the daemon is left, outside every group of the run.
-    const s = await k.sup.launch(nodeDef('daemon-exits', daemonTree(true), { restart: 'never' }));
+    const s = await k.sup.launch(
+      nodeDef('daemon-exits', daemonTree({ topExits: true }), { restart: 'never' }),
+    );
     stray = await pidsFrom(k.sup, s.id, ['top', 'leaf']);
     await waitState(k.sup, s.id, 'exited');
     const leaf = stray[1]!;
