@@ -3,7 +3,8 @@
  * first: the run's cgroup (nothing leaves it by `setsid` or a parent's death; the helper
  * creates it where cgroup v2 is writable), the run mark every descendant inherits in its
  * environment (found even after `setsid` and reparenting to PID 1), and the parent links
- * and process groups of the members seen so far. Stop = TERM to all of them, KILL
+ * and process groups of the members seen so far (the helper follows those every 500 ms
+ * while they live, and a stop asks it first: HelperClient.learn). Stop = TERM to all, KILL
  * (`cgroup.kill` where there is one) at the timeout; whatever is alive after that is
  * reported as a survivor, with pid and name.
  */
