@@ -38,7 +38,7 @@ import {
   RUN_MARK,
   starttimeOf,
 } from '../supervisor/proc-tree';
-import { collect, runTree, signalRun, type RunTree } from '../supervisor/stop-tree';
+import { collect, membersNow, runTree, signalRun, type RunTree } from '../supervisor/stop-tree';
 
 const FLUSH_MS = 50;
 const MAX_PENDING_CHARS = 2 * 1024 * 1024;
@@ -253,26 +253,20 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 const sleepSync = (ms: number): void =>
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms) as never;
 
-/** Members of every tree now, from one read of /proc; `extra` adds pids to each. */
-function allMembers(all: RunTree[], extra: readonly number[] = []): ReturnType<typeof collect>[] {
-  const table = readTableSync();
-  return all.map((t) => collect(t, table, t.cgroup ? [...cgroupPids(t.cgroup), ...extra] : extra));
-}
-
 /** Spindle is gone (or asked us to go): end every process we own, quickly, then exit. */
 function dieWithParent(): never {
   const all = [...trees.values()];
-  // Marked processes of any run (a setsid'd daemon whose parent is gone) die with the rest.
-  const marks = markedSync(
-    readTableSync(),
-    all.map((t) => t.mark),
-  );
-  let members = allMembers(all, marks);
+  // Without cgroups, one full look: marked processes of any run (a setsid'd daemon whose
+  // parent is gone) die with the rest. Later looks follow known members only (cheap).
+  const marks = all.filter((t) => !t.cgroup).map((t) => t.mark);
+  const table = marks.length > 0 ? readTableSync() : undefined;
+  const extra = table ? markedSync(table, marks) : [];
+  let members = all.map((t) => membersNow(t, table, extra));
   all.forEach((t, i) => signalRun(t, members[i]!, 'SIGTERM'));
   const deadline = Date.now() + DEATH_TERM_MS;
   while (members.some((m) => m.length > 0) && Date.now() < deadline) {
     sleepSync(50);
-    members = allMembers(all);
+    members = all.map((t) => membersNow(t));
   }
   all.forEach((t, i) => signalRun(t, members[i]!, 'SIGKILL'));
   if (subtree) {

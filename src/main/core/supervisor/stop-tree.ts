@@ -10,7 +10,16 @@
  */
 import type { SpawnedStage } from './helper-protocol';
 import { cgroupPids, killCgroup, removeCgroup } from './cgroup';
-import { entryOf, familyOf, marked, readTable, signalTree, treeOf, type ProcEntry } from './proc-tree';
+import {
+  entryOf,
+  familyOf,
+  marked,
+  readTable,
+  readTableSync,
+  signalTree,
+  treeOf,
+  type ProcEntry,
+} from './proc-tree';
 
 const POLL_MS = 50;
 const AFTER_KILL_MS = 1_000;
@@ -48,17 +57,33 @@ export function collect(tree: RunTree, table: Map<number, ProcEntry>, extra: rea
   return tree.known;
 }
 
-/** Members now; `scan` also looks for the run mark in every environment (a few ms). */
-export async function membersOf(tree: RunTree, scan = false): Promise<ProcEntry[]> {
-  if (tree.cgroup) {
-    // The cgroup is the whole truth: no need to read every process.
-    const table = new Map<number, ProcEntry>();
-    for (const pid of cgroupPids(tree.cgroup)) {
-      const e = entryOf(pid);
-      if (e) table.set(pid, e);
-    }
-    return collect(tree, table, [...table.keys()]);
+/** Members of a cgroup tree: the cgroup is the whole truth, no need to read every process. */
+function cgroupMembers(tree: RunTree, cgroup: string): ProcEntry[] {
+  const table = new Map<number, ProcEntry>();
+  for (const pid of cgroupPids(cgroup)) {
+    const e = entryOf(pid);
+    if (e) table.set(pid, e);
   }
+  return collect(tree, table, [...table.keys()]);
+}
+
+/**
+ * Members now (sync, for the helper's death path): cgroup members, else `table` with
+ * `extra` when given (a full look), else the known members' family.
+ */
+export function membersNow(
+  tree: RunTree,
+  table?: Map<number, ProcEntry>,
+  extra: readonly number[] = [],
+): ProcEntry[] {
+  if (tree.cgroup) return cgroupMembers(tree, tree.cgroup);
+  const t = table ?? familyOf([...tree.groups, ...tree.known.map((k) => k.pid)]) ?? readTableSync();
+  return collect(tree, t, extra);
+}
+
+/** Members now; `scan` also looks for the run mark in every environment (a full read of /proc). */
+export async function membersOf(tree: RunTree, scan = false): Promise<ProcEntry[]> {
+  if (tree.cgroup) return cgroupMembers(tree, tree.cgroup);
   if (!scan) {
     // Between full looks, follow the known members' children only (much cheaper).
     const family = familyOf([...tree.groups, ...tree.known.map((k) => k.pid)]);
