@@ -14,6 +14,7 @@ import { ProcessControl } from './processes/process-control';
 import { processesHandlers } from './processes/handlers';
 import { Supervisor } from './supervisor/supervisor';
 import { supervisorHandlers } from './supervisor/handlers';
+import { redactList } from './supervisor/redact';
 import { snapshotRows } from './supervisor/snapshot-rows';
 import { PoolsEngine } from './pools/pools-engine';
 import { poolsHandlers } from './pools/handlers';
@@ -46,7 +47,13 @@ export class Core {
   /** Every control action, bounded; areas record into it. */
   readonly audit = new AuditLog();
   /** Signals, tree ends and renices of any process, checked by (pid, start time). */
-  readonly processes = new ProcessControl({ audit: this.audit });
+  readonly processes = new ProcessControl({
+    audit: this.audit,
+    helpers: () => {
+      const pid = this.supervisor?.helperPid;
+      return pid ? [pid] : [];
+    },
+  });
   /** Usage snapshots of everything below. */
   readonly snapshots: Snapshots;
   /** Managed processes and pipelines, owned through the supervisor helper. */
@@ -137,7 +144,15 @@ export class Core {
 
   /** Send an event to every session subscribed to it. */
   publish<E extends EventName>(event: E, payload: Events[E]): void {
-    for (const s of this.#sessions) if (s.topics.has(event)) s.push(event, payload);
+    let redacted: Events[E] | undefined;
+    for (const s of this.#sessions) {
+      if (!s.topics.has(event)) continue;
+      // A read-only viewer never sees environment values of managed definitions.
+      if (event === 'supervisor.list' && s.client.readOnly) {
+        redacted ??= redactList(payload as Events['supervisor.list']) as Events[E];
+        s.push(event, redacted);
+      } else s.push(event, payload);
+    }
   }
 
   openSession(client: ClientInfo, push: Push): Session {

@@ -182,8 +182,8 @@ export interface ManagedStatus {
   nextStartAt: number | null;
   /** Why the process is fatal or a start failed, with its code. */
   error: { code: string; message: string } | null;
-  /** Processes still alive after the last stop's KILL (should be empty). */
-  survivors: number[];
+  /** Processes still alive after the last stop's KILL (should be empty), with their names. */
+  survivors: { pid: number; name: string }[];
   dropped: number;
   timeline: TimelineEntry[];
 }

@@ -4,10 +4,13 @@
  * Why a separate process: Node has no prctl(PR_SET_PDEATHSIG) or subreaper API, so nothing
  * in Spindle could make the kernel end its children if Spindle itself is SIGKILLed. This
  * helper is Spindle's child; when Spindle dies its IPC channel closes (and its parent pid
- * changes), and the helper ends every process group it started (TERM, then KILL) and
- * exits. Each managed process runs in its own process group (`detached: true`) so one
- * signal to the group reaches its children too. Spawning here also keeps fork's cost,
- * which grows with the parent's memory, off Spindle's main loop.
+ * changes), and the helper ends every run's tree (TERM, then KILL) and exits. Each stage
+ * runs in its own process group (`detached: true`) so one signal to the group reaches its
+ * children too; where cgroup v2 is writable each run also gets its own cgroup, which
+ * `setsid` cannot leave, and otherwise descendants are tracked by parent link every
+ * WATCH_MS and by the run mark in their environment (see supervisor/stop-tree.ts).
+ * Spawning here also keeps fork's cost, which grows with the parent's memory, off
+ * Spindle's main loop.
  *
  * Output is split into bounded lines here and sent in batches every FLUSH_MS; under a
  * flood the oldest unsent lines are dropped and counted, so neither side's memory grows
@@ -19,12 +22,30 @@ import type { Readable, Writable } from 'node:stream';
 import type { FromHelper, SpawnStage, ToHelper } from '../supervisor/helper-protocol';
 import { formatStyled, LineSplitter } from '../supervisor/line-splitter';
 import { plain, type Sgr } from '../supervisor/sanitize';
-import { readTableSync, signalTree, starttimeOf, treeOf } from '../supervisor/proc-tree';
+import {
+  cgroupPids,
+  createRunCgroup,
+  enter,
+  openSubtree,
+  ownCgroup,
+  removeCgroup,
+} from '../supervisor/cgroup';
+import {
+  familyOf,
+  marked,
+  markedSync,
+  readTable,
+  readTableSync,
+  RUN_MARK,
+  starttimeOf,
+} from '../supervisor/proc-tree';
+import { collect, membersNow, runTree, signalRun, type RunTree } from '../supervisor/stop-tree';
 
 const FLUSH_MS = 50;
 const MAX_PENDING_CHARS = 2 * 1024 * 1024;
 const EXIT_GRACE_MS = 200;
 const DEATH_TERM_MS = 700;
+const WATCH_MS = 500;
 
 interface Pending {
   raw: string[];
@@ -49,9 +70,13 @@ interface Run {
 }
 
 const runs = new Map<number, Run>();
-/** Every group this helper started that may still have members. */
-const groups = new Set<number>();
+/** Every run's tree, kept until nothing of it is left (a daemon may outlive its run). */
+const trees = new Map<number, RunTree>();
 const startPpid = process.ppid;
+/** The helper's own cgroup, and the subtree its runs' cgroups go under (null: not used). */
+const home = ownCgroup();
+// `--no-cgroups` forces the fallback (tests cover both ways).
+let subtree = home && !process.argv.includes('--no-cgroups') ? openSubtree() : null;
 
 const send = (m: FromHelper): void => {
   if (process.connected) process.send?.(m);
@@ -162,11 +187,36 @@ function startRun(m: Extract<ToHelper, { t: 'spawn' }>): void {
     const code = err.code === 'ENOENT' ? 'ENOENT_EXEC' : err.code === 'EACCES' ? 'EACCES_EXEC' : 'ESPAWN';
     send({ t: 'spawnError', runId: run.id, stage, code, message: `stage ${stage + 1}: ${err.message}` });
   };
-  m.stages.forEach((st: SpawnStage, i) => {
+  const mark = m.env[RUN_MARK] ?? `${process.pid}-${m.runId}`;
+  const env = { ...m.env, [RUN_MARK]: mark };
+  // Fork inherits the cgroup: the helper steps into the run's cgroup for the spawns and
+  // back out at once, so no child ever runs outside it (not even for a moment before a fork).
+  let cgroup = subtree ? createRunCgroup(subtree, `run-${m.runId}`) : null;
+  if (cgroup && !enter(cgroup)) {
+    removeCgroup(cgroup);
+    cgroup = null;
+  }
+  try {
+    m.stages.forEach((st: SpawnStage, i) => spawnStage(st, i));
+  } finally {
+    if (cgroup && !enter(home!)) {
+      // Never stay inside a run's cgroup (its cgroup.kill would end the helper): give up cgroups.
+      console.error('spindle helper: cannot leave a run cgroup; using process groups from now on');
+      subtree = null;
+      cgroup = null;
+    }
+  }
+  const stages = run.children.map((c) => ({ pid: c.pid!, starttime: starttimeOf(c.pid!), cgroup }));
+  trees.set(run.id, runTree(stages, mark));
+  if (failed) return;
+  runs.set(run.id, run);
+  send({ t: 'spawned', runId: run.id, stages });
+
+  function spawnStage(st: SpawnStage, i: number): void {
     if (failed) return;
     const child = spawn(st.file, st.args, {
       cwd: m.cwd,
-      env: m.env,
+      env,
       detached: true,
       stdio: [i === 0 ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       windowsHide: true,
@@ -179,7 +229,6 @@ function startRun(m: Extract<ToHelper, { t: 'spawn' }>): void {
     }
     child.on('error', () => {});
     run.children.push(child);
-    groups.add(child.pid);
     if (i > 0) relay(run, i - 1, run.children[i - 1]!.stdout!, child.stdin!);
     if (i === n - 1) capture(run, i, 'out', child.stdout!, m.maxLineBytes);
     capture(run, i, 'err', child.stderr!, m.maxLineBytes);
@@ -191,14 +240,7 @@ function startRun(m: Extract<ToHelper, { t: 'spawn' }>): void {
       run.closed[i] = true;
       maybeFinish(run);
     });
-  });
-  if (failed) return;
-  runs.set(run.id, run);
-  send({
-    t: 'spawned',
-    runId: run.id,
-    stages: run.children.map((c) => ({ pid: c.pid!, starttime: starttimeOf(c.pid!) })),
-  });
+  }
 }
 
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -214,17 +256,26 @@ const sleepSync = (ms: number): void =>
 
 /** Spindle is gone (or asked us to go): end every process we own, quickly, then exit. */
 function dieWithParent(): never {
-  const roots = [...groups];
-  let members = treeOf(readTableSync(), roots, roots);
-  signalTree(roots, members, 'SIGTERM');
+  const all = [...trees.values()];
+  // Without cgroups, one full look: marked processes of any run (a setsid'd daemon whose
+  // parent is gone) die with the rest. Later looks follow known members only (cheap).
+  const marks = all.filter((t) => !t.cgroup).map((t) => t.mark);
+  const table = marks.length > 0 ? readTableSync() : undefined;
+  const extra = table ? markedSync(table, marks) : [];
+  let members = all.map((t) => membersNow(t, table, extra));
+  all.forEach((t, i) => signalRun(t, members[i]!, 'SIGTERM'));
   const deadline = Date.now() + DEATH_TERM_MS;
-  while (members.length > 0 && Date.now() < deadline) {
+  while (members.some((m) => m.length > 0) && Date.now() < deadline) {
     sleepSync(50);
-    members = treeOf(readTableSync(), [], roots).concat(
-      members.filter((e) => starttimeOf(e.pid) === e.starttime),
-    );
+    members = all.map((t) => membersNow(t));
   }
-  signalTree(roots, members, 'SIGKILL');
+  all.forEach((t, i) => signalRun(t, members[i]!, 'SIGKILL'));
+  if (subtree) {
+    // cgroup.kill is asynchronous: give it a moment, then leave no empty cgroup behind.
+    const end = Date.now() + 300;
+    while (all.some((t) => t.cgroup && cgroupPids(t.cgroup).length > 0) && Date.now() < end) sleepSync(20);
+    removeCgroup(subtree);
+  }
   process.exit(0);
 }
 
@@ -235,24 +286,43 @@ process.on('SIGHUP', dieWithParent);
 process.on('SIGINT', () => {});
 process.on('message', (m: ToHelper) => {
   if (m.t === 'spawn') startRun(m);
-  else if (m.t === 'shutdown') dieWithParent();
+  else if (m.t === 'known') {
+    const t = [...trees.values()].find((x) => x.mark === m.mark);
+    const family = t && !t.cgroup ? familyOf([...t.groups, ...t.known.map((k) => k.pid)]) : null;
+    send({ t: 'known', reqId: m.reqId, members: t ? (family ? collect(t, family, []) : t.known) : [] });
+  } else if (m.t === 'shutdown') dieWithParent();
 });
 
 setInterval(() => {
   for (const run of runs.values()) flush(run);
 }, FLUSH_MS);
 
-// Belt and braces: if the channel somehow stays open while the parent is gone, the parent
-// pid changes (we get reparented). Also forget groups that have emptied.
-setInterval(() => {
+/**
+ * Every WATCH_MS: die if the parent has changed (the channel may stay open while Spindle
+ * is gone), follow each fallback tree's descendants by parent link while they live (so
+ * one whose parent exits is still known), and forget trees of finished runs once empty.
+ */
+async function watch(): Promise<void> {
   if (process.ppid !== startPpid) dieWithParent();
-  for (const g of groups) {
-    try {
-      process.kill(-g, 0);
-    } catch {
-      groups.delete(g);
+  for (const [id, t] of trees) {
+    const finished = !runs.has(id);
+    if (t.cgroup) {
+      if (finished && cgroupPids(t.cgroup).length === 0 && removeCgroup(t.cgroup)) trees.delete(id);
+      continue;
     }
+    const family = familyOf([...t.groups, ...t.known.map((k) => k.pid)]) ?? (await readTable());
+    if (collect(t, family, []).length > 0 || !finished) continue;
+    // Before forgetting a run, one full look for marked processes that left the tree unseen.
+    const table = await readTable();
+    if (collect(t, table, await marked(table, [t.mark])).length === 0) trees.delete(id);
   }
-}, 500).unref();
+}
+const watchLoop = (): void =>
+  void setTimeout(() => {
+    watch()
+      .catch((err: unknown) => console.error('spindle helper: watch failed', err))
+      .finally(watchLoop);
+  }, WATCH_MS).unref();
+watchLoop();
 
 send({ t: 'ready', pid: process.pid });

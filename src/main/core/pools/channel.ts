@@ -4,6 +4,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { PoolKind } from '../../../shared/contract/pools';
+import { publicEnv } from '../child-env';
 import { forkEntry, startWorker, type ChildHandle } from '../launcher';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
@@ -17,7 +18,12 @@ export interface WorkerChannel {
 }
 
 function threadChannel(init: WorkerInit): WorkerChannel {
-  const w: Worker = startWorker('pool-thread', { workerData: init, stdout: false, stderr: false });
+  const w: Worker = startWorker('pool-thread', {
+    workerData: init,
+    env: publicEnv(),
+    stdout: false,
+    stderr: false,
+  });
   return {
     post: (m) => w.postMessage(m),
     onMessage: (fn) => w.on('message', fn),
@@ -36,7 +42,7 @@ function threadChannel(init: WorkerInit): WorkerChannel {
 }
 
 function processChannel(init: WorkerInit): WorkerChannel {
-  const child: ChildHandle = forkEntry('pool-process', [JSON.stringify(init)]);
+  const child: ChildHandle = forkEntry('pool-process', [JSON.stringify(init)], { env: publicEnv() });
   let gone = false;
   return {
     post: (m) => {

@@ -4,6 +4,7 @@
  * state from core.
  */
 import { execa, type ResultPromise } from 'execa';
+import { publicEnv } from '../child-env';
 import { GCD_PAIRS, type WorkloadSpec } from '../../../shared/contract/pools';
 
 /** Greatest common divisor by trying every candidate downwards: deliberately CPU-bound. */
@@ -77,6 +78,9 @@ async function runCommand(template: readonly string[], item: string, cwd?: strin
   const argv = template.map((a) => a.replaceAll('{}', item));
   const child = execa(argv[0]!, argv.slice(1), {
     cwd,
+    // The worker's own environment may still hold Spindle's private variables.
+    env: publicEnv(),
+    extendEnv: false,
     stdin: 'ignore',
     all: true,
     buffer: false,

@@ -26,6 +26,8 @@ export interface ProcessControlOptions {
   /** PIDs treated as Spindle and its parent (default: this process and its parent). */
   self?: number;
   parent?: number;
+  /** Pids of Spindle's helpers now (the supervisor helper): refused like Spindle itself. */
+  helpers?: () => readonly number[];
 }
 
 /** How long to watch for an exit after KILL or a possibly fatal signal. */
@@ -42,7 +44,7 @@ export class ProcessControl {
     this.#audit = opts.audit;
     this.#root = opts.root ?? '/proc';
     this.#ids = new ProcIdentities(this.#root);
-    this.#sig = new Signaller(this.#ids, opts.self, opts.parent);
+    this.#sig = new Signaller(this.#ids, opts.self, opts.parent, opts.helpers);
   }
 
   /** TERM, then KILL when it is still there after `timeoutMs`. */

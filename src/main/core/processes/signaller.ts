@@ -18,11 +18,19 @@ export class Signaller {
   /** PIDs never signalled besides 0 and 1: Spindle and the process that started it. */
   readonly #self: number;
   readonly #parent: number;
+  /** Pids of Spindle's own helpers now (the supervisor helper), asked at each check. */
+  readonly #helpers: () => readonly number[];
 
-  constructor(ids: ProcIdentities, self = process.pid, parent = process.ppid) {
+  constructor(
+    ids: ProcIdentities,
+    self = process.pid,
+    parent = process.ppid,
+    helpers: () => readonly number[] = () => [],
+  ) {
     this.ids = ids;
     this.#self = self;
     this.#parent = parent;
+    this.#helpers = helpers;
   }
 
   /** Throw a clear refusal when `pid` must never be signalled. */
@@ -35,6 +43,13 @@ export class Signaller {
     }
     if (pid === this.#self)
       throw new SpindleError('EPROTECTED_SELF', `PID ${pid} is Spindle itself; quit Spindle instead`);
+    if (this.#helpers().includes(pid)) {
+      // Ending it would orphan every managed process; stop those from the supervisor instead.
+      throw new SpindleError(
+        'EPROTECTED_HELPER',
+        `PID ${pid} is Spindle's supervisor helper, which owns the managed processes; stop them in Managed instead`,
+      );
+    }
     if (pid === this.#parent) {
       const name = this.ids.read(pid)?.name ?? 'unknown';
       throw new SpindleError(
@@ -46,7 +61,7 @@ export class Signaller {
 
   /** Is this PID one `guard` refuses? */
   isProtected(pid: number): boolean {
-    return pid <= 1 || pid === this.#self || pid === this.#parent;
+    return pid <= 1 || pid === this.#self || pid === this.#parent || this.#helpers().includes(pid);
   }
 
   /** Guard and verify the key, then signal. Returns who was signalled. */

@@ -28,7 +28,7 @@ export async function endTree(
     if (sig.isProtected(id.pid)) {
       throw new SpindleError(
         'EPROTECTED_TREE',
-        `the tree of ${top.name} (${top.pid}) holds Spindle or its parent (${id.name}, ${id.pid}); end its parts one by one`,
+        `the tree of ${top.name} (${top.pid}) holds Spindle, its parent or its supervisor helper (${id.name}, ${id.pid}); end its parts one by one`,
       );
     }
   };

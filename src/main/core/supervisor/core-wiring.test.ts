@@ -50,4 +50,39 @@ describe('supervisor through Core', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a read-only session sees environment names but not their values (list, subscribe, events, export)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spindle-core-'));
+    const core = new Core({ dataDir: dir });
+    const roEvents: unknown[] = [];
+    const rw = core.openSession({ transport: 'web', readOnly: false, label: 'rw' }, () => {});
+    const ro = core.openSession({ transport: 'web', readOnly: true, label: 'ro' }, (e, p) => {
+      if (e === 'supervisor.list') roEvents.push(p);
+    });
+    const secret = 'hunter2-very-secret';
+    try {
+      const sub = await ro.request({ method: 'supervisor.subscribe' });
+      expect(sub.ok).toBe(true);
+      const res = await rw.request({
+        method: 'supervisor.launch',
+        params: {
+          definition: { name: 'env', stages: [{ command: 'true' }], env: { set: { API_KEY: secret } } },
+          start: false,
+        },
+      });
+      expect(res.ok).toBe(true);
+      const full = await rw.request({ method: 'supervisor.list' });
+      expect(JSON.stringify(full)).toContain(secret);
+      const list = await ro.request({ method: 'supervisor.list' });
+      if (!list.ok) throw new Error(list.error.message);
+      expect((list.value as ManagedStatus[])[0]!.definition.env.set).toEqual({ API_KEY: '***' });
+      const exported = await ro.request({ method: 'supervisor.export' });
+      await expect.poll(() => roEvents.length).toBeGreaterThan(0);
+      for (const seen of [list, exported, roEvents]) expect(JSON.stringify(seen)).not.toContain(secret);
+      expect(JSON.stringify(exported)).toContain('API_KEY');
+    } finally {
+      await core.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

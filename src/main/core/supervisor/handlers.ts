@@ -1,6 +1,8 @@
 /** The supervisor area's request handlers, spread into Core's handler table; control actions are audited. */
 import type { AuditInput } from '../audit/audit-log';
 import type { Handlers, HandlerContext } from '../rpc';
+import type { ManagedStatus } from '../../../shared/contract';
+import { redactList } from './redact';
 import type { Supervisor } from './supervisor';
 
 type SupervisorHandlers = Pick<Handlers, `supervisor.${string}` & keyof Handlers>;
@@ -44,20 +46,22 @@ export function supervisorHandlers(sup: Supervisor, audit: AuditSink): Superviso
       throw err;
     }
   };
+  const listFor = (ctx: HandlerContext): ManagedStatus[] =>
+    ctx.client.readOnly ? redactList(sup.list()) : sup.list();
   const pidOf = (s: { procKeys: string[] }): string =>
     s.procKeys.length ? `pid ${s.procKeys.join(', ')}` : '';
   return {
     'supervisor.subscribe': (_p, ctx) => {
       ctx.subscribe('supervisor.list');
       ctx.subscribe('supervisor.output');
-      return sup.list();
+      return listFor(ctx);
     },
     'supervisor.unsubscribe': (_p, ctx) => {
       ctx.unsubscribe('supervisor.list');
       ctx.unsubscribe('supervisor.output');
       return null;
     },
-    'supervisor.list': () => sup.list(),
+    'supervisor.list': (_p, ctx) => listFor(ctx),
     'supervisor.launch': (p, ctx) =>
       audited(
         ctx,
@@ -82,13 +86,16 @@ export function supervisorHandlers(sup: Supervisor, audit: AuditSink): Superviso
         'stop',
         { id: p.id },
         () => sup.stop(p.id),
-        (s) => (s.survivors.length ? `survivors: ${s.survivors.join(', ')}` : 'stopped, no survivors'),
+        (s) =>
+          s.survivors.length
+            ? `survivors: ${s.survivors.map((x) => `${x.name} (${x.pid})`).join(', ')}`
+            : 'stopped, no survivors',
       ),
     'supervisor.restart': (p, ctx) => audited(ctx, 'restart', { id: p.id }, () => sup.restart(p.id), pidOf),
     'supervisor.remove': (p, ctx) =>
       audited(ctx, 'remove', { id: p.id }, () => sup.remove(p.id).then(() => null)),
     'supervisor.output': (p) => sup.output(p.id, p),
-    'supervisor.export': () => ({ json: sup.exportDefinitions() }),
+    'supervisor.export': (_p, ctx) => ({ json: sup.exportDefinitions(ctx.client.readOnly) }),
     'supervisor.import': (p, ctx) =>
       audited(
         ctx,

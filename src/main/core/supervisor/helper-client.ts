@@ -1,13 +1,17 @@
 /**
  * Core's side of the supervisor helper: starts it on first use, sends spawn requests and
- * routes what comes back to the run that asked. If the helper dies unexpectedly every
- * live run is told it ended (its processes were ended by the helper's own death path, or
- * are killed by core's stop, which signals groups directly).
+ * routes what comes back to the run that asked. If the helper dies unexpectedly (it has
+ * no death path for SIGKILL) core ends every tree it was told about, and only then tells
+ * each live run that it ended and why: a run is never shown as exited while its
+ * processes still run under PID 1.
  */
 import type { StyleSpan } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
+import { publicEnv } from '../child-env';
 import { forkEntry, type ChildHandle } from '../launcher';
 import type { FromHelper, SpawnedStage, ToHelper } from './helper-protocol';
+import { RUN_MARK, type ProcEntry } from './proc-tree';
+import { mayLive, stopTree, type RunTree } from './stop-tree';
 import type { SpawnSpec } from './validate';
 
 /** What a run hears from the helper after it is spawned. */
@@ -20,8 +24,14 @@ export interface RunListener {
     spans?: (StyleSpan[] | null)[],
   ): void;
   bytes(bytes: number[]): void;
-  exit(stages: { code: number | null; signal: string | null }[], bytes: number[]): void;
+  /** `why` is set when the run did not end by itself (the helper died). */
+  exit(stages: { code: number | null; signal: string | null }[], bytes: number[], why?: string): void;
 }
+
+/** How long the processes of a dead helper get between TERM and KILL. */
+const ORPHAN_TERM_MS = 500;
+/** How long a stop waits for the helper's tracked members. */
+const ASK_MS = 500;
 
 interface PendingSpawn {
   resolve(stages: SpawnedStage[]): void;
@@ -29,11 +39,26 @@ interface PendingSpawn {
   listener: RunListener;
 }
 
+export interface HelperOptions {
+  /** Use cgroup v2 where writable (default true); false forces the process-group fallback. */
+  cgroups?: boolean;
+}
+
 export class HelperClient {
   #child: ChildHandle<FromHelper> | null = null;
   #nextRun = 1;
   readonly #pending = new Map<number, PendingSpawn>();
   readonly #live = new Map<number, RunListener>();
+  /** Run id → its mark, and mark → tree: what to end if the helper dies. */
+  readonly #marks = new Map<number, string>();
+  readonly #trees = new Map<string, RunTree>();
+  readonly #asks = new Map<number, (members: ProcEntry[]) => void>();
+  #nextAsk = 1;
+  readonly #opts: HelperOptions;
+
+  constructor(opts: HelperOptions = {}) {
+    this.#opts = opts;
+  }
 
   /** The helper's pid (null until first use). */
   get pid(): number | null {
@@ -42,20 +67,74 @@ export class HelperClient {
 
   #ensure(): ChildHandle<FromHelper> {
     if (this.#child) return this.#child;
-    const child = forkEntry<FromHelper>('supervisor-helper');
+    const child = forkEntry<FromHelper>('supervisor-helper', this.#opts.cgroups === false ? ['--no-cgroups'] : [], {
+      env: publicEnv(),
+    });
     child.on('message', (m: FromHelper) => this.#onMessage(m));
     child.on('error', (err) => console.error('spindle: supervisor helper error', err));
     child.on('exit', (code, signal) => {
       if (this.#child !== child) return;
       this.#child = null;
-      const why = new SpindleError('EHELPER', `supervisor helper exited (${signal ?? code})`);
-      for (const p of this.#pending.values()) p.reject(why);
-      this.#pending.clear();
-      for (const l of this.#live.values()) l.exit([{ code: null, signal: 'EHELPER' }], []);
-      this.#live.clear();
+      void this.#orphaned(signal ?? `exit ${code}`);
     });
     this.#child = child;
     return child;
+  }
+
+  /** The helper died on its own: end every known tree, then tell each live run why it ended. */
+  async #orphaned(how: string): Promise<void> {
+    const err = new SpindleError('EHELPER', `supervisor helper exited (${how})`);
+    for (const p of this.#pending.values()) p.reject(err);
+    this.#pending.clear();
+    const live = [...this.#live];
+    this.#live.clear();
+    const trees = [...this.#trees.values()];
+    this.#trees.clear();
+    const outcomes = new Map(
+      await Promise.all(
+        trees.map(async (t) => [t.mark, await stopTree(t, ORPHAN_TERM_MS, () => true)] as const),
+      ),
+    );
+    for (const [runId, l] of live) {
+      const o = outcomes.get(this.#marks.get(runId) ?? '');
+      const left = o?.survivors.length ? `; still alive: ${o.survivors.map((x) => x.pid).join(', ')}` : '';
+      const ended = o?.found
+        ? `Spindle ended its ${o.found} process${o.found === 1 ? '' : 'es'}`
+        : 'its processes were already gone';
+      l.exit([{ code: null, signal: 'EHELPER' }], [], `supervisor helper died (${how}): ${ended}${left}`);
+    }
+    this.#marks.clear();
+  }
+
+  /**
+   * Add what the helper has tracked of a fallback tree (descendants seen by parent link
+   * while they lived, since cut from it) to `tree.known`, before a stop. Gives up after
+   * ASK_MS: the stop still has the groups, parent links and the run mark.
+   */
+  async learn(tree: RunTree): Promise<void> {
+    const child = this.#child;
+    if (tree.cgroup || !child?.connected) return;
+    const reqId = this.#nextAsk++;
+    const members = await new Promise<ProcEntry[]>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#asks.delete(reqId);
+        resolve([]);
+      }, ASK_MS);
+      this.#asks.set(reqId, (m) => {
+        clearTimeout(timer);
+        this.#asks.delete(reqId);
+        resolve(m);
+      });
+      child.send({ t: 'known', reqId, mark: tree.mark } satisfies ToHelper);
+    });
+    const have = new Set(tree.known.map((k) => `${k.pid}:${k.starttime}`));
+    for (const m of members) if (!have.has(`${m.pid}:${m.starttime}`)) tree.known.push(m);
+  }
+
+  /** Remember a run's tree, to end it should the helper die; trees with nothing alive are dropped. */
+  track(tree: RunTree): void {
+    for (const [mark, t] of this.#trees) if (!mayLive(t)) this.#trees.delete(mark);
+    this.#trees.set(tree.mark, tree);
   }
 
   #send(m: ToHelper): void {
@@ -71,18 +150,26 @@ export class HelperClient {
     const runId = this.#nextRun++;
     return new Promise((resolve, reject) => {
       this.#pending.set(runId, { resolve, reject, listener });
+      const mark = spec.env[RUN_MARK];
+      if (mark) this.#marks.set(runId, mark);
       this.#send({ t: 'spawn', runId, ...spec, ...limits });
     });
   }
 
   #onMessage(m: FromHelper): void {
     if (m.t === 'ready') return;
+    if (m.t === 'known') {
+      this.#asks.get(m.reqId)?.(m.members);
+      return;
+    }
     if (m.t === 'spawned' || m.t === 'spawnError') {
       const p = this.#pending.get(m.runId);
       this.#pending.delete(m.runId);
       if (!p) return;
-      if (m.t === 'spawnError') p.reject(new SpindleError(m.code, m.message));
-      else {
+      if (m.t === 'spawnError') {
+        this.#marks.delete(m.runId);
+        p.reject(new SpindleError(m.code, m.message));
+      } else {
         this.#live.set(m.runId, p.listener);
         p.resolve(m.stages);
       }
@@ -94,6 +181,7 @@ export class HelperClient {
     else if (m.t === 'bytes') l.bytes(m.bytes);
     else if (m.t === 'exit') {
       this.#live.delete(m.runId);
+      this.#marks.delete(m.runId);
       l.exit(m.stages, m.bytes);
     }
   }

@@ -4,6 +4,7 @@
  * output lines, pipe byte counts and exit statuses. Signals are sent by core directly.
  */
 import type { StyleSpan } from '../../../shared/contract';
+import type { ProcEntry } from './proc-tree';
 
 /** One stage as the helper spawns it: already validated and resolved by core. */
 export interface SpawnStage {
@@ -23,12 +24,16 @@ export type ToHelper =
       /** Lines held per stream between flushes; older ones are dropped and counted. */
       maxPendingLines: number;
     }
+  /** What the helper has tracked of the run with this mark (descendants cut from the tree). */
+  | { t: 'known'; reqId: number; mark: string }
   | { t: 'shutdown' };
 
 /** One stage after spawn: pid and start time (clock ticks), or the reason it failed. */
 export interface SpawnedStage {
   pid: number;
   starttime: number | null;
+  /** The run's cgroup directory (the same for every stage), absent where cgroups are not used. */
+  cgroup?: string | null;
 }
 
 /** helper → core */
@@ -47,6 +52,7 @@ export type FromHelper =
       dropped: number;
     }
   | { t: 'bytes'; runId: number; bytes: number[] }
+  | { t: 'known'; reqId: number; members: ProcEntry[] }
   | {
       t: 'exit';
       runId: number;

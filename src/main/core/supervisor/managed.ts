@@ -5,6 +5,7 @@
  * Invariant: at most one run is live at a time; `#run` is set from spawn until the helper
  * reports the exit, and every timer (backoff, run timeout) is cleared on leaving its state.
  */
+import { randomUUID } from 'node:crypto';
 import {
   SUPERVISOR_LIMITS,
   type Definition,
@@ -20,16 +21,24 @@ import { SpindleError } from '../../../shared/result';
 import type { HelperClient } from './helper-client';
 import { OutputRing } from './output-ring';
 import { describeExit as describe, pipelineStatus, RestartPolicy } from './restart-policy';
-import { stopTree } from './stop-tree';
+import { RUN_MARK } from './proc-tree';
+import { membersOf, runTree, stopTree, type RunTree } from './stop-tree';
 import { resolveSpawn } from './validate';
 
 interface Run {
   startedAt: number;
-  groups: number[];
+  tree: RunTree;
   exited: boolean;
   exitedPromise: Promise<void>;
   markExited(): void;
 }
+
+/** "node (123), sleep (456)", at most 20 named. */
+const named = (list: readonly { pid: number; name: string }[]): string =>
+  list
+    .slice(0, 20)
+    .map((x) => `${x.name} (${x.pid})`)
+    .join(', ') + (list.length > 20 ? ` and ${list.length - 20} more` : '');
 
 export class Managed {
   readonly id: string;
@@ -42,12 +51,12 @@ export class Managed {
   #lastExit: ManagedStatus['lastExit'] = null;
   #nextStartAt: number | null = null;
   #error: ManagedStatus['error'] = null;
-  #survivors: number[] = [];
+  #survivors: ManagedStatus['survivors'] = [];
   #timeline: TimelineEntry[] = [];
   #policy: RestartPolicy;
   #run: Run | null = null;
-  /** Process groups of the latest run, kept after it ends for `#endLeftovers`. */
-  #lastGroups: number[] = [];
+  /** The latest run's tree, kept after it ends for `#endLeftovers`. */
+  #lastTree: RunTree | null = null;
   #timer: NodeJS.Timeout | null = null;
   #stopping: Promise<void> | null = null;
   /** Lines not yet published, bounded: a flood keeps only the newest. */
@@ -152,8 +161,11 @@ export class Managed {
     // are often read in one turn: the exit then arrives before this function resumes from the
     // await below. It is held here and applied once the run exists, never dropped.
     const early: { run: Run | null; exit: [ExitStatus[], number[]] | null } = { run: null, exit: null };
+    // Inherited by every descendant: how a stop finds one that left by setsid.
+    const mark = randomUUID();
     try {
       const spec = await resolveSpawn(this.definition);
+      spec.env[RUN_MARK] = mark;
       const limits = {
         maxLineBytes: SUPERVISOR_LIMITS.lineBytes,
         maxPendingLines: Math.min(this.definition.output.maxLines, 2_000),
@@ -164,7 +176,8 @@ export class Managed {
           lines.forEach((text, i) => this.#line(stream, stage, text, spans?.[i] ?? undefined));
         },
         bytes: (bytes) => bytes.forEach((b, i) => this.#stages[i] && (this.#stages[i].bytesOut = b)),
-        exit: (stages, bytes) => {
+        exit: (stages, bytes, why) => {
+          if (why) this.#note('error', why);
           if (early.run) this.#exited(early.run, stages, bytes);
           else early.exit = [stages, bytes];
         },
@@ -181,10 +194,11 @@ export class Managed {
     const now = Date.now();
     let markExited!: () => void;
     const exitedPromise = new Promise<void>((r) => (markExited = r));
-    this.#lastGroups = spawned.map((s) => s.pid);
+    this.#lastTree = runTree(spawned, mark);
+    this.#helper.track(this.#lastTree);
     const run: Run = {
       startedAt: now,
-      groups: this.#lastGroups,
+      tree: this.#lastTree,
       exited: false,
       exitedPromise,
       markExited,
@@ -246,12 +260,13 @@ export class Managed {
   async #terminate(): Promise<void> {
     const run = this.#run;
     if (!run) return;
-    const outcome = await stopTree(run.groups, this.definition.stopTimeoutMs, () => run.exited);
+    await this.#helper.learn(run.tree);
+    const outcome = await stopTree(run.tree, this.definition.stopTimeoutMs, () => run.exited);
     // The helper reports the exit once the pipes close (or after a short grace).
     await Promise.race([run.exitedPromise, new Promise((r) => setTimeout(r, 2_000))]);
     this.#survivors = outcome.survivors;
     if (outcome.survivors.length > 0) {
-      this.#note('error', `survivors after KILL: ${outcome.survivors.join(', ')}`);
+      this.#note('error', `survivors after KILL: ${named(outcome.survivors)}`);
     } else if (outcome.killed) this.#note('stop', `killed after ${this.definition.stopTimeoutMs} ms`);
   }
 
@@ -273,27 +288,23 @@ export class Managed {
       return;
     }
     this.#enter('stopping');
-    this.#note('stop', `TERM to ${this.#run.groups.length > 1 ? 'every stage' : 'the process group'}`);
+    this.#note('stop', `TERM to ${this.#run.tree.groups.length > 1 ? 'every stage' : 'the process group'}`);
     await this.#terminate();
     this.#enter('stopped');
   }
 
   /**
-   * The run has ended but something it started may live on in its process groups (a
-   * daemonising child): stop those too. Only groups that still have members are touched.
+   * The run has ended but something it started may live on (a daemonising child, in its
+   * process group, its cgroup, or marked after setsid): stop that too.
    */
   async #endLeftovers(): Promise<void> {
-    const groups = this.#lastGroups.filter((g) => {
-      try {
-        process.kill(-g, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (groups.length === 0) return;
-    this.#note('stop', `ending what is left in process group ${groups.join(', ')}`);
-    const outcome = await stopTree(groups, this.definition.stopTimeoutMs, () => true);
+    const tree = this.#lastTree;
+    if (!tree) return;
+    await this.#helper.learn(tree);
+    const left = await membersOf(tree, true);
+    if (left.length === 0) return;
+    this.#note('stop', `ending what the last run left: ${named(left)}`);
+    const outcome = await stopTree(tree, this.definition.stopTimeoutMs, () => true);
     this.#survivors = outcome.survivors;
   }
 

@@ -1,61 +1,183 @@
 /**
- * Ends a managed run's whole tree: TERM to each stage's process group and to descendants
- * that left the group (found by walking parent links in /proc before the signal), then
- * KILL whatever is left at the timeout. Resolves with the survivors (normally none).
+ * A managed run's whole tree, and how to end it. Three ways to know a member, strongest
+ * first: the run's cgroup (nothing leaves it by `setsid` or a parent's death; the helper
+ * creates it where cgroup v2 is writable), the run mark every descendant inherits in its
+ * environment (found even after `setsid` and reparenting to PID 1), and the parent links
+ * and process groups of the members seen so far (the helper follows those every 500 ms
+ * while they live, and a stop asks it first: HelperClient.learn). Stop = TERM to all, KILL
+ * (`cgroup.kill` where there is one) at the timeout; whatever is alive after that is
+ * reported as a survivor, with pid and name.
  */
-import { readTable, signalTree, treeOf, type ProcEntry } from './proc-tree';
+import type { SpawnedStage } from './helper-protocol';
+import { cgroupPids, killCgroup, removeCgroup } from './cgroup';
+import {
+  entryOf,
+  familyOf,
+  marked,
+  readTable,
+  readTableSync,
+  signalTree,
+  treeOf,
+  type ProcEntry,
+} from './proc-tree';
 
 const POLL_MS = 50;
 const AFTER_KILL_MS = 1_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Everything known about one run's processes. Mutable: `known` grows as members are seen. */
+export interface RunTree {
+  /** Stage pids, each its own group leader. */
+  groups: number[];
+  /** The run's cgroup directory, or null where cgroups are not used. */
+  cgroup: string | null;
+  /** The run's `SPINDLE_RUN` value. */
+  mark: string;
+  /** Members seen so far (pid and start time, so a reused pid is never taken for one). */
+  known: ProcEntry[];
+}
 
-/** What is still alive of the groups and the known members (same start time), with new descendants. */
-async function alive(groups: readonly number[], known: readonly ProcEntry[]): Promise<ProcEntry[]> {
+/** The tree of a run just spawned. */
+export function runTree(stages: readonly SpawnedStage[], mark: string): RunTree {
+  const known: ProcEntry[] = [];
+  for (const s of stages) {
+    const e = entryOf(s.pid);
+    if (e && e.starttime === s.starttime) known.push(e);
+  }
+  return { groups: stages.map((s) => s.pid), cgroup: stages[0]?.cgroup ?? null, mark, known };
+}
+
+/**
+ * Members now, from one read of `table`: known members still alive (same start time), their
+ * descendants, the groups' members and `extra` (cgroup members, marked processes). Updates
+ * `tree.known`, so a descendant seen once is still found after its parent has gone.
+ */
+export function collect(tree: RunTree, table: Map<number, ProcEntry>, extra: readonly number[]): ProcEntry[] {
+  const roots = tree.known.filter((k) => table.get(k.pid)?.starttime === k.starttime).map((k) => k.pid);
+  tree.known = treeOf(table, [...roots, ...extra], tree.groups);
+  return tree.known;
+}
+
+/** Members of a cgroup tree: the cgroup is the whole truth, no need to read every process. */
+function cgroupMembers(tree: RunTree, cgroup: string): ProcEntry[] {
+  const table = new Map<number, ProcEntry>();
+  for (const pid of cgroupPids(cgroup)) {
+    const e = entryOf(pid);
+    if (e) table.set(pid, e);
+  }
+  return collect(tree, table, [...table.keys()]);
+}
+
+/**
+ * Members now (sync, for the helper's death path): cgroup members, else `table` with
+ * `extra` when given (a full look), else the known members' family.
+ */
+export function membersNow(
+  tree: RunTree,
+  table?: Map<number, ProcEntry>,
+  extra: readonly number[] = [],
+): ProcEntry[] {
+  if (tree.cgroup) return cgroupMembers(tree, tree.cgroup);
+  const t = table ?? familyOf([...tree.groups, ...tree.known.map((k) => k.pid)]) ?? readTableSync();
+  return collect(tree, t, extra);
+}
+
+/** Members now; `scan` also looks for the run mark in every environment (a full read of /proc). */
+export async function membersOf(tree: RunTree, scan = false): Promise<ProcEntry[]> {
+  if (tree.cgroup) return cgroupMembers(tree, tree.cgroup);
+  if (!scan) {
+    // Between full looks, follow the known members' children only (much cheaper).
+    const family = familyOf([...tree.groups, ...tree.known.map((k) => k.pid)]);
+    if (family) return collect(tree, family, []);
+  }
   const table = await readTable();
-  const roots = known.filter((m) => table.get(m.pid)?.starttime === m.starttime).map((m) => m.pid);
-  return treeOf(table, roots, groups);
+  return collect(tree, table, scan ? await marked(table, [tree.mark]) : []);
+}
+
+/** Signal every member; KILL also goes through `cgroup.kill`, which no fork can outrun. */
+export function signalRun(tree: RunTree, members: readonly ProcEntry[], signal: NodeJS.Signals): void {
+  if (signal === 'SIGKILL' && tree.cgroup) killCgroup(tree.cgroup);
+  signalTree(tree.groups, members, signal);
+}
+
+/** A process still alive after KILL. */
+export interface Survivor {
+  pid: number;
+  name: string;
 }
 
 /** How a stop went. */
 export interface StopOutcome {
   /** True when KILL had to be sent. */
   killed: boolean;
-  survivors: number[];
+  /** How many processes the stop found (stages, descendants, cgroup members). */
+  found: number;
+  survivors: Survivor[];
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /**
- * Stop the tree rooted at `groups` (stage pids, each its own group leader). `leaderGone`
- * resolves when the helper has reported the run's exit; both it and an empty tree are
- * needed to call the stop done.
+ * Stop the run's tree. `leaderGone` tells when the helper has reported the run's exit; both
+ * it and an empty tree are needed to call the stop done.
  */
 export async function stopTree(
-  groups: readonly number[],
+  tree: RunTree,
   timeoutMs: number,
   leaderGone: () => boolean,
 ): Promise<StopOutcome> {
-  let members = treeOf(await readTable(), groups, groups);
-  signalTree(groups, members, 'SIGTERM');
+  let members = await membersOf(tree, true);
+  const seen = new Set(members.map((m) => `${m.pid}:${m.starttime}`));
+  signalRun(tree, members, 'SIGTERM');
   // KILL on a timer of its own, so a slow /proc walk under load cannot delay it.
   let killed = false;
   const kill = (): void => {
     killed = true;
-    signalTree(groups, members, 'SIGKILL');
+    signalRun(tree, members, 'SIGKILL');
   };
   const timer = setTimeout(kill, timeoutMs);
   const hardEnd = Date.now() + timeoutMs + AFTER_KILL_MS;
   try {
     for (;;) {
-      members = await alive(groups, members);
-      if (members.length === 0 && leaderGone()) return { killed, survivors: [] };
+      members = await membersOf(tree);
+      for (const m of members) seen.add(`${m.pid}:${m.starttime}`);
+      if (members.length === 0 && leaderGone()) {
+        if (tree.cgroup) removeCgroup(tree.cgroup);
+        return { killed, found: seen.size, survivors: [] };
+      }
       if (Date.now() >= hardEnd) break;
       // Descendants found after the KILL (forked meanwhile) get it too.
-      if (killed && members.length > 0) signalTree(groups, members, 'SIGKILL');
+      if (killed && members.length > 0) signalRun(tree, members, 'SIGKILL');
       await sleep(POLL_MS);
     }
   } finally {
     clearTimeout(timer);
   }
   kill();
-  return { killed: true, survivors: members.map((m) => m.pid) };
+  // One more full look (marks included) catches anything the polls missed; it gets KILL too.
+  members = await membersOf(tree, true);
+  signalRun(tree, members, 'SIGKILL');
+  const end = Date.now() + AFTER_KILL_MS / 2;
+  while (members.length > 0 && Date.now() < end) {
+    await sleep(POLL_MS);
+    members = await membersOf(tree);
+  }
+  return {
+    killed: true,
+    found: seen.size,
+    survivors: members.map((m) => ({ pid: m.pid, name: m.name })),
+  };
+}
+
+/** True while any process of the tree may be alive (cheap: no /proc walk). */
+export function mayLive(tree: RunTree): boolean {
+  if (tree.cgroup && cgroupPids(tree.cgroup).length > 0) return true;
+  const exists = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return tree.groups.some((g) => exists(-g)) || tree.known.some((k) => exists(k.pid));
 }

@@ -19,6 +19,7 @@ import { DefinitionsStore, issueText, parseDefinitions, serializeDefinitions } f
 import { HelperClient } from './helper-client';
 import { Managed } from './managed';
 import { PatternRunner } from './pattern-runner';
+import { redactDefinition } from './redact';
 import { resolveSpawn } from './validate';
 
 const EVENT_MS = 100;
@@ -31,6 +32,11 @@ export interface SupervisorOptions {
   onOutput?: (batch: OutputBatch) => void;
   /** Time a regex search of output may take (default PATTERN_BUDGET_MS). */
   patternBudgetMs?: number;
+  /**
+   * Give each run a cgroup where cgroup v2 is writable (default: yes unless the environment
+   * has SPINDLE_CGROUPS=0); false forces the process-group fallback.
+   */
+  cgroups?: boolean;
 }
 
 /**
@@ -49,7 +55,7 @@ async function checkedDefinition(input: DefinitionInput, id: string): Promise<De
 
 export class Supervisor {
   readonly store: DefinitionsStore;
-  readonly #helper = new HelperClient();
+  readonly #helper: HelperClient;
   readonly #patterns: PatternRunner;
   readonly #items = new Map<string, Managed>();
   readonly #opts: SupervisorOptions;
@@ -62,6 +68,7 @@ export class Supervisor {
   constructor(opts: SupervisorOptions = {}) {
     this.#opts = opts;
     this.#patterns = new PatternRunner(opts.patternBudgetMs);
+    this.#helper = new HelperClient({ cgroups: opts.cgroups ?? process.env.SPINDLE_CGROUPS !== '0' });
     this.store = new DefinitionsStore(opts.dataDir);
     for (const def of this.store.load()) this.#add(def);
   }
@@ -236,9 +243,10 @@ export class Supervisor {
     return this.#get(id).ring.query(tail);
   }
 
-  /** The definitions file's text. */
-  exportDefinitions(): string {
-    return serializeDefinitions([...this.#items.values()].map((m) => m.definition));
+  /** The definitions file's text (environment values replaced by `***` when `redacted`). */
+  exportDefinitions(redacted = false): string {
+    const defs = [...this.#items.values()].map((m) => m.definition);
+    return serializeDefinitions(redacted ? defs.map(redactDefinition) : defs);
   }
 
   /** Add definitions from JSON text (as stopped); replace also removes those not in it. */

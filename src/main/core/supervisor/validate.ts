@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { SUPERVISOR_LIMITS, type Definition } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
+import { publicEnv } from '../child-env';
 import type { SpawnStage } from './helper-protocol';
 
 /** What the helper needs to spawn a run. */
@@ -19,8 +20,6 @@ export interface SpawnSpec {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Spindle's own variables that must not leak to managed processes (the web token above all). */
-const PRIVATE_ENV = ['SPINDLE_TOKEN', 'ELECTRON_RUN_AS_NODE'];
 const SHELL = '/bin/sh';
 
 const hasNul = (s: string): boolean => s.includes('\0');
@@ -41,8 +40,7 @@ export function childEnv(
     if (hasNul(value))
       throw new SpindleError('EINVAL_ENV', `environment variable ${name} contains a NUL byte`);
   }
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined && !PRIVATE_ENV.includes(k)) env[k] = v;
+  const env = publicEnv(base);
   for (const name of def.env.unset) delete env[name];
   return Object.assign(env, def.env.set);
 }

@@ -139,7 +139,7 @@ export function ManagedDetail({
         {m.survivors.length > 0 && (
           <>
             <dt>Survivors</dt>
-            <dd className="sup-bad">{m.survivors.join(', ')}</dd>
+            <dd className="sup-bad">{m.survivors.map((x) => `${x.name} (${x.pid})`).join(', ')}</dd>
           </>
         )}
       </dl>
