@@ -25,9 +25,11 @@ describe.each([{ cgroups: true }, { cgroups: false }])(
         ] as const) {
           const filter = '^(top|leaf) ';
           await expect
-            .poll(() => k.sup.output(id, { tail: 10, filter, regex: true }).matched, { timeout: 10_000 })
+            .poll(async () => (await k.sup.output(id, { tail: 10, filter, regex: true })).matched, {
+              timeout: 10_000,
+            })
             .toBe(n);
-          for (const l of k.sup.output(id, { tail: 10, filter, regex: true }).lines)
+          for (const l of (await k.sup.output(id, { tail: 10, filter, regex: true })).lines)
             pids.push(Number(l.text.split(' ')[1]));
         }
         expect(pids.every(alive)).toBe(true);

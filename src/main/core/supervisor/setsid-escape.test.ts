@@ -16,10 +16,10 @@ const cgroupsHere = ((): boolean => {
 async function pidsFrom(sup: Supervisor, id: string, names: string[]): Promise<number[]> {
   const filter = `^(${names.join('|')}) `;
   await expect
-    .poll(() => sup.output(id, { tail: 20, filter, regex: true }).matched, { timeout: 10_000 })
+    .poll(async () => (await sup.output(id, { tail: 20, filter, regex: true })).matched, { timeout: 10_000 })
     .toBe(names.length);
   const seen = new Map(
-    sup.output(id, { tail: 20, filter, regex: true }).lines.map((l) => {
+    (await sup.output(id, { tail: 20, filter, regex: true })).lines.map((l) => {
       const [name, pid] = l.text.split(' ');
       return [name, Number(pid)] as const;
     }),
