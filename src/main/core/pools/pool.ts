@@ -256,21 +256,41 @@ export class Pool {
     if (!told) void task.onDone?.(o);
   }
 
-  /** A started worker died: only its first task can have run (it runs them in order). */
+  /** A started worker died (its results, last words included, are all in). */
   #onLost(slot: WorkerSlot, how: string): void {
-    const [head, ...rest] = slot.inflight.splice(0);
-    for (const t of rest.reverse()) this.#queue.pushFront(t);
-    if (head && head.attempts < this.options.retries) {
-      head.attempts++;
-      this.stats.retried++;
-      this.#queue.pushFront(head);
-    } else if (head) {
-      const text = `worker ${slot.n} ended (${how}) while running this task`;
-      this.#settle(head, 'failed', failure('EWORKER_EXIT', text, performance.now() - slot.headStart));
-    }
+    const text = `worker ${slot.n} ended (${how}) while running this task`;
+    const runMs = performance.now() - slot.headStart;
+    const ran = this.#ran(slot);
+    this.#reclaim(slot.inflight.splice(0), ran, () => failure('EWORKER_EXIT', text, runMs));
     this.note = `worker ${slot.n}: ${slot.reason}`;
     this.#ensureWorkers();
     this.#afterWork(slot);
+  }
+
+  /** How many of the tasks a worker holds it has started: it counts each start, we count each result. */
+  #ran(slot: WorkerSlot): number {
+    // Both counters wrap at 2^31 alike.
+    return Math.min(slot.inflight.length, Math.max(0, (slot.channel.started() - slot.done) | 0));
+  }
+
+  /**
+   * Tasks a worker held when it ended, oldest first, of which the first `ran` had started
+   * (it runs them in order). Each of those spent a run and retries per policy or fails;
+   * normally that is only the one running when it ended. The rest never started: they go
+   * back to the front of the queue in order, not counted as a retry. So an item runs at
+   * most 1 + retries times, and a crash fails only its own task.
+   */
+  #reclaim(held: Task[], ran: number, fail: () => Outcome): void {
+    const back: Task[] = [];
+    held.forEach((t, i) => {
+      if (i >= ran) back.push(t);
+      else if (t.attempts < this.options.retries) {
+        t.attempts++;
+        this.stats.retried++;
+        back.push(t);
+      } else this.#settle(t, 'failed', fail());
+    });
+    for (const t of back.reverse()) this.#queue.pushFront(t);
   }
 
   #onUnhealthy(note: string): void {
@@ -283,9 +303,11 @@ export class Pool {
     this.#checkIdle();
   }
 
-  /** End a worker on purpose; the tasks it held go back to the front of the queue. */
+  /** End a worker on purpose; the tasks it held and never started go back to the front of the queue. */
   #end(slot: WorkerSlot, reason: string): void {
-    for (const t of this.#workers.end(slot, reason).reverse()) this.#queue.pushFront(t);
+    const ran = this.#ran(slot);
+    const text = `worker ${slot.n} ended (${reason}) while running this task`;
+    this.#reclaim(this.#workers.end(slot, reason), ran, () => failure('EWORKER_EXIT', text));
   }
 
   #dispatch(): void {
@@ -344,11 +366,13 @@ export class Pool {
           queued: this.#queue.size,
         });
         for (const s of found.overdue) {
-          const head = s.inflight.shift()!;
+          const ran = this.#ran(s);
+          const [head, ...rest] = this.#workers.end(s, `timeout on task ${s.inflight[0]!.id}`);
           const runMs = now - s.headStart;
           const text = `timed out after ${Math.round(runMs)} ms (limit ${taskTimeoutMs} ms)`;
-          this.#settle(head, 'failed', failure('ETIMEOUT', text, runMs));
-          this.#end(s, `timeout on task ${head.id}`);
+          this.#settle(head!, 'failed', failure('ETIMEOUT', text, runMs));
+          const lost = `worker ${s.n} ended (timeout on task ${head!.id}) while running this task`;
+          this.#reclaim(rest, ran - 1, () => failure('EWORKER_EXIT', lost));
         }
         for (const s of found.idle) this.#end(s, 'idle');
         this.#ensureWorkers();
