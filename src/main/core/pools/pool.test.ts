@@ -130,7 +130,7 @@ describe('a bounded queue', () => {
     }
     expect(err).toBeInstanceOf(SpindleError);
     expect((err as SpindleError).code).toBe('EQUEUE_FULL');
-    expect((err as SpindleError).message).toMatch(/queue full: \d+ running, 2 waiting \(max 2\)/);
+    expect((err as SpindleError).message).toMatch(/queue full: 2 queued, \d+ active, max 2/);
     await p.whenIdle();
   });
 

@@ -55,7 +55,7 @@ describe('PoolsEngine', () => {
   it('runs a command template per item on a process pool, without a shell', async () => {
     const { engine, ticks } = make();
     const { id } = engine.create(poolOptions.parse({ kind: 'processes', size: 2 }));
-    expect(() =>
+    await expect(
       engine.submit(
         engine.create(poolOptions.parse({ kind: 'threads', size: 1 })).id,
         { kind: 'command', argv: ['echo'] },
@@ -63,7 +63,7 @@ describe('PoolsEngine', () => {
         null,
         null,
       ),
-    ).toThrow(/process pools only/);
+    ).rejects.toThrow(/process pools only/);
     engine.submit(id, { kind: 'command', argv: ['echo', 'item {};', 'out/{}'] }, 3, null, ['a', 'b', 'c']);
     await until(() => ticks.at(-1)?.pools.find((p) => p.id === id)?.counts.completed === 3);
     engine.submit(id, { kind: 'command', argv: ['false'] }, 1, null, null);
