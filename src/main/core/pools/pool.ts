@@ -285,10 +285,9 @@ export class Pool {
 
   /** A started worker died (its results, last words included, are all in). */
   #onLost(slot: WorkerSlot, how: string): void {
-    const text = `worker ${slot.n} ended (${how}) while running this task`;
     const runMs = performance.now() - slot.headStart;
     const ran = this.#ran(slot);
-    this.#reclaim(slot.inflight.splice(0), ran, () => failure('EWORKER_EXIT', text, runMs));
+    this.#reclaim(slot.inflight.splice(0), ran, `worker ${slot.n} ended (${how})`, runMs);
     this.note = `worker ${slot.n}: ${slot.reason}`;
     this.#ensureWorkers();
     this.#afterWork(slot);
@@ -305,9 +304,11 @@ export class Pool {
    * (it runs them in order). Each of those spent a run and retries per policy or fails;
    * normally that is only the one running when it ended. The rest never started: they go
    * back to the front of the queue in order, not counted as a retry. So an item runs at
-   * most 1 + retries times, and a crash fails only its own task.
+   * most 1 + retries times, and a crash fails only its own task. (A worker killed outright,
+   * without last words, can also take with it the results of tasks it finished just before:
+   * those ran too, and say so.)
    */
-  #reclaim(held: Task[], ran: number, fail: () => Outcome): void {
+  #reclaim(held: Task[], ran: number, ended: string, runMs = 0): void {
     const back: Task[] = [];
     held.forEach((t, i) => {
       if (i >= ran) back.push(t);
@@ -315,7 +316,9 @@ export class Pool {
         t.attempts++;
         this.stats.retried++;
         back.push(t);
-      } else this.#settle(t, 'failed', fail());
+      } else if (i === ran - 1)
+        this.#settle(t, 'failed', failure('EWORKER_EXIT', `${ended} while running this task`, runMs));
+      else this.#settle(t, 'failed', failure('EWORKER_EXIT', `${ended} before this task's result arrived`));
     });
     for (const t of back.reverse()) this.#queue.pushFront(t);
   }
@@ -333,8 +336,7 @@ export class Pool {
   /** End a worker on purpose; the tasks it held and never started go back to the front of the queue. */
   #end(slot: WorkerSlot, reason: string): void {
     const ran = this.#ran(slot);
-    const text = `worker ${slot.n} ended (${reason}) while running this task`;
-    this.#reclaim(this.#workers.end(slot, reason), ran, () => failure('EWORKER_EXIT', text));
+    this.#reclaim(this.#workers.end(slot, reason), ran, `worker ${slot.n} ended (${reason})`);
   }
 
   #dispatch(): void {
@@ -398,8 +400,7 @@ export class Pool {
           const runMs = now - s.headStart;
           const text = `timed out after ${Math.round(runMs)} ms (limit ${taskTimeoutMs} ms)`;
           this.#settle(head!, 'failed', failure('ETIMEOUT', text, runMs));
-          const lost = `worker ${s.n} ended (timeout on task ${head!.id}) while running this task`;
-          this.#reclaim(rest, ran - 1, () => failure('EWORKER_EXIT', lost));
+          this.#reclaim(rest, ran - 1, `worker ${s.n} ended (timeout on task ${head!.id})`);
         }
         for (const s of found.idle) this.#end(s, 'idle');
         this.#ensureWorkers();
