@@ -64,7 +64,11 @@ function processChannel(init: WorkerInit): WorkerChannel {
     },
     onMessage: (fn) => {
       hear = fn;
-      child.on('message', (m) => fn(m as FromWorker));
+      child.on('message', (m) => {
+        // Ready means it has opened its progress file: the name is no longer needed.
+        if ((m as FromWorker).t === 'ready') progress.unlink();
+        fn(m as FromWorker);
+      });
     },
     started: () => final ?? progress.started(),
     onExit: (fn) => {

@@ -6,25 +6,17 @@
  * pass a path; a pwrite costs ~2 µs a task, a message per task would halve the rate).
  * File layout: Int32LE started count at 0, then the last words as a JSON array of WireDone.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WireDone } from './protocol';
 
-let dir: string | null = null;
-let nextFile = 0;
-
-/** A private folder for this Spindle's progress files, removed when it exits. */
-function progressDir(): string {
-  if (dir) return dir;
-  const made = mkdtempSync(join(tmpdir(), 'spindle-pool-'));
-  process.once('exit', () => rmSync(made, { recursive: true, force: true }));
-  return (dir = made);
-}
-
 /** The pool's side of one process worker's progress file. */
 export interface ProgressFile {
   readonly path: string;
+  /** The worker has opened it: remove its name (both keep their descriptors), so nothing is left behind. */
+  unlink(): void;
   /** Tasks started so far (wraps at 2^31; compare with `| 0`). */
   started(): number;
   /** Results the worker wrote as it exited. */
@@ -32,18 +24,28 @@ export interface ProgressFile {
   dispose(): void;
 }
 
-/** Create an empty progress file for a process worker about to start. */
+/** Create an empty progress file (owner-only, in the temp folder) for a process worker about to start. */
 export function createProgressFile(): ProgressFile {
-  const path = join(progressDir(), `w${++nextFile}`);
-  let fd: number | null = openSync(path, 'w+', 0o600);
+  const path = join(tmpdir(), `spindle-pool-${process.pid}-${randomBytes(6).toString('hex')}`);
+  let fd: number | null = openSync(path, 'wx+', 0o600);
+  let named = true;
+  const unlink = (): void => {
+    if (named) rmSync(path, { force: true });
+    named = false;
+  };
   const buf = Buffer.alloc(4);
   return {
     path,
+    unlink,
     started: () => (fd !== null && readSync(fd, buf, 0, 4, 0) === 4 ? buf.readInt32LE(0) : 0),
     lastWords: () => {
+      if (fd === null) return [];
       try {
-        const bytes = readFileSync(path);
-        return bytes.length > 4 ? (JSON.parse(bytes.subarray(4).toString('utf8')) as WireDone[]) : [];
+        const size = fstatSync(fd).size;
+        if (size <= 4) return [];
+        const bytes = Buffer.alloc(size - 4);
+        readSync(fd, bytes, 0, bytes.length, 4);
+        return JSON.parse(bytes.toString('utf8')) as WireDone[];
       } catch {
         return []; // cut short by a kill mid-write: treated as never said
       }
@@ -51,11 +53,10 @@ export function createProgressFile(): ProgressFile {
     dispose: () => {
       if (fd !== null) closeSync(fd);
       fd = null;
-      rmSync(path, { force: true });
+      unlink();
     },
   };
 }
-
 /** The worker's side of a progress file. */
 export function progressWriter(path: string): { started(n: number): void; lastWords(r: WireDone[]): void } {
   const fd = openSync(path, 'r+');
