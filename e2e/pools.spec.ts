@@ -101,3 +101,35 @@ test('faults show up: thrown errors fail tasks, a crashed process worker is repl
   await expect(detail.locator('tr.worker[data-state="idle"]')).toHaveCount(1);
   await page.screenshot({ path: artifact('pools-faults.png'), fullPage: true });
 });
+
+test('a full queue refuses work where it is submitted: EQUEUE_FULL with the queue state', async ({
+  page,
+}) => {
+  await page.goto(serverUrl() + '#pools');
+  await expect(page.getByTestId('pools-view')).toHaveAttribute('data-ready', 'true');
+  const create = page.getByRole('form', { name: 'New pool' });
+  await create.getByLabel('Kind').selectOption('threads');
+  await create.getByLabel('Workers').fill('1');
+  await create.getByLabel('Max queue').fill('10');
+  await create.getByLabel('When full').selectOption('reject');
+  await create.getByRole('button', { name: 'Create pool' }).click();
+  const detail = page.getByTestId('pool-detail');
+  await expect(detail.locator('.pool-head h2')).toContainText('threads');
+  await expect(detail.locator('.pool-head')).toContainText('rejects');
+  // Paused, nothing leaves the queue, so the figures are exact.
+  await detail.getByRole('button', { name: 'Pause' }).click();
+  await expect(detail.locator('.pool-state')).toHaveText('paused');
+
+  const submit = page.getByRole('form', { name: 'Submit work' });
+  await submit.getByLabel('Workload').selectOption('noop');
+  await submit.getByLabel('Items (K)').fill('1000');
+  await submit.getByRole('button', { name: 'Submit' }).click();
+  await expect(submit.getByRole('alert')).toHaveText(
+    '10 accepted, 990 refused (queue full: 10 queued, 0 active, max 10)',
+  );
+  await submit.getByLabel('Items (K)').fill('1');
+  await submit.getByRole('button', { name: 'Submit' }).click();
+  await expect(submit.getByRole('alert')).toHaveText('EQUEUE_FULL: queue full: 10 queued, 0 active, max 10');
+  await expect(detail.getByTestId('count-rejected')).toHaveAttribute('data-value', '991');
+  await page.screenshot({ path: artifact('pools-queue-full.png'), fullPage: true });
+});

@@ -72,6 +72,8 @@ export interface ChildHandle<In = unknown> {
   on(event: 'message', listener: (message: In) => void): this;
   on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
+  /** After `exit`, once every message the child sent has been delivered. */
+  on(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
   once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
 }
 

@@ -36,6 +36,8 @@ export class UtilityChild extends EventEmitter implements ChildHandle {
       this.#exited = true;
       this.#connected = false;
       this.emit('exit', code, null);
+      // Messages arrive on the same channel before the exit, so nothing is left unread.
+      this.emit('close', code, null);
     });
   }
 

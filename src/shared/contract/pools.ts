@@ -157,10 +157,14 @@ export interface ProducerInfo {
   id: number;
   rate: number | null;
   total: number;
+  /** Items accepted into the queue so far. */
   submitted: number;
+  /** Items refused by a full queue (policy 'reject'). */
   rejected: number;
   state: 'running' | 'waiting' | 'done' | 'stopped';
   waitedMs: number;
+  /** The queue's state at the first refusal, e.g. "queue full: 10 queued, 2 active, max 10". */
+  note: string | null;
 }
 
 /** One pool, one tick. */
@@ -247,8 +251,14 @@ export interface LabState {
   note: string | null;
 }
 
-/** The `pools` event (about 1 Hz) and what `pools.subscribe` returns. */
+/**
+ * The `pools` event and what `pools.subscribe` returns. 'tick': the ~1 Hz stats tick
+ * (rates over the last tick, one history point). 'change': pushed at once when a pool is
+ * created, resized, paused, resumed, draining, drained, unhealthy, terminated or removed;
+ * states and counts are current, rates are the last tick's, and it adds no history point.
+ */
 export interface PoolsTick {
+  reason: 'tick' | 'change';
   t: number;
   pools: PoolStats[];
   pipelines: PipelineStats[];
@@ -273,10 +283,15 @@ export const stageSpec = z
   .strict();
 
 export const poolsRequests = {
-  /** Start receiving `pools` events; returns every pool with its history. */
+  /** Start receiving `pools` events; returns every pool as it is now, with its history. */
   'pools.subscribe': request<PoolsSnapshot>()(z.object({}).strict().optional(), { control: false }),
   'pools.create': request<PoolStats>()(poolOptions, { control: true }),
-  /** A batch of `count` items (rate absent) or a steady producer at `rate` per second. */
+  /**
+   * A batch of `count` items (rate absent) or a steady producer at `rate` per second. On a
+   * rejecting queue the answer waits until the batch has been offered (a rate producer: its
+   * first item), so `submitted` and `rejected` say how many were accepted and refused;
+   * when nothing could be queued it fails with EQUEUE_FULL and the queue's state.
+   */
   'pools.submit': request<ProducerInfo>()(
     z
       .object({

@@ -14,6 +14,8 @@ function osTid(): number | null {
 }
 
 const port = parentPort!;
+const init = (workerData ?? {}) as WorkerInit;
+const progress = init.progress ? new Int32Array(init.progress) : null;
 void workerMain(
   {
     send: (m) => port.postMessage(m),
@@ -22,7 +24,10 @@ void workerMain(
       port.postMessage({ t: 'startFail', error });
       setImmediate(() => process.exit(1));
     },
+    started: (n) => progress && Atomics.store(progress, 0, n | 0),
+    // Messages posted before a thread ends reach the pool before its exit event.
+    lastWords: (r) => r.length && port.postMessage({ t: 'done', r }),
   },
-  (workerData ?? {}) as WorkerInit,
+  init,
   { pid: process.pid, tid: osTid(), threadId },
 );

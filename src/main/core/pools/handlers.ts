@@ -16,11 +16,7 @@ function audited<T>(
   fn: () => T,
   detail = '',
 ): T {
-  try {
-    const out = fn();
-    record({ client: ctx.client.label, action, target, outcome: 'ok', detail });
-    return out;
-  } catch (e) {
+  const failed = (e: unknown): never => {
     const code = e instanceof SpindleError ? e.code : 'EINTERNAL';
     record({
       client: ctx.client.label,
@@ -30,6 +26,17 @@ function audited<T>(
       detail: e instanceof Error ? e.message : String(e),
     });
     throw e;
+  };
+  const done = <V>(out: V): V => {
+    record({ client: ctx.client.label, action, target, outcome: 'ok', detail });
+    return out;
+  };
+  try {
+    const out = fn();
+    // An answer that takes a while (a batch on a rejecting queue) is recorded when it comes.
+    return (out instanceof Promise ? out.then(done, failed) : done(out)) as T;
+  } catch (e) {
+    return failed(e);
   }
 }
 

@@ -40,7 +40,8 @@ describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
       .snapshot()
       .workers.map((w) => w.cpu!)
       .sort((a, b) => b - a);
-    expect(cpus[0]).toBeGreaterThan(40); // a loaded 2-core CI machine may not give it the whole core
+    // A loaded 2-core machine (load 20+) may give it a small share of a core: compare with the idle one.
+    expect(cpus[0]).toBeGreaterThan(Math.max(5, cpus[1]! * 3));
     expect(cpus[0]).toBeLessThan(115);
     expect(cpus[1]).toBeLessThan(20);
     await p.whenIdle();
@@ -48,6 +49,7 @@ describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
 
   it('runs a batch on its workers and reports each worker', async () => {
     const p = make({ kind, size: 2 });
+    await p.whenReady(); // on a loaded machine one worker could otherwise do all 50 before the other starts
     for (let i = 0; i < 50; i++) p.submit({ kind: 'gcd' }, i % 3);
     await p.whenIdle();
     const s = p.snapshot();
@@ -130,7 +132,7 @@ describe('a bounded queue', () => {
     }
     expect(err).toBeInstanceOf(SpindleError);
     expect((err as SpindleError).code).toBe('EQUEUE_FULL');
-    expect((err as SpindleError).message).toMatch(/queue full: \d+ running, 2 waiting \(max 2\)/);
+    expect((err as SpindleError).message).toMatch(/queue full: 2 queued, \d+ active, max 2/);
     await p.whenIdle();
   });
 

@@ -6,7 +6,13 @@
  * where active = tasks in flight on workers + finished tasks held by back pressure.
  */
 import { SpindleError } from '../../../shared/result';
-import type { PoolOptions, PoolState, PoolStats, WorkloadSpec } from '../../../shared/contract/pools';
+import type {
+  PoolOptions,
+  PoolState,
+  PoolStats,
+  WorkerInfo,
+  WorkloadSpec,
+} from '../../../shared/contract/pools';
 import { openChannel } from './channel';
 import { PoolStatsKeeper } from './pool-stats';
 import type { WireDone, WireTask } from './protocol';
@@ -22,8 +28,10 @@ export { MAX_START_FAILURES } from './worker-set';
 const MAX_DEPTH = 16;
 
 export class Pool {
-  state: PoolState = 'running';
+  #state: PoolState = 'running';
   note: string | null = null;
+  /** Told at once when the state or the size changes, so clients need not wait for a tick. */
+  onChange: () => void = () => {};
   readonly stats = new PoolStatsKeeper();
   readonly #queue: TaskQueue<Task>;
   readonly #workers: WorkerSet;
@@ -34,6 +42,14 @@ export class Pool {
   #nextTask = 0;
   #sweep: NodeJS.Timeout | null = null;
   #dispatchQueued = false;
+  /** Rates of the last closed tick, shown until the next one. */
+  #lastRates = {
+    throughput: 0,
+    failRate: 0,
+    waitP95: null as number | null,
+    runP95: null as number | null,
+    utilization: 0,
+  };
   /** Moving average of run time, ms: decides how many tasks a worker may hold. */
   #avgRun = -1;
 
@@ -54,6 +70,16 @@ export class Pool {
     });
     this.#ensureWorkers();
     this.#scheduleSweep();
+  }
+
+  get state(): PoolState {
+    return this.#state;
+  }
+
+  #set(state: PoolState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.onChange();
   }
 
   get queued(): number {
@@ -108,7 +134,7 @@ export class Pool {
       this.stats.rejected++;
       throw new SpindleError(
         'EQUEUE_FULL',
-        `queue full: ${this.active} running, ${this.#queue.size} waiting (max ${this.#queue.capacity})`,
+        `queue full: ${this.#queue.size} queued, ${this.active} active, max ${this.#queue.capacity}`,
       );
     }
     this.stats.submitted++;
@@ -143,18 +169,18 @@ export class Pool {
   }
 
   pause(): void {
-    if (this.state === 'running') this.state = 'paused';
+    if (this.state === 'running') this.#set('paused');
   }
 
   resume(): void {
     if (this.state === 'paused' || this.state === 'draining' || this.state === 'drained')
-      this.state = 'running';
+      this.#set('running');
     this.#dispatch();
   }
 
   /** Finish what is queued, accept nothing new. */
   drain(): void {
-    if (this.state === 'running' || this.state === 'paused') this.state = 'draining';
+    if (this.state === 'running' || this.state === 'paused') this.#set('draining');
     this.#dispatch();
     this.#checkIdle();
   }
@@ -170,6 +196,7 @@ export class Pool {
 
   resize(size: number): void {
     this.options.size = size;
+    this.onChange();
     for (const s of this.#workers.slots) s.retiring = false;
     let excess = this.#workers.slots.length - size;
     // Leave idle and starting workers first; busy ones finish what they hold, then leave.
@@ -186,7 +213,7 @@ export class Pool {
   terminate(): void {
     if (this.state === 'terminated') return;
     this.cancelQueued();
-    this.state = 'terminated';
+    this.#set('terminated');
     this.#workers.stop();
     if (this.#sweep) clearTimeout(this.#sweep);
     for (const s of [...this.#workers.slots]) {
@@ -256,26 +283,49 @@ export class Pool {
     if (!told) void task.onDone?.(o);
   }
 
-  /** A started worker died: only its first task can have run (it runs them in order). */
+  /** A started worker died (its results, last words included, are all in). */
   #onLost(slot: WorkerSlot, how: string): void {
-    const [head, ...rest] = slot.inflight.splice(0);
-    for (const t of rest.reverse()) this.#queue.pushFront(t);
-    if (head && head.attempts < this.options.retries) {
-      head.attempts++;
-      this.stats.retried++;
-      this.#queue.pushFront(head);
-    } else if (head) {
-      const text = `worker ${slot.n} ended (${how}) while running this task`;
-      this.#settle(head, 'failed', failure('EWORKER_EXIT', text, performance.now() - slot.headStart));
-    }
+    const runMs = performance.now() - slot.headStart;
+    const ran = this.#ran(slot);
+    this.#reclaim(slot.inflight.splice(0), ran, `worker ${slot.n} ended (${how})`, runMs);
     this.note = `worker ${slot.n}: ${slot.reason}`;
     this.#ensureWorkers();
     this.#afterWork(slot);
   }
 
+  /** How many of the tasks a worker holds it has started: it counts each start, we count each result. */
+  #ran(slot: WorkerSlot): number {
+    // Both counters wrap at 2^31 alike.
+    return Math.min(slot.inflight.length, Math.max(0, (slot.channel.started() - slot.done) | 0));
+  }
+
+  /**
+   * Tasks a worker held when it ended, oldest first, of which the first `ran` had started
+   * (it runs them in order). Each of those spent a run and retries per policy or fails;
+   * normally that is only the one running when it ended. The rest never started: they go
+   * back to the front of the queue in order, not counted as a retry. So an item runs at
+   * most 1 + retries times, and a crash fails only its own task. (A worker killed outright,
+   * without last words, can also take with it the results of tasks it finished just before:
+   * those ran too, and say so.)
+   */
+  #reclaim(held: Task[], ran: number, ended: string, runMs = 0): void {
+    const back: Task[] = [];
+    held.forEach((t, i) => {
+      if (i >= ran) back.push(t);
+      else if (t.attempts < this.options.retries) {
+        t.attempts++;
+        this.stats.retried++;
+        back.push(t);
+      } else if (i === ran - 1)
+        this.#settle(t, 'failed', failure('EWORKER_EXIT', `${ended} while running this task`, runMs));
+      else this.#settle(t, 'failed', failure('EWORKER_EXIT', `${ended} before this task's result arrived`));
+    });
+    for (const t of back.reverse()) this.#queue.pushFront(t);
+  }
+
   #onUnhealthy(note: string): void {
     if (this.state === 'terminated') return;
-    this.state = 'unhealthy';
+    this.#set('unhealthy');
     this.note = note;
     for (const t of this.#queue.clear())
       this.#settle(t, 'failed', failure('EUNHEALTHY', `pool unhealthy: ${note}`));
@@ -283,9 +333,10 @@ export class Pool {
     this.#checkIdle();
   }
 
-  /** End a worker on purpose; the tasks it held go back to the front of the queue. */
+  /** End a worker on purpose; the tasks it held and never started go back to the front of the queue. */
   #end(slot: WorkerSlot, reason: string): void {
-    for (const t of this.#workers.end(slot, reason).reverse()) this.#queue.pushFront(t);
+    const ran = this.#ran(slot);
+    this.#reclaim(this.#workers.end(slot, reason), ran, `worker ${slot.n} ended (${reason})`);
   }
 
   #dispatch(): void {
@@ -325,7 +376,7 @@ export class Pool {
 
   #checkIdle(): void {
     if (this.#queue.size > 0 || this.active > 0) return;
-    if (this.state === 'draining') this.state = 'drained';
+    if (this.state === 'draining') this.#set('drained');
     const w = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const r of w) r();
@@ -344,11 +395,12 @@ export class Pool {
           queued: this.#queue.size,
         });
         for (const s of found.overdue) {
-          const head = s.inflight.shift()!;
+          const ran = this.#ran(s);
+          const [head, ...rest] = this.#workers.end(s, `timeout on task ${s.inflight[0]!.id}`);
           const runMs = now - s.headStart;
           const text = `timed out after ${Math.round(runMs)} ms (limit ${taskTimeoutMs} ms)`;
-          this.#settle(head, 'failed', failure('ETIMEOUT', text, runMs));
-          this.#end(s, `timeout on task ${head.id}`);
+          this.#settle(head!, 'failed', failure('ETIMEOUT', text, runMs));
+          this.#reclaim(rest, ran - 1, `worker ${s.n} ended (timeout on task ${head!.id})`);
         }
         for (const s of found.idle) this.#end(s, 'idle');
         this.#ensureWorkers();
@@ -366,7 +418,18 @@ export class Pool {
     const { workers, utilization, dtMs } = this.#workers.tick();
     const queued = this.#queue.size;
     const active = this.active;
-    const { throughput, failRate, waitP95, runP95 } = this.stats.tick(t, dtMs, queued, active, utilization);
+    const rates = this.stats.tick(t, dtMs, queued, active, utilization);
+    this.#lastRates = { ...rates, utilization: Math.round(utilization * 1000) / 1000 };
+    return this.#stats(workers, queued, active);
+  }
+
+  /** The pool as it is now, without closing a tick: rates and busy shares are the last tick's. */
+  view(): PoolStats {
+    return this.#stats(this.#workers.view(), this.#queue.size, this.active);
+  }
+
+  #stats(workers: WorkerInfo[], queued: number, active: number): PoolStats {
+    const { throughput, failRate, waitP95, runP95, utilization } = this.#lastRates;
     return {
       id: this.id,
       name: this.name,
@@ -380,7 +443,7 @@ export class Pool {
       tickP95: { wait: waitP95, run: runP95 },
       throughput,
       failRate,
-      utilization: Math.round(utilization * 1000) / 1000,
+      utilization,
       producers: [],
       recent: [...this.stats.recent],
     };

@@ -1,6 +1,7 @@
 /**
  * All pools of one core: creates and ends them, feeds them (producers, pipelines, the
- * lab) and publishes one bounded `pools` tick about once a second.
+ * lab) and publishes one bounded `pools` tick about once a second, plus a 'change' event
+ * as soon as a pool appears, changes state or size, or goes (one per burst of changes).
  */
 import { availableParallelism } from 'node:os';
 import {
@@ -41,7 +42,8 @@ export class PoolsEngine {
   readonly #tickMs: number;
   #lab: SpeedupLab | null = null;
   #timer: NodeJS.Timeout | null = null;
-  #last: PoolsTick = { t: Date.now(), pools: [], pipelines: [], lab: null };
+  #last: PoolsTick = { reason: 'tick', t: Date.now(), pools: [], pipelines: [], lab: null };
+  #changeQueued = false;
   #nextId = 0;
   #nextProducer = 0;
   #stopped = false;
@@ -69,17 +71,20 @@ export class PoolsEngine {
     const id = `pool-${++this.#nextId}`;
     const pool = new Pool(id, options.name ?? `${options.kind} ${this.#nextId}`, options);
     this.#pools.set(id, pool);
+    pool.onChange = () => this.#changed();
     this.#ensureTicking();
-    return pool.snapshot();
+    this.#changed();
+    return pool.view();
   }
 
-  submit(
+  /** Start a producer; on a rejecting queue, answer once it has offered what it can (see the contract). */
+  async submit(
     poolId: string,
     spec: WorkloadSpec,
     count: number,
     rate: number | null,
     items: string[] | null,
-  ): ProducerInfo {
+  ): Promise<ProducerInfo> {
     const pool = this.get(poolId);
     if (spec.kind === 'command' && pool.options.kind !== 'processes')
       throw new SpindleError('EINVAL', 'command workloads run on process pools only');
@@ -101,6 +106,13 @@ export class PoolsEngine {
       list.splice(i >= 0 ? i : 0, 1)[0]?.stop();
     }
     this.#producers.set(poolId, list);
+    await producer.offered;
+    if (producer.submitted === 0 && producer.rejected > 0) {
+      producer.stop();
+      const i = list.indexOf(producer);
+      if (i >= 0) list.splice(i, 1);
+      throw new SpindleError('EQUEUE_FULL', producer.note ?? `pool ${pool.name}: queue full`);
+    }
     return producer.info();
   }
 
@@ -120,6 +132,7 @@ export class PoolsEngine {
       throw new SpindleError('EPOOL_LIVE', `pool ${p.name} is ${p.state}; terminate it first`);
     this.#pools.delete(poolId);
     this.#producers.delete(poolId);
+    this.#changed();
   }
 
   pipeline(stages: StageRequest[], count: number, rate: number | null): PipelineStats {
@@ -208,23 +221,38 @@ export class PoolsEngine {
     });
   }
 
-  /** What a new subscriber gets: the latest tick plus every pool's history. */
+  /** What a new subscriber gets: every pool as it is now, plus its history. */
   snapshot(): PoolsSnapshot {
     const history: PoolsSnapshot['history'] = {};
     for (const [id, p] of this.#pools) history[id] = p.stats.history;
-    return { ...this.#last, lab: this.#lab?.state ?? null, cores: availableParallelism(), history };
+    return { ...this.#now('change'), cores: availableParallelism(), history };
   }
 
-  #tick(): PoolsTick {
+  /** Every pool, pipeline and the lab: closing a stats tick, or as they are now. */
+  #now(reason: PoolsTick['reason']): PoolsTick {
     const t = Date.now();
     const pools = [...this.#pools.values()].map((p) => {
-      const s = p.snapshot(t);
+      const s = reason === 'tick' ? p.snapshot(t) : p.view();
       s.producers = (this.#producers.get(p.id) ?? []).map((x) => x.info());
       return s;
     });
     const pipelines = [...this.#pipelines.values()].map((p) => p.stats());
-    this.#last = { t, pools, pipelines, lab: this.#lab ? structuredClone(this.#lab.state) : null };
+    return { reason, t, pools, pipelines, lab: this.#lab ? structuredClone(this.#lab.state) : null };
+  }
+
+  #tick(): PoolsTick {
+    this.#last = this.#now('tick');
     return this.#last;
+  }
+
+  /** Push the new state once the current burst of changes is over (a terminate ends many things). */
+  #changed(): void {
+    if (this.#changeQueued || this.#stopped) return;
+    this.#changeQueued = true;
+    queueMicrotask(() => {
+      this.#changeQueued = false;
+      if (!this.#stopped) this.#publish(this.#now('change'));
+    });
   }
 
   #ensureTicking(): void {

@@ -1,7 +1,8 @@
 /**
  * Feeds a pool: a batch of K items as fast as the pool takes them, or a steady R items
  * per second. When the queue is full the pool's policy decides: 'wait' holds the producer
- * (back pressure, time spent waiting is shown), 'reject' counts the item as rejected.
+ * (back pressure, time spent waiting is shown), 'reject' refuses the item, counted here
+ * and in the pool, with the queue's state as the producer's note.
  */
 import type { ProducerInfo, WorkloadSpec } from '../../../shared/contract/pools';
 import { SpindleError } from '../../../shared/result';
@@ -13,9 +14,17 @@ export class Producer {
   state: ProducerInfo['state'] = 'running';
   submitted = 0;
   rejected = 0;
+  /** The queue's state at the first refusal. */
+  note: string | null = null;
+  /**
+   * Resolves once the submit can be answered: a batch fully offered, or a rate producer's
+   * first item offered. Waiting producers answer at once (the batch may take minutes).
+   */
+  readonly offered: Promise<void>;
   #waitedMs = 0;
   #waitStart = 0;
   #stopped = false;
+  #answer: () => void = () => {};
 
   constructor(
     readonly id: number,
@@ -25,10 +34,14 @@ export class Producer {
     readonly rate: number | null,
     readonly items: readonly string[] | null,
   ) {
-    void this.#run().catch(() => {
-      // The pool closed under us (terminated, drained, unhealthy): just stop.
-      if (this.state !== 'done') this.state = 'stopped';
-    });
+    this.offered = new Promise((r) => (this.#answer = r));
+    if (pool.options.fullPolicy === 'wait') this.#answer();
+    void this.#run()
+      .catch(() => {
+        // The pool closed under us (terminated, drained, unhealthy): just stop.
+        if (this.state !== 'done') this.state = 'stopped';
+      })
+      .finally(() => this.#answer());
   }
 
   stop(): void {
@@ -38,8 +51,8 @@ export class Producer {
 
   info(): ProducerInfo {
     const waited = this.#waitedMs + (this.state === 'waiting' ? performance.now() - this.#waitStart : 0);
-    const { id, rate, total, submitted, rejected, state } = this;
-    return { id, rate, total, submitted, rejected, state, waitedMs: Math.round(waited) };
+    const { id, rate, total, submitted, rejected, state, note } = this;
+    return { id, rate, total, submitted, rejected, state, waitedMs: Math.round(waited), note };
   }
 
   #item(i: number): string | number {
@@ -56,6 +69,7 @@ export class Producer {
       } catch (e) {
         if (!(e instanceof SpindleError) || e.code !== 'EQUEUE_FULL') throw e;
         this.rejected++;
+        this.note ??= e.message;
       }
       return false;
     }
@@ -80,6 +94,7 @@ export class Producer {
         }
       } else if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
       const waited = await this.#one(i++);
+      if (gap) this.#answer();
       // After waiting for room, carry on at the rate from now: no burst to catch up.
       if (gap) due = waited ? performance.now() + gap : due + gap;
     }

@@ -6,6 +6,10 @@ export interface WorkerInit {
   module?: string;
   exportName?: string;
   cwd?: string;
+  /** Threads: the started-task count, shared (see progress.ts). */
+  progress?: SharedArrayBuffer;
+  /** Processes: the progress file (see progress.ts). */
+  progressFile?: string;
 }
 
 /** One task on the wire. */
@@ -26,5 +30,8 @@ export type FromWorker =
   | { t: 'done'; r: WireDone[] }
   | { t: 'batchDone'; ms: number };
 
-/** Results are flushed at least this often (in tasks) so the pool can refill a busy worker. */
+/**
+ * Results are flushed at least this often (in tasks) so the pool can refill a busy worker.
+ * Batching is safe against crashes: unsent results go out as the worker's last words.
+ */
 export const FLUSH_EVERY = 8;

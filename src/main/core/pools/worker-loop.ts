@@ -1,7 +1,9 @@
 /**
  * The body of every pool worker, thread or process: load the user's module if any, say
  * ready, then run tasks one at a time in arrival order (so the first task in flight is
- * the one running), sending results back in small batches.
+ * the one running), sending results back in small batches. Before each task it records
+ * how many it has started, and as it exits (a crash included) it hands over the results
+ * not yet sent: so after any death the pool knows which tasks ran (see progress.ts).
  */
 import { pathToFileURL } from 'node:url';
 import {
@@ -20,6 +22,10 @@ export interface WorkerPort {
   onMessage(fn: (msg: ToWorker) => void): void;
   /** Report a start-up failure and end the worker. */
   fail(error: string): void;
+  /** Record, where it outlives the worker, that `n` tasks have been started in all. */
+  started(n: number): void;
+  /** Called synchronously as the worker exits: hand over results not yet delivered. */
+  lastWords(results: WireDone[]): void;
 }
 
 const text = (v: unknown): string => {
@@ -55,15 +61,19 @@ export async function workerMain(
   const inbox: WireTask[] = [];
   let head = 0;
   let running = false;
+  let started = 0;
   let out: WireDone[] = [];
   const flush = (): void => {
     port.send({ t: 'done', r: out });
     out = [];
   };
+  // A task that calls process.exit (or throws out of a timer) ends the worker here.
+  process.on('exit', () => port.lastWords(out.splice(0)));
   const drain = async (): Promise<void> => {
     running = true;
     while (head < inbox.length) {
       const task = inbox[head++]!;
+      port.started(++started);
       const t0 = performance.now();
       let ok = true;
       let result: string;

@@ -123,6 +123,12 @@ export class WorkerSet {
     this.#respawn = null;
   }
 
+  /** Every worker now (the live ones, then the last few dead), busy shares as of the last tick. */
+  view(): WorkerInfo[] {
+    const now = performance.now();
+    return [...this.slots.map((s) => s.info(now)), ...this.#dead];
+  }
+
   /** Close a tick: each worker's busy share since the last one, from run time measured in the worker. */
   tick(): { workers: WorkerInfo[]; utilization: number; dtMs: number } {
     const now = performance.now();
@@ -143,8 +149,7 @@ export class WorkerSet {
       busy += s.util;
       live++;
     }
-    const workers = [...this.slots.map((s) => s.info(now)), ...this.#dead];
-    return { workers, utilization: live ? busy / live : 0, dtMs };
+    return { workers: this.view(), utilization: live ? busy / live : 0, dtMs };
   }
 }
 

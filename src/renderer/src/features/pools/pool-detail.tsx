@@ -182,7 +182,9 @@ export function PoolDetail({
                     {p.submitted}/{p.total}
                   </td>
                   <td className={p.state === 'waiting' ? 'warn' : ''}>{p.state}</td>
-                  <td>{p.rejected ? `${p.rejected} rejected` : ''}</td>
+                  <td className={p.rejected ? 'error' : ''} title={p.note ?? undefined}>
+                    {p.rejected ? `${p.rejected} refused (EQUEUE_FULL)` : ''}
+                  </td>
                   <td>{p.waitedMs ? `waited ${fmtMs(p.waitedMs)}` : ''}</td>
                 </tr>
               ))}

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import type { PoolKind, PoolStats, WorkloadSpec } from '../../../../shared/contract';
+import type { PoolKind, PoolStats, ProducerInfo, WorkloadSpec } from '../../../../shared/contract';
+import type { Result } from '../../../../shared/result';
 import type { Client } from '../../api/client';
 import { splitArgv } from './pool-data';
 
@@ -135,6 +136,16 @@ export function CreatePoolForm({ client, onCreated }: { client: Client; onCreate
   );
 }
 
+/** What the submitter is told: refusals by a full queue are errors, with the queue's state. */
+function submitMessage(res: Result<ProducerInfo>): { ok: boolean; text: string } {
+  if (!res.ok) return { ok: false, text: `${res.error.code}: ${res.error.message}` };
+  const p = res.value;
+  if (p.rejected)
+    return { ok: false, text: `${p.submitted} accepted, ${p.rejected} refused (${p.note ?? 'queue full'})` };
+  if (p.rate === null && p.state === 'done') return { ok: true, text: `${p.submitted} accepted` };
+  return { ok: true, text: `producer #${p.id} started` };
+}
+
 /** Submit work to a pool: a batch of K, or a steady producer at R per second. */
 export function SubmitForm({ client, pool }: { client: Client; pool: PoolStats }) {
   const [kind, setKind] = useState<WorkloadKind>('sleep');
@@ -165,11 +176,7 @@ export function SubmitForm({ client, pool }: { client: Client; pool: PoolStats }
       rate: num(rate),
       items: list.length ? list : undefined,
     });
-    setMsg(
-      res.ok
-        ? { ok: true, text: `producer #${res.value.id} started` }
-        : { ok: false, text: res.error.message },
-    );
+    setMsg(submitMessage(res));
   };
 
   return (

@@ -51,13 +51,15 @@ export function createPoolsStore(client: Client): FrameStore<PoolsState> {
     lanes: {},
   });
 
-  const apply = (tick: PoolsTick, fresh: boolean): void => {
+  /** Apply an event or the subscribe answer; only a stats tick adds a history point. */
+  const apply = (tick: PoolsTick): void => {
     const prev = store.get();
     const history: Record<string, PoolHistory> = {};
     const lanes: Record<string, Record<number, number[]>> = {};
+    const point = tick.reason === 'tick';
     for (const p of tick.pools) {
       const h = prev.history[p.id] ?? emptyHistory();
-      if (!fresh) {
+      if (point) {
         push(h.t, tick.t, HISTORY_POINTS);
         push(h.queued, p.counts.queued, HISTORY_POINTS);
         push(h.active, p.counts.active, HISTORY_POINTS);
@@ -74,8 +76,7 @@ export function createPoolsStore(client: Client): FrameStore<PoolsState> {
       const mine: Record<number, number[]> = {};
       for (const w of p.workers) {
         const lane = old[w.n] ?? [];
-        if (w.state !== 'dead' || lane.length === 0 || !fresh)
-          push(lane, w.state === 'dead' ? -1 : w.util, LANE_POINTS);
+        if (point || lane.length === 0) push(lane, w.state === 'dead' ? -1 : w.util, LANE_POINTS);
         mine[w.n] = lane;
       }
       lanes[p.id] = mine;
@@ -97,9 +98,9 @@ export function createPoolsStore(client: Client): FrameStore<PoolsState> {
     const snap = res.value;
     const prev = store.get();
     store.set({ ...prev, cores: snap.cores, history: snap.history });
-    apply(snap, true);
+    apply(snap);
   };
-  client.api.on('pools', (tick) => apply(tick, false));
+  client.api.on('pools', apply);
   client.onReconnect(() => void subscribe());
   void subscribe();
   return store;
