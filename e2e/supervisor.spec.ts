@@ -51,15 +51,13 @@ test('the Managed view launches a command, shows its lines and exit code, and st
   await ticker.click();
   await expect(output).toContainText('tick ');
   // Give the sampler a few ticks so the chart has points for the screenshot.
-  await expect(page.getByTestId('sup-chart')).toHaveAttribute('data-points', /^([3-9]|\d\d+)$/, {
-    timeout: 15_000,
-  });
+  await expect(page.getByTestId('sup-chart')).toHaveAttribute('data-points', /^([3-9]|\d\d+)$/);
   await page.screenshot({ path: artifact('managed-running.png'), fullPage: true });
   // In the process table the managed process carries Spindle's mark.
   await page.getByRole('tab', { name: 'Processes' }).click();
   await page.getByLabel('Filter processes').fill('console.log');
   const marked = page.locator('[role=row].managed');
-  await expect(marked.getByTestId('managed-badge')).toHaveCount(1, { timeout: 10_000 });
+  await expect(marked.getByTestId('managed-badge')).toHaveCount(1);
   await expect(marked.getByTestId('managed-badge')).toHaveAttribute('title', /ticker/);
   await page.getByRole('tab', { name: 'Managed' }).click();
   await ticker.click();
