@@ -7,9 +7,7 @@ test('export a snapshot from the UI, open it, replay it read-only, return to liv
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
   // Let a few samples accumulate so the replay has history to scrub through.
   await expect
-    .poll(async () => Number(await page.getByTestId('cpu-chart').getAttribute('data-points')), {
-      timeout: 15_000,
-    })
+    .poll(async () => Number(await page.getByTestId('cpu-chart').getAttribute('data-points')))
     .toBeGreaterThan(3);
 
   await page.getByRole('button', { name: 'Export snapshot' }).click();

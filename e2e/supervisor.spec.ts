@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { artifact, serverUrl } from './fixtures';
 
+/** A name no earlier test (or repeat, or retry) on the same server has used. */
+const unique = (base: string): string => `${base}-${Math.random().toString(36).slice(2, 8)}`;
+
 /** Open the Managed view and launch `command` under `name`; returns its row in the list. */
 async function launch(page: Page, name: string, command: string) {
   await page.goto(serverUrl());
@@ -20,7 +23,8 @@ test('the Managed view launches a command, shows its lines and exit code, and st
   await page.getByRole('tab', { name: 'Managed' }).click();
 
   const form = page.getByRole('form', { name: 'Launch a process' });
-  await form.getByLabel('Name', { exact: true }).fill('printer');
+  const printerName = unique('printer');
+  await form.getByLabel('Name', { exact: true }).fill(printerName);
   await page
     .getByTestId('sup-command')
     .fill(`node -e "for (let i = 1; i <= 3; i++) console.log('hello ' + i); process.exit(3)"`);
@@ -32,7 +36,7 @@ test('the Managed view launches a command, shows its lines and exit code, and st
   ]);
   await page.getByTestId('sup-launch').click();
 
-  const printer = page.locator('[data-testid="sup-item"][data-name="printer"]');
+  const printer = page.locator(`[data-testid="sup-item"][data-name="${printerName}"]`);
   await expect(printer).toHaveAttribute('data-state', 'exited');
   await expect(printer.getByTestId('sup-state')).toHaveText('exited (code 3)');
   await printer.click();
@@ -41,26 +45,25 @@ test('the Managed view launches a command, shows its lines and exit code, and st
   await expect(page.getByTestId('sup-last-exit')).toContainText('code 3');
   await page.screenshot({ path: artifact('managed-exited.png'), fullPage: true });
 
-  await form.getByLabel('Name', { exact: true }).fill('ticker');
+  const tickerName = unique('ticker');
+  await form.getByLabel('Name', { exact: true }).fill(tickerName);
   await page
     .getByTestId('sup-command')
     .fill(`node -e "setInterval(() => console.log('tick ' + Date.now()), 200)"`);
   await page.getByTestId('sup-launch').click();
-  const ticker = page.locator('[data-testid="sup-item"][data-name="ticker"]');
+  const ticker = page.locator(`[data-testid="sup-item"][data-name="${tickerName}"]`);
   await expect(ticker).toHaveAttribute('data-state', 'running');
   await ticker.click();
   await expect(output).toContainText('tick ');
   // Give the sampler a few ticks so the chart has points for the screenshot.
-  await expect(page.getByTestId('sup-chart')).toHaveAttribute('data-points', /^([3-9]|\d\d+)$/, {
-    timeout: 15_000,
-  });
+  await expect(page.getByTestId('sup-chart')).toHaveAttribute('data-points', /^([3-9]|\d\d+)$/);
   await page.screenshot({ path: artifact('managed-running.png'), fullPage: true });
   // In the process table the managed process carries Spindle's mark.
   await page.getByRole('tab', { name: 'Processes' }).click();
   await page.getByLabel('Filter processes').fill('console.log');
   const marked = page.locator('[role=row].managed');
-  await expect(marked.getByTestId('managed-badge')).toHaveCount(1, { timeout: 10_000 });
-  await expect(marked.getByTestId('managed-badge')).toHaveAttribute('title', /ticker/);
+  await expect(marked.getByTestId('managed-badge')).toHaveCount(1);
+  await expect(marked.getByTestId('managed-badge')).toHaveAttribute('title', new RegExp(tickerName));
   await page.getByRole('tab', { name: 'Managed' }).click();
   await ticker.click();
   await page.getByTestId('sup-stop').click();
@@ -102,11 +105,8 @@ test('a crash loop under the default limits ends fatal, and the count against th
 });
 
 test('Edit changes a running definition in place: it restarts under the new command', async ({ page }) => {
-  const item = await launch(
-    page,
-    'editme',
-    `node -e "console.log('version one'); setInterval(() => {}, 1000)"`,
-  );
+  const name = unique('editme');
+  const item = await launch(page, name, `node -e "console.log('version one'); setInterval(() => {}, 1000)"`);
   await expect(item).toHaveAttribute('data-state', 'running');
   await item.click();
   await expect(page.getByTestId('sup-output')).toContainText('version one');
@@ -126,7 +126,7 @@ test('Edit changes a running definition in place: it restarts under the new comm
   await expect(page.getByTestId('sup-output')).toContainText('version two green');
   await expect(item).toHaveAttribute('data-state', 'running');
   // Still one entry, and the form is back to launching.
-  await expect(page.locator('[data-testid="sup-item"][data-name="editme"]')).toHaveCount(1);
+  await expect(page.locator(`[data-testid="sup-item"][data-name="${name}"]`)).toHaveCount(1);
   await expect(page.getByRole('form', { name: 'Launch a process' })).toBeVisible();
   await page.screenshot({ path: artifact('managed-edited.png'), fullPage: true });
   // The pid links to the process table, filtered to it and selected.
@@ -146,7 +146,7 @@ test('ANSI colours in a managed process’s output are shown as colours, and sea
 }) => {
   const item = await launch(
     page,
-    'colours',
+    unique('colours'),
     `node -e "console.log('\\x1b[1;31mALERT\\x1b[0m and \\x1b[38;5;208morange\\x1b[0m plain')"`,
   );
   await expect(item).toHaveAttribute('data-state', 'exited');
