@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import si from 'systeminformation';
 import type { StatsTick } from '../src/shared/contract';
 import { cFixture } from '../src/main/core/sampler/c-fixture';
+import type { Collector } from '../src/main/core/sampler/collector';
 import { LinuxCollector } from '../src/main/core/sampler/linux-collector';
 import { Sampler } from '../src/main/core/sampler/sampler';
 import { SamplerLoop } from '../src/main/core/sampler/sampler-loop';
@@ -54,6 +55,8 @@ interface Row {
   threads: number;
   extraProcesses: number;
   spindleCpuMsPerSample: number;
+  /** Spindle's and each SPINDLE_BENCH_COMPARE collector's figures, measured tick for tick in turn. */
+  compare: Record<string, { cpuMsPerSample: number; ratio: number; bytesPerTick10Hz: number }>;
   siCpuMsPerSample: number;
   ratio: number;
   naiveCpuMsPerSample: number;
@@ -151,23 +154,56 @@ function naiveSample(): number {
   return n;
 }
 
-async function spindleCpu(samples: number): Promise<{ ms: number; processes: number; threads: number }> {
-  const collector = new LinuxCollector();
-  const loop = new SamplerLoop(collector, { intervalMs: 1000, topN: 20, resyncEvery: RESYNC_EVERY });
-  await loop.prime();
-  const xs: number[] = [];
+/**
+ * Other collectors measured side by side with Spindle's in the same run, tick for tick (e.g.
+ * an older commit's, to put a change's cost beside its baseline on a shared machine):
+ * SPINDLE_BENCH_COMPARE="before=/path/to/old/src/main/core/sampler/linux-collector.ts,…".
+ */
+const COMPARE = (process.env.SPINDLE_BENCH_COMPARE ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((s) => ({ name: s.slice(0, s.indexOf('=')), path: s.slice(s.indexOf('=') + 1) }));
+
+interface CpuFigures {
+  ms: number;
+  /** Mean JSON bytes of a tick's event at this loop's 10 Hz (the live run's 4 Hz is the headline). */
+  bytes: number;
+}
+
+/** CPU per tick of Spindle's collector and each COMPARE one, their ticks interleaved. */
+async function spindleCpu(
+  samples: number,
+): Promise<{ ms: number; processes: number; threads: number; compare: Record<string, CpuFigures> }> {
+  const kinds = [{ name: 'spindle', Collector: LinuxCollector as new () => Collector & { close(): void } }];
+  for (const c of COMPARE) {
+    const mod = (await import(pathToFileURL(c.path).href)) as {
+      LinuxCollector: (typeof kinds)[0]['Collector'];
+    };
+    kinds.push({ name: c.name, Collector: mod.LinuxCollector });
+  }
+  const runs = kinds.map((k) => {
+    const collector = new k.Collector();
+    const loop = new SamplerLoop(collector, { intervalMs: 1000, topN: 20, resyncEvery: RESYNC_EVERY });
+    return { name: k.name, collector, loop, xs: [] as number[], bytes: [] as number[] };
+  });
+  for (const r of runs) await r.loop.prime();
   let processes = 0;
   let threads = 0;
   for (let i = 0; i < samples; i++) {
-    await sleep(100);
-    const u = process.cpuUsage();
-    const t = await loop.tick();
-    xs.push(cpuMs(process.cpuUsage(u)));
-    processes = t.sample.tasks.processes;
-    threads = t.sample.tasks.threads ?? 0;
+    for (const r of runs) {
+      await sleep(100);
+      const u = process.cpuUsage();
+      const t = await r.loop.tick();
+      r.xs.push(cpuMs(process.cpuUsage(u)));
+      if (i > 0) r.bytes.push(JSON.stringify({ event: 'stats', payload: t }).length);
+      processes = t.sample.tasks.processes;
+      threads = t.sample.tasks.threads ?? 0;
+    }
   }
-  collector.close();
-  return { ms: mean(xs), processes, threads };
+  for (const r of runs) r.collector.close();
+  const compare: Record<string, CpuFigures> = {};
+  for (const r of runs) compare[r.name] = { ms: mean(r.xs), bytes: Math.round(mean(r.bytes)) };
+  return { ms: compare.spindle!.ms, processes, threads, compare };
 }
 
 async function siCpu(samples: number): Promise<{ ms: number; stall: number }> {
@@ -300,6 +336,12 @@ export async function run(): Promise<void> {
         spindleCpuMsPerSample: r2(sp.ms),
         siCpuMsPerSample: r2(s.ms),
         ratio: r2(s.ms / sp.ms),
+        compare: Object.fromEntries(
+          Object.entries(sp.compare).map(([k, v]) => [
+            k,
+            { cpuMsPerSample: r2(v.ms), ratio: r2(s.ms / v.ms), bytesPerTick10Hz: v.bytes },
+          ]),
+        ),
         naiveCpuMsPerSample: r2(mean(naive)),
         siMaxStallMs: r2(s.stall),
         baselineStallMs: med(bases.map((b) => b.max)),
@@ -315,7 +357,8 @@ export async function run(): Promise<void> {
     await reapAll();
     process.off('exit', onExit);
   }
-  console.table(rows);
+  console.table(rows.map(({ compare: _c, ...r }) => r));
+  for (const r of rows) console.log(`  ${r.mix} +${r.extraProcesses}:`, JSON.stringify(r.compare));
   const out = new URL('./results/', import.meta.url);
   mkdirSync(out, { recursive: true });
   writeFileSync(

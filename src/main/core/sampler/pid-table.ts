@@ -13,6 +13,10 @@
  * another process, reclaim shrinking its memory — is caught by the parent check below, by the
  * focus (rows the user looks at are read in full), and by a full read of every row each
  * `SLOW_EVERY` ticks, staggered by pid.
+ *
+ * Cost per multi-threaded process per tick, measured with 1,100 of them on the 2-vCPU build
+ * machine: stat ~7 µs, io ~5, cmdline ~6 (every second tick), statm ~3, and ~3 for the fd
+ * count by fstat of a kept fd on /proc/<pid>/fd (~10 by path); a sleeper's schedstat ~2.5.
  */
 import type { ProcRow } from '../../../shared/contract';
 import { round1, round2 } from './collector';
