@@ -158,6 +158,8 @@ function naiveSample(): number {
  * Other collectors measured side by side with Spindle's in the same run, tick for tick (e.g.
  * an older commit's, to put a change's cost beside its baseline on a shared machine):
  * SPINDLE_BENCH_COMPARE="before=/path/to/old/src/main/core/sampler/linux-collector.ts,…".
+ * Each collector keeps files open up to half the fd limit: more than one beside Spindle's
+ * needs a soft limit above 20,000 (EMFILE otherwise).
  */
 const COMPARE = (process.env.SPINDLE_BENCH_COMPARE ?? '')
   .split(',')

@@ -102,6 +102,18 @@ export function parseStatmResident(buf: Uint8Array, len: number): number {
   return i > start ? v : -1;
 }
 
+/** The leading decimal number of `buf[0..len)` (schedstat's run time in ns), or -1. */
+export function firstNumber(buf: Uint8Array, len: number): number {
+  let v = 0;
+  let i = 0;
+  for (; i < len; i++) {
+    const c = buf[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+  }
+  return i === 0 ? -1 : v;
+}
+
 function digits(buf: Uint8Array, from: number, to: number): number {
   let v = 0;
   for (let i = from; i < to; i++) {

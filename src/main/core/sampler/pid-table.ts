@@ -21,6 +21,7 @@
 import type { ProcRow } from '../../../shared/contract';
 import { round1, round2 } from './collector';
 import {
+  firstNumber,
   parseCmdline,
   parsePidIo,
   parsePidStat,
@@ -53,8 +54,9 @@ interface Entry {
   startTime: number;
   ticks: number;
   io: { read: number; write: number } | null;
-  /** /proc/<pid>/io refused us once: not retried until the slow turn. */
+  /** /proc/<pid>/io, /proc/<pid>/fd refused us once: not retried until the slow turn. */
   ioDenied: boolean;
+  fdsDenied: boolean;
   readBps: number | null;
   writeBps: number | null;
   fds: number | null;
@@ -199,14 +201,12 @@ export class PidTable {
       if (pages >= 0) rss = pages * PAGE_SIZE;
     }
     if (ran) {
-      e.fds = this.#files.countFds(dir, e.files, multi, this.#fdBySize);
-      this.#readIo(
-        dir,
-        e,
-        multi,
-        fresh ? (young ? span : 0) : ctx.dtSec,
-        (pid + ctx.tick) % SLOW_EVERY === 0,
-      );
+      const slowTurn = (pid + ctx.tick) % SLOW_EVERY === 0;
+      if (!e.fdsDenied || slowTurn) {
+        e.fds = this.#files.countFds(dir, e.files, multi, this.#fdBySize);
+        e.fdsDenied = e.fds === null;
+      }
+      this.#readIo(dir, e, multi, fresh ? (young ? span : 0) : ctx.dtSec, slowTurn);
     } else {
       e.readBps = e.readBps === null ? null : 0;
       e.writeBps = e.writeBps === null ? null : 0;
@@ -304,6 +304,7 @@ export class PidTable {
       ticks: 0,
       io: null,
       ioDenied: false,
+      fdsDenied: false,
       readBps: null,
       writeBps: null,
       fds: null,
@@ -336,16 +337,4 @@ export class PidTable {
     }
     e.io = io;
   }
-}
-
-/** The leading decimal number of `buf[0..len)` (schedstat's run time in ns), or -1. */
-export function firstNumber(buf: Uint8Array, len: number): number {
-  let v = 0;
-  let i = 0;
-  for (; i < len; i++) {
-    const c = buf[i]!;
-    if (c < 0x30 || c > 0x39) break;
-    v = v * 10 + (c - 0x30);
-  }
-  return i === 0 ? -1 : v;
 }
