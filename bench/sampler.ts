@@ -1,6 +1,10 @@
 /**
- * Sampler benchmark, side by side in one run, with the natural process count and with 500
- * and 2,000 extra idle processes (`sleep 600`, killed by PID afterwards, always):
+ * Sampler benchmark, side by side in one run, with the natural process count, with 500 and
+ * 2,000 extra idle processes (`sleep 600`), and with a realistic mix of 2,000 extra processes
+ * (the sleeps gone): 1,000 with 8 sleeping threads besides main, 100 with 3 threads of which
+ * one spins 200 µs every 100 ms (0.2 % duty), 900 single-threaded sleepers — a small C
+ * program compiled at bench time (`c-fixture.ts`). Every extra process is killed by PID
+ * afterwards, always. Per mix:
  * - CPU ms per full sample: Spindle's tick (procfs reading + delta) vs si.processes() +
  *   si.currentLoad() (including the CPU of the programs si forks) vs a naive readFileSync reader;
  * - the longest main-loop stall while the real sampler (worker thread) runs at 4 Hz;
@@ -14,19 +18,45 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import si from 'systeminformation';
 import type { StatsTick } from '../src/shared/contract';
+import { cFixture } from '../src/main/core/sampler/c-fixture';
+import type { Collector } from '../src/main/core/sampler/collector';
 import { LinuxCollector } from '../src/main/core/sampler/linux-collector';
 import { Sampler } from '../src/main/core/sampler/sampler';
 import { SamplerLoop } from '../src/main/core/sampler/sampler-loop';
 
-const EXTRA = [0, 500, 2000];
+/** What runs beside the machine's own processes: [count, argv] groups. */
+interface Mix {
+  name: 'sleep' | 'realistic';
+  extra: number;
+  groups: (fixture: string) => [number, string, string[]][];
+}
+const MIXES: Mix[] = [
+  { name: 'sleep', extra: 0, groups: () => [] },
+  { name: 'sleep', extra: 500, groups: () => [[500, 'sleep', ['600']]] },
+  { name: 'sleep', extra: 2000, groups: () => [[2000, 'sleep', ['600']]] },
+  {
+    name: 'realistic',
+    extra: 2000,
+    groups: (f) => [
+      [1000, f, ['mix', '9', '0', '0']],
+      [100, f, ['mix', '3', '200', '100']],
+      [900, f, ['mix', '1', '0', '0']],
+    ],
+  },
+];
 const RESYNC_EVERY = 30;
 /** Sampler and idle spans measured in turn this many times for the loop-delay figures. */
 const ROUNDS = 3;
 
 interface Row {
+  mix: Mix['name'];
   processes: number;
+  /** Threads on the machine during the run (all processes). */
+  threads: number;
   extraProcesses: number;
   spindleCpuMsPerSample: number;
+  /** Spindle's and each SPINDLE_BENCH_COMPARE collector's figures, measured tick for tick in turn. */
+  compare: Record<string, { cpuMsPerSample: number; ratio: number; bytesPerTick10Hz: number }>;
   siCpuMsPerSample: number;
   ratio: number;
   naiveCpuMsPerSample: number;
@@ -83,10 +113,10 @@ function killAll(): void {
   }
 }
 
-async function spawnIdle(n: number): Promise<void> {
+async function spawnMany(n: number, cmd: string, args: string[]): Promise<void> {
   for (let i = 0; i < n; i += 100) {
     const batch = Array.from({ length: Math.min(100, n - i) }, () => {
-      const k = spawn('sleep', ['600'], { stdio: 'ignore', detached: false });
+      const k = spawn(cmd, args, { stdio: 'ignore', detached: false });
       kids.add(k);
       k.once('exit', () => kids.delete(k));
       return once(k, 'spawn');
@@ -124,21 +154,58 @@ function naiveSample(): number {
   return n;
 }
 
-async function spindleCpu(samples: number): Promise<{ ms: number; processes: number }> {
-  const collector = new LinuxCollector();
-  const loop = new SamplerLoop(collector, { intervalMs: 1000, topN: 20, resyncEvery: RESYNC_EVERY });
-  await loop.prime();
-  const xs: number[] = [];
-  let processes = 0;
-  for (let i = 0; i < samples; i++) {
-    await sleep(100);
-    const u = process.cpuUsage();
-    const t = await loop.tick();
-    xs.push(cpuMs(process.cpuUsage(u)));
-    processes = t.sample.tasks.processes;
+/**
+ * Other collectors measured side by side with Spindle's in the same run, tick for tick (e.g.
+ * an older commit's, to put a change's cost beside its baseline on a shared machine):
+ * SPINDLE_BENCH_COMPARE="before=/path/to/old/src/main/core/sampler/linux-collector.ts,…".
+ * Each collector keeps files open up to half the fd limit: more than one beside Spindle's
+ * needs a soft limit above 20,000 (EMFILE otherwise).
+ */
+const COMPARE = (process.env.SPINDLE_BENCH_COMPARE ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((s) => ({ name: s.slice(0, s.indexOf('=')), path: s.slice(s.indexOf('=') + 1) }));
+
+interface CpuFigures {
+  ms: number;
+  /** Mean JSON bytes of a tick's event at this loop's 10 Hz (the live run's 4 Hz is the headline). */
+  bytes: number;
+}
+
+/** CPU per tick of Spindle's collector and each COMPARE one, their ticks interleaved. */
+async function spindleCpu(
+  samples: number,
+): Promise<{ ms: number; processes: number; threads: number; compare: Record<string, CpuFigures> }> {
+  const kinds = [{ name: 'spindle', Collector: LinuxCollector as new () => Collector & { close(): void } }];
+  for (const c of COMPARE) {
+    const mod = (await import(pathToFileURL(c.path).href)) as {
+      LinuxCollector: (typeof kinds)[0]['Collector'];
+    };
+    kinds.push({ name: c.name, Collector: mod.LinuxCollector });
   }
-  collector.close();
-  return { ms: mean(xs), processes };
+  const runs = kinds.map((k) => {
+    const collector = new k.Collector();
+    const loop = new SamplerLoop(collector, { intervalMs: 1000, topN: 20, resyncEvery: RESYNC_EVERY });
+    return { name: k.name, collector, loop, xs: [] as number[], bytes: [] as number[] };
+  });
+  for (const r of runs) await r.loop.prime();
+  let processes = 0;
+  let threads = 0;
+  for (let i = 0; i < samples; i++) {
+    for (const r of runs) {
+      await sleep(100);
+      const u = process.cpuUsage();
+      const t = await r.loop.tick();
+      r.xs.push(cpuMs(process.cpuUsage(u)));
+      if (i > 0) r.bytes.push(JSON.stringify({ event: 'stats', payload: t }).length);
+      processes = t.sample.tasks.processes;
+      threads = t.sample.tasks.threads ?? 0;
+    }
+  }
+  for (const r of runs) r.collector.close();
+  const compare: Record<string, CpuFigures> = {};
+  for (const r of runs) compare[r.name] = { ms: mean(r.xs), bytes: Math.round(mean(r.bytes)) };
+  return { ms: compare.spindle!.ms, processes, threads, compare };
 }
 
 async function siCpu(samples: number): Promise<{ ms: number; stall: number }> {
@@ -217,8 +284,17 @@ export async function run(): Promise<void> {
   const rows: Row[] = [];
   try {
     await si.currentLoad(); // si primes its own counters on the first call
-    for (const extra of EXTRA) {
-      await spawnIdle(extra);
+    const fixture = MIXES.some((m) => m.name === 'realistic') ? cFixture() : null;
+    let running: Mix | null = null;
+    for (const mix of MIXES) {
+      if (mix.name === 'realistic' && !fixture) {
+        console.log('  realistic mix skipped: no C compiler (cc)');
+        continue;
+      }
+      if (running) await reapAll(); // each mix alone beside the machine's own processes
+      for (const [n, cmd, args] of mix.groups(fixture ?? '')) await spawnMany(n, cmd, args);
+      running = mix;
+      const extra = mix.extra;
       await sleep(1000);
       const sp = await spindleCpu(20);
       const naive: number[] = [];
@@ -227,7 +303,7 @@ export async function run(): Promise<void> {
         naiveSample();
         naive.push(cpuMs(process.cpuUsage(u)));
       }
-      const siSamples = extra >= 2000 ? 2 : 3;
+      const siSamples = extra >= 2000 ? 3 : 4;
       const s = await siCpu(siSamples);
       // The longest loop delay is one extreme sample and this VM's own noise reaches it too:
       // measure the sampler and an equal idle span (no sampler) in turn, ROUNDS times, and
@@ -255,11 +331,19 @@ export async function run(): Promise<void> {
         ownCpuPctAt1Hz: med(lives.map((l) => l.ownCpuPctAt1Hz)),
       };
       rows.push({
+        mix: mix.name,
         processes: sp.processes,
+        threads: sp.threads,
         extraProcesses: extra,
         spindleCpuMsPerSample: r2(sp.ms),
         siCpuMsPerSample: r2(s.ms),
         ratio: r2(s.ms / sp.ms),
+        compare: Object.fromEntries(
+          Object.entries(sp.compare).map(([k, v]) => [
+            k,
+            { cpuMsPerSample: r2(v.ms), ratio: r2(s.ms / v.ms), bytesPerTick10Hz: v.bytes },
+          ]),
+        ),
         naiveCpuMsPerSample: r2(mean(naive)),
         siMaxStallMs: r2(s.stall),
         baselineStallMs: med(bases.map((b) => b.max)),
@@ -269,13 +353,14 @@ export async function run(): Promise<void> {
         siSamples,
         ...live,
       });
-      console.log(`  ${extra} extra: done`);
+      console.log(`  ${mix.name} ${extra} extra: done`);
     }
   } finally {
     await reapAll();
     process.off('exit', onExit);
   }
-  console.table(rows);
+  console.table(rows.map(({ compare: _c, ...r }) => r));
+  for (const r of rows) console.log(`  ${r.mix} +${r.extraProcesses}:`, JSON.stringify(r.compare));
   const out = new URL('./results/', import.meta.url);
   mkdirSync(out, { recursive: true });
   writeFileSync(

@@ -14,7 +14,7 @@ export interface Collected {
 /** A source of readings (procfs on Linux, systeminformation elsewhere). */
 export interface Collector {
   readonly source: 'procfs' | 'systeminformation';
-  /** Take a reading. `focus` names rows whose slow fields (open fds) must be fresh this tick. */
+  /** Take a reading. `focus` names rows read in full this tick even when nothing in them ran. */
   collect(focus: ReadonlySet<string>): Collected | Promise<Collected>;
 }
 

@@ -7,12 +7,12 @@ import type { ProcRow } from '../../../shared/contract';
 import { round1, type Collected, type Collector } from './collector';
 import { field } from './parse-pid';
 import { parseLoadAvg, parseMemInfo, parseStatCounters, type StatCounters } from './parse-system';
-import { CLK_TCK, PidTable } from './pid-table';
+import { CLK_TCK, PidTable, type TickContext } from './pid-table';
 import { cpuPct, parseProcStat, type CpuTimes } from './proc-stat';
 import { ProcReader } from './proc-reader';
 
-/** At most this many /proc/<pid>/stat files are kept open (and never more than half the fd limit). */
-export const MAX_KEPT_FDS = 8192;
+/** At most this many /proc/<pid>/* files are kept open (and never more than half the fd limit). */
+export const MAX_KEPT_FDS = 16384;
 
 export class LinuxCollector implements Collector {
   readonly source = 'procfs' as const;
@@ -23,6 +23,8 @@ export class LinuxCollector implements Collector {
   #prevCounters: StatCounters | null = null;
   #prevMono = 0;
   #prevUptimeTicks = 0;
+  /** /proc/uptime is missing (a test's fake root): the wall clock and btime stand in. */
+  #noUptime = false;
   #tick = 0;
 
   constructor(root = '/proc') {
@@ -56,11 +58,14 @@ export class LinuxCollector implements Collector {
     const loadText = this.#reader.text(`${this.#root}/loadavg`);
     const memText = this.#reader.text(`${this.#root}/meminfo`);
     const btimeMs = (counters.btime ?? 0) * 1000;
-    const ctx = {
+    const nowMs = Date.now();
+    const ctx: TickContext = {
       tick,
       dtSec,
       nCores: Math.max(1, cpuNow.cores.length),
-      btimeMs,
+      nowMs,
+      uptimeSec: this.#uptime(nowMs, btimeMs),
+      mono: performance.now(),
       prevUptimeTicks: this.#prevUptimeTicks,
       focus,
     };
@@ -83,7 +88,8 @@ export class LinuxCollector implements Collector {
     this.#prevCpu = cpuNow;
     this.#prevCounters = counters;
     this.#prevMono = mono;
-    this.#prevUptimeTicks = Math.floor(((t - btimeMs) / 1000) * CLK_TCK);
+    // Truncated like starttime: a process started after this reading has starttime >= it.
+    this.#prevUptimeTicks = Math.floor(ctx.uptimeSec * CLK_TCK);
     return {
       t,
       cpu,
@@ -104,6 +110,17 @@ export class LinuxCollector implements Collector {
   /** Close the kept stat files. */
   close(): void {
     this.#pids.close();
+  }
+
+  /** Seconds since boot on the kernel's clock (CLOCK_BOOTTIME, what starttime counts in). */
+  #uptime(t: number, btimeMs: number): number {
+    if (!this.#noUptime) {
+      const text = this.#reader.text(`${this.#root}/uptime`);
+      const up = typeof text === 'string' ? Number(text.slice(0, text.indexOf(' '))) : NaN;
+      if (up > 0) return up;
+      this.#noUptime = true;
+    }
+    return (t - btimeMs) / 1000;
   }
 
   #fdBudget(): number {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseCmdline, parsePidIo, parsePidStat, parseStatusUid, MAX_CMD_CHARS } from './parse-pid';
+import {
+  parseCmdline,
+  parsePidIo,
+  parsePidStat,
+  parseStatmResident,
+  parseStatusUid,
+  MAX_CMD_CHARS,
+} from './parse-pid';
 import { parseLoadAvg, parseMemInfo, parseStatCounters } from './parse-system';
 import { parsePasswd } from './passwd';
 
@@ -16,6 +23,7 @@ describe('parsePidStat', () => {
       comm: 'node',
       state: 'S',
       ppid: 1,
+      flags: 4194560,
       utime: 250,
       stime: 50,
       priority: 20,
@@ -53,7 +61,13 @@ describe('parsePidStat', () => {
   });
 });
 
-describe('status, io, cmdline', () => {
+describe('status, statm, io, cmdline', () => {
+  it('reads resident pages from statm, -1 when malformed', () => {
+    const b = Buffer.from('12345 678 90 1 0 200 0\n');
+    expect(parseStatmResident(b, b.length)).toBe(678);
+    expect(parseStatmResident(Buffer.from('12345'), 5)).toBe(-1);
+  });
+
   it('reads the effective uid', () => {
     expect(parseStatusUid('Name:\tx\nUid:\t1000\t1001\t1000\t1000\nGid:\t0\n')).toBe(1001);
     expect(parseStatusUid('Name:\tx\n')).toBeNull();

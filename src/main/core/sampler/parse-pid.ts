@@ -6,10 +6,12 @@
 /** The /proc/<pid>/stat fields the sampler uses; times in clock ticks, rss in pages. */
 export interface PidStat {
   pid: number;
-  /** Empty unless asked for (`withComm`): the sampler decodes it once per key. */
+  /** Empty unless asked for (`withComm`). */
   comm: string;
   state: string;
   ppid: number;
+  /** The kernel's PF_* flags (PF_KTHREAD marks a kernel thread). */
+  flags: number;
   utime: number;
   stime: number;
   priority: number;
@@ -27,6 +29,7 @@ const CLOSE = 0x29;
 /** Index of the kept fields among the numbers after the state letter: man proc's field number - 4. */
 const F = {
   ppid: 0,
+  flags: 5,
   utime: 10,
   stime: 11,
   priority: 14,
@@ -74,6 +77,7 @@ export function parsePidStat(buf: Uint8Array, len: number, withComm = true): Pid
     comm,
     state,
     ppid: vals[F.ppid]!,
+    flags: vals[F.flags]!,
     utime: vals[F.utime]!,
     stime: vals[F.stime]!,
     priority: vals[F.priority]!,
@@ -83,6 +87,31 @@ export function parsePidStat(buf: Uint8Array, len: number, withComm = true): Pid
     vsize: vals[F.vsize]!,
     rssPages: vals[F.rss]!,
   };
+}
+
+/** PF_KTHREAD in stat's flags: a kernel thread (no command line, no user memory). */
+export const PF_KTHREAD = 0x00200000;
+
+/** Resident pages from /proc/<pid>/statm (`size resident shared …`), or -1 when malformed. */
+export function parseStatmResident(buf: Uint8Array, len: number): number {
+  let i = 0;
+  while (i < len && buf[i] !== SPACE) i++;
+  const start = ++i;
+  let v = 0;
+  for (; i < len && buf[i]! >= 0x30 && buf[i]! <= 0x39; i++) v = v * 10 + (buf[i]! - 0x30);
+  return i > start ? v : -1;
+}
+
+/** The leading decimal number of `buf[0..len)` (schedstat's run time in ns), or -1. */
+export function firstNumber(buf: Uint8Array, len: number): number {
+  let v = 0;
+  let i = 0;
+  for (; i < len; i++) {
+    const c = buf[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+  }
+  return i === 0 ? -1 : v;
 }
 
 function digits(buf: Uint8Array, from: number, to: number): number {

@@ -39,7 +39,7 @@ export class SamplerLoop {
     this.#config = { ...this.#config, ...next };
   }
 
-  /** Keys whose slow fields must be fresh each tick (besides the top N, always included). */
+  /** Keys read in full each tick even when idle (besides the top N, always included). */
   setFocus(keys: Iterable<string>): void {
     this.#focus = new Set(keys);
   }
