@@ -1,20 +1,27 @@
-import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Client } from './api/client';
 import { createStatsStore } from './features/stats/stats-store';
 import type { FrameStore } from './lib/frame-store';
 import type { StatsState } from './features/stats/stats-store';
 import { OverviewView } from './features/overview/overview-view';
 import { ProcessesView } from './features/processes/processes-view';
-import { SupervisorView } from './features/supervisor/supervisor-view';
-import { PoolsView } from './features/pools/pools-view';
 import { ReplayBanner } from './features/snapshots/replay-banner';
 import { replayClient, replayState } from './features/snapshots/replay';
 import { SnapshotMenu } from './features/snapshots/snapshot-menu';
-import { SnapshotView } from './features/snapshots/snapshot-view';
 import { FrameStore as Store } from './lib/frame-store';
 import type { Snapshot } from '../../shared/snapshot/schema';
 import { onShowProcess } from './lib/navigate';
 import { ReadOnlyContext } from './lib/read-only';
+
+// Views off the first screen load on first visit: Managed and Pools bring recharts (most of
+// the bundle), the snapshot view only matters while replaying a file.
+const SupervisorView = lazy(() =>
+  import('./features/supervisor/supervisor-view').then((m) => ({ default: m.SupervisorView })),
+);
+const PoolsView = lazy(() => import('./features/pools/pools-view').then((m) => ({ default: m.PoolsView })));
+const SnapshotView = lazy(() =>
+  import('./features/snapshots/snapshot-view').then((m) => ({ default: m.SnapshotView })),
+);
 
 const STATE_TEXT = {
   connecting: 'connecting…',
@@ -159,14 +166,16 @@ export function App({ client }: { client: Client }) {
           />
         )}
         <main className={replay ? 'view replaying' : 'view'} role="tabpanel" aria-label={current.label}>
-          {replay ? (
-            // A new key per snapshot: views rebuild their state from the replay client.
-            <div key={replay.snap.createdAt}>
-              {current.render({ client: replay.client, stats: replay.stats, replay: replay.snap })}
-            </div>
-          ) : (
-            current.render({ client, stats })
-          )}
+          <Suspense fallback={<p className="muted view-loading">loading…</p>}>
+            {replay ? (
+              // A new key per snapshot: views rebuild their state from the replay client.
+              <div key={replay.snap.createdAt}>
+                {current.render({ client: replay.client, stats: replay.stats, replay: replay.snap })}
+              </div>
+            ) : (
+              current.render({ client, stats })
+            )}
+          </Suspense>
         </main>
       </div>
     </ReadOnlyContext.Provider>
