@@ -1,8 +1,12 @@
+// Shared styles first, so each feature's stylesheet (imported by the feature) comes after them.
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/controls.css';
+import './styles/states.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient, type Client } from './api/client';
 import { App } from './app';
-import './styles.css';
 
 /**
  * `?bench=synthetic` feeds a synthetic machine for the renderer benchmark (bench/renderer.ts).

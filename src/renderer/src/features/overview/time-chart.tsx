@@ -5,15 +5,16 @@
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { chartPaths, niceMax, type ChartRow, type SeriesSpec } from './chart-geometry';
+import './time-chart.css';
 
 export type { SeriesSpec } from './chart-geometry';
 
 /** Colours of the CPU split, shared by total and per-core charts and their legends. */
 export const CPU_COLORS = {
-  user: '#4e9af1',
-  system: '#f0766f',
-  iowait: '#e0b341',
-  steal: '#b07cf0',
+  user: 'var(--chart-user)',
+  system: 'var(--chart-system)',
+  iowait: 'var(--chart-iowait)',
+  steal: 'var(--chart-steal)',
 } as const;
 
 export interface TimeChartProps {

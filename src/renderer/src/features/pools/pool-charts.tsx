@@ -14,7 +14,16 @@ import type { HistoryWindow, PoolHistory } from '../../../../shared/contract';
 import { fmtMs, spanSeconds, toBacklogRows, toCoreRows } from './pool-data';
 
 const WINDOW_MS = 120_000;
-const CORE_COLORS = ['#4e9af1', '#f1a14e', '#5ec27a', '#d65db1', '#e0c341', '#47c6c6', '#b07cf0', '#f06f6f'];
+const CORE_COLORS = [
+  'var(--chart-blue)',
+  'var(--chart-orange)',
+  'var(--chart-green)',
+  'var(--chart-pink)',
+  'var(--chart-gold)',
+  'var(--chart-teal)',
+  'var(--chart-purple)',
+  'var(--chart-coral)',
+];
 const tooltipStyle = { background: 'var(--panel)', border: '1px solid var(--grid)' };
 /** Time axis in seconds before now; every chart of one pool shares its span. */
 const xAxis = (span: number) => (

@@ -12,8 +12,8 @@ import type { useProcTable } from '../overview/stats-frame';
 /** Details are read again this often while the panel is open (threads, files and children change). */
 const REFRESH_MS = 3000;
 const SERIES: SeriesSpec[] = [
-  { key: 'cpu', name: 'CPU %', color: '#4e9af1' },
-  { key: 'rss', name: 'memory MiB', color: '#5ec27a' },
+  { key: 'cpu', name: 'CPU %', color: 'var(--chart-blue)' },
+  { key: 'rss', name: 'memory MiB', color: 'var(--chart-green)' },
 ];
 
 interface Props {

@@ -34,7 +34,7 @@ export function ManagedChart({ points }: { points: SeriesPoint[] }) {
               yAxisId="cpu"
               dataKey="cpu"
               name="CPU %"
-              stroke="#4e9af1"
+              stroke="var(--chart-blue)"
               dot={false}
               isAnimationActive={false}
             />
@@ -42,7 +42,7 @@ export function ManagedChart({ points }: { points: SeriesPoint[] }) {
               yAxisId="mem"
               dataKey="rssMb"
               name="RSS MB"
-              stroke="#23a55a"
+              stroke="var(--chart-green)"
               dot={false}
               isAnimationActive={false}
             />
@@ -50,7 +50,7 @@ export function ManagedChart({ points }: { points: SeriesPoint[] }) {
               yAxisId="cpu"
               dataKey="threads"
               name="threads"
-              stroke="#e0b341"
+              stroke="var(--chart-yellow)"
               dot={false}
               isAnimationActive={false}
             />
