@@ -131,6 +131,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           CPU total <b className="figure">{latest ? pct(latest.cpu.total.busy) : '—'}</b>
         </h2>
         <TimeChart
+          label="CPU total"
           rows={cpuRows}
           series={CPU_TOTAL}
           windowSec={windowSec}
@@ -166,6 +167,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           </b>
         </h2>
         <TimeChart
+          label="Load average"
           rows={loadRows}
           series={LOAD_SERIES}
           windowSec={windowSec}
@@ -187,6 +189,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           )}
         </h2>
         <TimeChart
+          label="Memory in GiB"
           rows={memRows}
           series={MEM_SERIES}
           windowSec={windowSec}
@@ -203,6 +206,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           </b>
         </h2>
         <TimeChart
+          label="Tasks"
           rows={taskRows}
           series={TASK_SERIES}
           windowSec={windowSec}
@@ -215,6 +219,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           Context switches <b className="figure">{formatCount(latest?.tasks.ctxtPerSec)}/s</b>
         </h2>
         <TimeChart
+          label="Context switches"
           rows={ctxtRows}
           series={CTXT_SERIES}
           windowSec={windowSec}

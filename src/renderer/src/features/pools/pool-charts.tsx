@@ -48,6 +48,8 @@ export function BacklogChart({ history }: { history: PoolHistory }) {
       <h2>Backlog · queued + active, completions/s</h2>
       <div
         className="chart"
+        role="img"
+        aria-label={`Backlog over the last ${span} s; latest: queued ${rows.at(-1)?.queued ?? 0}, active ${rows.at(-1)?.active ?? 0}`}
         data-testid="backlog-chart"
         data-points={rows.length}
         data-max-queued={maxQueued}
@@ -138,7 +140,13 @@ export function CoreLoadChart({
   return (
     <section className="card" aria-label="CPU per core">
       <h2>CPU per core</h2>
-      <div className="chart" data-testid="pools-cpu-chart" data-points={rows.length}>
+      <div
+        className="chart"
+        role="img"
+        aria-label={`CPU busy % per core over the last ${span} s; latest: ${ids.map((i) => `core ${i} ${last?.[`c${i}`] ?? 'no data'}`).join(', ')}`}
+        data-testid="pools-cpu-chart"
+        data-points={rows.length}
+      >
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
@@ -172,6 +180,8 @@ export function CoreLoadChart({
   );
 }
 
+const fmtLatest = (v: number | null | undefined): string => (typeof v === 'number' ? fmtMs(v) : 'no data');
+
 /** p95 wait and run time over time. */
 export function LatencyChart({ history }: { history: PoolHistory }) {
   const last = history.t.at(-1) ?? 0;
@@ -180,7 +190,12 @@ export function LatencyChart({ history }: { history: PoolHistory }) {
     .map((t, k) => ({ t: (t - last) / 1000, wait: history.waitP95[k], run: history.runP95[k] }))
     .filter((r) => r.t >= -span);
   return (
-    <div className="chart chart-small" data-testid="latency-chart">
+    <div
+      className="chart chart-small"
+      role="img"
+      aria-label={`p95 latency over the last ${span} s; latest: wait ${fmtLatest(rows.at(-1)?.wait)}, run ${fmtLatest(rows.at(-1)?.run)}`}
+      data-testid="latency-chart"
+    >
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />

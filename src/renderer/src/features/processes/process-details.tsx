@@ -125,6 +125,7 @@ export function ProcessDetails({
         </button>
       </fieldset>
       <TimeChart
+        label={`${shown.name} CPU % and memory MiB`}
         rows={rows}
         series={SERIES}
         windowSec={Math.max(60, -(rows[0]?.t ?? 0))}

@@ -7,7 +7,13 @@ const time = (t: number): string => new Date(t).toLocaleTimeString([], { hour12:
 export function ManagedChart({ points }: { points: SeriesPoint[] }) {
   const last = points.at(-1);
   return (
-    <div className="sup-chart" data-testid="sup-chart" data-points={points.length}>
+    <div
+      className="sup-chart"
+      role="img"
+      aria-label={`CPU, memory and threads of the process; latest: CPU ${last?.cpu != null ? `${last.cpu.toFixed(1)} %` : 'no data'}, RSS ${last?.rssMb != null ? `${last.rssMb.toFixed(1)} MB` : 'no data'}, threads ${last?.threads ?? 'no data'}`}
+      data-testid="sup-chart"
+      data-points={points.length}
+    >
       <div className="sup-chart-legend">
         <span className="sup-key sup-key-cpu">
           CPU {last?.cpu != null ? `${last.cpu.toFixed(1)} %` : '–'}
