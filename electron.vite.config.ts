@@ -38,6 +38,9 @@ export default defineConfig({
     // The page's meta CSP comes from the one definition the web server's header also uses.
     plugins: [react(), { name: 'spindle-csp', transformIndexHtml: { order: 'pre', handler: withPageCsp } }],
     build: {
+      // electron-vite leaves the renderer unminified by default; the web UI is served over
+      // HTTP too, and minifying cuts the first chunk to about a third.
+      minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },

@@ -32,7 +32,8 @@ function pct(sorted: number[], p: number): number {
 }
 const r2 = (v: number): number => Math.round(v * 100) / 100;
 
-async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+/** The built web server on a free port with a fresh token and data dir (shared with bench/selfcost.ts). */
+export async function startServer(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const token = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, ['bin/spindle.mjs', 'web', '--port', '0'], {
     env: {
@@ -57,6 +58,7 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
   });
   return {
     url,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -1,20 +1,36 @@
-import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import type { Client } from './api/client';
 import { createStatsStore } from './features/stats/stats-store';
 import type { FrameStore } from './lib/frame-store';
 import type { StatsState } from './features/stats/stats-store';
 import { OverviewView } from './features/overview/overview-view';
 import { ProcessesView } from './features/processes/processes-view';
-import { SupervisorView } from './features/supervisor/supervisor-view';
-import { PoolsView } from './features/pools/pools-view';
 import { ReplayBanner } from './features/snapshots/replay-banner';
 import { replayClient, replayState } from './features/snapshots/replay';
 import { SnapshotMenu } from './features/snapshots/snapshot-menu';
-import { SnapshotView } from './features/snapshots/snapshot-view';
 import { FrameStore as Store } from './lib/frame-store';
 import type { Snapshot } from '../../shared/snapshot/schema';
 import { onShowProcess } from './lib/navigate';
 import { ReadOnlyContext } from './lib/read-only';
+
+// Views off the first screen load on first visit: Managed and Pools bring recharts (most of
+// the bundle), the snapshot view only matters while replaying a file.
+const SupervisorView = lazy(() =>
+  import('./features/supervisor/supervisor-view').then((m) => ({ default: m.SupervisorView })),
+);
+const PoolsView = lazy(() => import('./features/pools/pools-view').then((m) => ({ default: m.PoolsView })));
+const SnapshotView = lazy(() =>
+  import('./features/snapshots/snapshot-view').then((m) => ({ default: m.SnapshotView })),
+);
 
 const STATE_TEXT = {
   connecting: 'connecting…',
@@ -81,6 +97,31 @@ interface Replay {
   stats: FrameStore<StatsState>;
 }
 
+/** Arrow keys, Home and End move between tabs and open the one they land on (WAI-ARIA tabs). */
+function onTabKey(
+  e: KeyboardEvent<HTMLElement>,
+  views: ViewDef[],
+  currentId: string,
+  setView: (id: string) => void,
+): void {
+  const i = views.findIndex((v) => v.id === currentId);
+  const next =
+    e.key === 'ArrowRight'
+      ? (i + 1) % views.length
+      : e.key === 'ArrowLeft'
+        ? (i - 1 + views.length) % views.length
+        : e.key === 'Home'
+          ? 0
+          : e.key === 'End'
+            ? views.length - 1
+            : null;
+  if (next === null) return;
+  e.preventDefault();
+  const id = views[next]!.id;
+  setView(id);
+  document.getElementById(`tab-${id}`)?.focus();
+}
+
 function initialView(): string {
   const fromHash = location.hash.slice(1);
   if (VIEWS.some((v) => v.id === fromHash)) return fromHash;
@@ -132,12 +173,21 @@ export function App({ client }: { client: Client }) {
       <div className="app">
         <header className="topbar">
           <span className="brand">Spindle</span>
-          <nav className="tabs" role="tablist" aria-label="Views">
+          <nav
+            className="tabs"
+            role="tablist"
+            aria-label="Views"
+            onKeyDown={(e) => onTabKey(e, views, current.id, setView)}
+          >
             {views.map((v) => (
               <button
                 key={v.id}
+                id={`tab-${v.id}`}
                 role="tab"
                 aria-selected={v.id === current.id}
+                aria-controls="view-panel"
+                // Roving tabindex: Tab reaches the tab list once, arrows move within it.
+                tabIndex={v.id === current.id ? 0 : -1}
                 className={v.id === current.id ? 'tab active' : 'tab'}
                 onClick={() => setView(v.id)}
               >
@@ -158,15 +208,22 @@ export function App({ client }: { client: Client }) {
             onLive={() => setReplay(null)}
           />
         )}
-        <main className={replay ? 'view replaying' : 'view'} role="tabpanel" aria-label={current.label}>
-          {replay ? (
-            // A new key per snapshot: views rebuild their state from the replay client.
-            <div key={replay.snap.createdAt}>
-              {current.render({ client: replay.client, stats: replay.stats, replay: replay.snap })}
-            </div>
-          ) : (
-            current.render({ client, stats })
-          )}
+        <main
+          id="view-panel"
+          className={replay ? 'view replaying' : 'view'}
+          role="tabpanel"
+          aria-label={current.label}
+        >
+          <Suspense fallback={<p className="muted view-loading">loading…</p>}>
+            {replay ? (
+              // A new key per snapshot: views rebuild their state from the replay client.
+              <div key={replay.snap.createdAt}>
+                {current.render({ client: replay.client, stats: replay.stats, replay: replay.snap })}
+              </div>
+            ) : (
+              current.render({ client, stats })
+            )}
+          </Suspense>
         </main>
       </div>
     </ReadOnlyContext.Provider>

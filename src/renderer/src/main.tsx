@@ -1,14 +1,27 @@
+// Shared styles first, so each feature's stylesheet (imported by the feature) comes after them.
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/controls.css';
+import './styles/states.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createClient } from './api/client';
+import { createClient, type Client } from './api/client';
 import { App } from './app';
-import { syntheticClientFromUrl } from './features/overview/synthetic-client';
-import './styles.css';
 
-// `?bench=synthetic` feeds a synthetic machine for the renderer benchmark (bench/renderer.ts).
-const client = syntheticClientFromUrl() ?? createClient();
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App client={client} />
-  </StrictMode>,
-);
+/**
+ * `?bench=synthetic` feeds a synthetic machine for the renderer benchmark (bench/renderer.ts).
+ * Imported on demand, so the benchmark's generator is a separate chunk no normal start loads.
+ */
+async function pickClient(): Promise<Client> {
+  if (new URLSearchParams(location.search).get('bench') !== 'synthetic') return createClient();
+  const { syntheticClientFromUrl } = await import('./features/overview/synthetic-client');
+  return syntheticClientFromUrl() ?? createClient();
+}
+
+void pickClient().then((client) => {
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App client={client} />
+    </StrictMode>,
+  );
+});

@@ -2,6 +2,15 @@
  * A tiny external store that notifies React at most once per animation frame, however
  * often data arrives (the stream is 1–4 Hz, but resyncs and bursts happen).
  */
+/** The page APIs used, typed by shape: this module also runs under Node (tests), without a DOM. */
+interface Page {
+  document?: {
+    visibilityState: string;
+    addEventListener: (type: 'visibilitychange', fn: () => void, opts: { once: true }) => void;
+  };
+  requestAnimationFrame?: (fn: () => void) => number;
+}
+
 export class FrameStore<T> {
   #value: T;
   #listeners = new Set<() => void>();
@@ -21,9 +30,13 @@ export class FrameStore<T> {
       this.#scheduled = false;
       for (const l of this.#listeners) l();
     };
-    if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') {
-      requestAnimationFrame(flush);
-    } else setTimeout(flush, 0);
+    const { document: doc, requestAnimationFrame: raf } = globalThis as Page;
+    if (!doc || !raf) setTimeout(flush, 0);
+    else if (doc.visibilityState === 'hidden') {
+      // Nothing is drawn for a hidden window (minimized, background tab): the views catch up
+      // with one render when it shows again, instead of rendering every tick unseen.
+      doc.addEventListener('visibilitychange', flush, { once: true });
+    } else raf(flush);
   }
 
   subscribe = (l: () => void): (() => void) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartPaths, niceMax } from './chart-geometry';
+import { chartPaths, chartSummary, niceMax } from './chart-geometry';
 
 describe('chartPaths', () => {
   const opts = { windowSec: 10, plotW: 100, plotH: 100 };
@@ -38,5 +38,23 @@ describe('chartPaths', () => {
     expect(niceMax(2.1)).toBe(2.5);
     expect(niceMax(4100)).toBe(5000);
     expect(niceMax(0)).toBe(1);
+  });
+});
+
+describe('chartSummary', () => {
+  it('gives each series its latest reading, skipping gaps at the end, for screen readers', () => {
+    const rows = [
+      { t: -2, user: 10, system: 4 },
+      { t: -1, user: 12, system: null },
+      { t: 0, user: null, system: null },
+    ];
+    const series = [
+      { key: 'user', name: 'user', color: 'x' },
+      { key: 'system', name: 'system', color: 'x' },
+      { key: 'steal', name: 'steal', color: 'x' },
+    ];
+    expect(chartSummary(rows, series, 60, (v) => `${v} %`)).toBe(
+      'last 60 s; latest: user 12 %, system 4 %, steal no data',
+    );
   });
 });

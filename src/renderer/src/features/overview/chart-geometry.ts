@@ -131,3 +131,23 @@ export function chartPaths(
   });
   return { max, paths };
 }
+
+/**
+ * A chart's text alternative: its latest value per series over the window, e.g.
+ * "last 300 s; now: user 12 %, system 3 %". A series with no reading in the window says so.
+ */
+export function chartSummary(
+  rows: ChartRow[],
+  series: SeriesSpec[],
+  windowSec: number,
+  exact: (v: number) => string,
+): string {
+  const parts = series.map((s) => {
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const v = rows[i]![s.key];
+      if (typeof v === 'number' && v === v) return `${s.name} ${exact(v)}`;
+    }
+    return `${s.name} no data`;
+  });
+  return `last ${windowSec} s; latest: ${parts.join(', ')}`;
+}

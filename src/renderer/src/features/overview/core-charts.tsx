@@ -80,6 +80,7 @@ function CoreSmall({
         cpu{core} <b>{busy === null ? '—' : pct(busy)}</b>
       </figcaption>
       <TimeChart
+        label={`cpu${core}`}
         rows={rows}
         series={CPU_SERIES}
         windowSec={windowMs / 1000}
@@ -128,7 +129,8 @@ function CoreHeat({ history, cores, windowMs, latest }: Props & { cores: number 
         ref={canvas}
         width={COLS}
         height={cores}
-        aria-label={`busy % of ${cores} cores over time`}
+        role="img"
+        aria-label={heatSummary(matrix, cores, windowMs)}
         onMouseMove={(e) => {
           const r = e.currentTarget.getBoundingClientRect();
           const col = Math.min(COLS - 1, Math.floor(((e.clientX - r.left) / r.width) * COLS));
@@ -151,6 +153,25 @@ function CoreHeat({ history, cores, windowMs, latest }: Props & { cores: number 
       )}
     </div>
   );
+}
+
+/** The heat strip's text alternative: average and busiest core in the newest column that has readings. */
+function heatSummary(matrix: ArrayLike<number>, cores: number, windowMs: number): string {
+  for (let col = COLS - 1; col >= 0; col--) {
+    let sum = 0;
+    let n = 0;
+    let top = -1;
+    for (let c = 0; c < cores; c++) {
+      const v = matrix[c * COLS + col]!;
+      if (v !== v) continue;
+      sum += v;
+      n++;
+      if (top < 0 || v > matrix[top * COLS + col]!) top = c;
+    }
+    if (n)
+      return `busy % of ${cores} cores over the last ${windowMs / 1000} s; latest: average ${pct(sum / n)}, busiest cpu${top} ${pct(matrix[top * COLS + col]!)}`;
+  }
+  return `busy % of ${cores} cores over the last ${windowMs / 1000} s; no readings yet`;
 }
 
 /** Palette resolution: 0.1 % steps, finer than a colour channel can show. */

@@ -17,6 +17,7 @@ import {
 import { niceMax } from './chart-geometry';
 import { isWindowMinutes, usePref, WINDOW_MINUTES } from './prefs';
 import { overviewColumns, useStatsFrame, type StatsFrame } from './stats-frame';
+import './overview.css';
 
 const GIB = 1024 ** 3;
 const MAX_WINDOW_MS = Math.max(...WINDOW_MINUTES) * 60_000;
@@ -36,9 +37,9 @@ const LOAD_FIELDS: FieldSpec[] = [
   { key: 'fifteen', series: 'load.fifteen' },
 ];
 const LOAD_SERIES: SeriesSpec[] = [
-  { key: 'one', name: '1 min', color: '#4e9af1' },
-  { key: 'five', name: '5 min', color: '#5ec27a' },
-  { key: 'fifteen', name: '15 min', color: '#b07cf0' },
+  { key: 'one', name: '1 min', color: 'var(--chart-blue)' },
+  { key: 'five', name: '5 min', color: 'var(--chart-green)' },
+  { key: 'fifteen', name: '15 min', color: 'var(--chart-purple)' },
 ];
 const MEM_FIELDS: FieldSpec[] = [
   { key: 'used', series: 'mem.used', scale: 1 / GIB },
@@ -46,25 +47,25 @@ const MEM_FIELDS: FieldSpec[] = [
   { key: 'swap', series: 'mem.swapUsed', scale: 1 / GIB },
 ];
 const MEM_SERIES: SeriesSpec[] = [
-  { key: 'used', name: 'used', color: '#4e9af1', kind: 'area', stack: 'mem' },
-  { key: 'cached', name: 'cache', color: '#9bb7d9', kind: 'area', stack: 'mem' },
-  { key: 'swap', name: 'swap used', color: '#f0766f' },
+  { key: 'used', name: 'used', color: 'var(--chart-blue)', kind: 'area', stack: 'mem' },
+  { key: 'cached', name: 'cache', color: 'var(--chart-sky)', kind: 'area', stack: 'mem' },
+  { key: 'swap', name: 'swap used', color: 'var(--chart-red)' },
 ];
 const TASK_FIELDS: FieldSpec[] = [
   { key: 'processes', series: 'tasks.processes' },
   { key: 'threads', series: 'tasks.threads' },
 ];
 const TASK_SERIES: SeriesSpec[] = [
-  { key: 'processes', name: 'processes', color: '#5ec27a' },
-  { key: 'threads', name: 'threads', color: '#e0b341' },
+  { key: 'processes', name: 'processes', color: 'var(--chart-green)' },
+  { key: 'threads', name: 'threads', color: 'var(--chart-yellow)' },
 ];
 const CTXT_FIELDS: FieldSpec[] = [
   { key: 'ctxt', series: 'tasks.ctxtPerSec' },
   { key: 'forks', series: 'tasks.forksPerSec' },
 ];
 const CTXT_SERIES: SeriesSpec[] = [
-  { key: 'ctxt', name: 'context switches/s', color: '#47c6c6' },
-  { key: 'forks', name: 'forks/s', color: '#d65db1' },
+  { key: 'ctxt', name: 'context switches/s', color: 'var(--chart-teal)' },
+  { key: 'forks', name: 'forks/s', color: 'var(--chart-pink)' },
 ];
 
 /** The machine at a glance: CPU (total and per core), load, memory, tasks, Spindle's own cost. */
@@ -130,6 +131,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           CPU total <b className="figure">{latest ? pct(latest.cpu.total.busy) : '—'}</b>
         </h2>
         <TimeChart
+          label="CPU total"
           rows={cpuRows}
           series={CPU_TOTAL}
           windowSec={windowSec}
@@ -165,6 +167,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           </b>
         </h2>
         <TimeChart
+          label="Load average"
           rows={loadRows}
           series={LOAD_SERIES}
           windowSec={windowSec}
@@ -186,6 +189,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           )}
         </h2>
         <TimeChart
+          label="Memory in GiB"
           rows={memRows}
           series={MEM_SERIES}
           windowSec={windowSec}
@@ -202,6 +206,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           </b>
         </h2>
         <TimeChart
+          label="Tasks"
           rows={taskRows}
           series={TASK_SERIES}
           windowSec={windowSec}
@@ -214,6 +219,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
           Context switches <b className="figure">{formatCount(latest?.tasks.ctxtPerSec)}/s</b>
         </h2>
         <TimeChart
+          label="Context switches"
           rows={ctxtRows}
           series={CTXT_SERIES}
           windowSec={windowSec}

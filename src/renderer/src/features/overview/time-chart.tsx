@@ -4,16 +4,17 @@
  * cost ~35 ms per chart per tick there (bench/renderer.ts), this costs well under 1 ms.
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { chartPaths, niceMax, type ChartRow, type SeriesSpec } from './chart-geometry';
+import { chartPaths, chartSummary, niceMax, type ChartRow, type SeriesSpec } from './chart-geometry';
+import './time-chart.css';
 
 export type { SeriesSpec } from './chart-geometry';
 
 /** Colours of the CPU split, shared by total and per-core charts and their legends. */
 export const CPU_COLORS = {
-  user: '#4e9af1',
-  system: '#f0766f',
-  iowait: '#e0b341',
-  steal: '#b07cf0',
+  user: 'var(--chart-user)',
+  system: 'var(--chart-system)',
+  iowait: 'var(--chart-iowait)',
+  steal: 'var(--chart-steal)',
 } as const;
 
 export interface TimeChartProps {
@@ -27,6 +28,8 @@ export interface TimeChartProps {
   reference?: { y: number; label: string };
   height?: number;
   compact?: boolean;
+  /** What the chart shows, for its text alternative ("CPU total"). */
+  label?: string;
 }
 
 const PAD = { left: 48, right: 10, top: 6, bottom: 18 };
@@ -57,6 +60,7 @@ export const TimeChart = memo(function TimeChart({
   reference,
   height = 160,
   compact = false,
+  label = 'chart',
 }: TimeChartProps) {
   const [ref, width] = useWidth();
   const [hover, setHover] = useState<number | null>(null);
@@ -71,10 +75,16 @@ export const TimeChart = memo(function TimeChart({
   const yTicks = compact ? [] : tickFractions(geo.max).map((f) => f * geo.max);
   const xTicks = compact ? [] : [0, 0.25, 0.5, 0.75, 1].map((f) => -windowSec + f * windowSec);
   const row = hover === null ? null : rows[hover];
+  const summary = useMemo(
+    () => `${label}, ${chartSummary(rows, series, windowSec, yExact)}`,
+    [label, rows, series, windowSec, yExact],
+  );
   return (
     <div ref={ref} className="time-chart" style={{ minHeight: height }}>
       {width > 0 && (
         <svg
+          role="img"
+          aria-label={summary}
           width={width}
           height={height}
           onMouseMove={(e) => {

@@ -14,7 +14,16 @@ import type { HistoryWindow, PoolHistory } from '../../../../shared/contract';
 import { fmtMs, spanSeconds, toBacklogRows, toCoreRows } from './pool-data';
 
 const WINDOW_MS = 120_000;
-const CORE_COLORS = ['#4e9af1', '#f1a14e', '#5ec27a', '#d65db1', '#e0c341', '#47c6c6', '#b07cf0', '#f06f6f'];
+const CORE_COLORS = [
+  'var(--chart-blue)',
+  'var(--chart-orange)',
+  'var(--chart-green)',
+  'var(--chart-pink)',
+  'var(--chart-gold)',
+  'var(--chart-teal)',
+  'var(--chart-purple)',
+  'var(--chart-coral)',
+];
 const tooltipStyle = { background: 'var(--panel)', border: '1px solid var(--grid)' };
 /** Time axis in seconds before now; every chart of one pool shares its span. */
 const xAxis = (span: number) => (
@@ -39,6 +48,8 @@ export function BacklogChart({ history }: { history: PoolHistory }) {
       <h2>Backlog · queued + active, completions/s</h2>
       <div
         className="chart"
+        role="img"
+        aria-label={`Backlog over the last ${span} s; latest: queued ${rows.at(-1)?.queued ?? 0}, active ${rows.at(-1)?.active ?? 0}`}
         data-testid="backlog-chart"
         data-points={rows.length}
         data-max-queued={maxQueued}
@@ -129,7 +140,13 @@ export function CoreLoadChart({
   return (
     <section className="card" aria-label="CPU per core">
       <h2>CPU per core</h2>
-      <div className="chart" data-testid="pools-cpu-chart" data-points={rows.length}>
+      <div
+        className="chart"
+        role="img"
+        aria-label={`CPU busy % per core over the last ${span} s; latest: ${ids.map((i) => `core ${i} ${last?.[`c${i}`] ?? 'no data'}`).join(', ')}`}
+        data-testid="pools-cpu-chart"
+        data-points={rows.length}
+      >
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
@@ -163,6 +180,8 @@ export function CoreLoadChart({
   );
 }
 
+const fmtLatest = (v: number | null | undefined): string => (typeof v === 'number' ? fmtMs(v) : 'no data');
+
 /** p95 wait and run time over time. */
 export function LatencyChart({ history }: { history: PoolHistory }) {
   const last = history.t.at(-1) ?? 0;
@@ -171,7 +190,12 @@ export function LatencyChart({ history }: { history: PoolHistory }) {
     .map((t, k) => ({ t: (t - last) / 1000, wait: history.waitP95[k], run: history.runP95[k] }))
     .filter((r) => r.t >= -span);
   return (
-    <div className="chart chart-small" data-testid="latency-chart">
+    <div
+      className="chart chart-small"
+      role="img"
+      aria-label={`p95 latency over the last ${span} s; latest: wait ${fmtLatest(rows.at(-1)?.wait)}, run ${fmtLatest(rows.at(-1)?.run)}`}
+      data-testid="latency-chart"
+    >
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />

@@ -9,6 +9,7 @@ import { PipelinePanel } from './pipeline-panel';
 import { PoolDetail } from './pool-detail';
 import { CreatePoolForm, SubmitForm } from './pool-forms';
 import { createPoolsStore, type PoolsState } from './pools-store';
+import './pools.css';
 
 // One store per client for the page's life: the view unmounts on a tab switch, the history must not.
 const stores = new WeakMap<Client, FrameStore<PoolsState>>();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { PROCESS_LIMITS, SIGNALS, type ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import { describe, runAction, verb, type ControlAction } from './control-actions';
@@ -22,6 +22,12 @@ export function ControlDialog({ client, state, onChoose, onClose }: Props) {
   const [phase, setPhase] = useState<Phase>({ kind: 'ask' });
   const [action, setAction] = useState<ControlAction | null>(state.mode === 'confirm' ? state.action : null);
   const first = useRef<HTMLButtonElement>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    return () => d?.close();
+  }, []);
   const row = state.mode === 'confirm' ? state.row : state.row;
 
   useEffect(() => {
@@ -58,92 +64,111 @@ export function ControlDialog({ client, state, onChoose, onClose }: Props) {
   };
 
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label={state.mode === 'menu' ? `Signal ${row.name}` : 'Confirm'}
-        data-testid="control-dialog"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
-      >
-        {state.mode === 'menu' ? (
-          <SignalMenu row={row} onChoose={onChoose} onClose={onClose} firstRef={first} />
-        ) : phase.kind === 'done' ? (
-          <>
-            <p className="question">
-              {action ? verb(action) : ''} · {row.name} (PID {row.pid})
-            </p>
-            <p
-              className={phase.ok ? 'outcome ok' : 'outcome bad'}
-              role="status"
-              data-testid="control-outcome"
+    // A native modal <dialog>: showModal() makes the page behind it inert (no clicks, no focus).
+    <dialog
+      ref={dialog}
+      className="modal"
+      aria-label={state.mode === 'menu' ? `Signal ${row.name}` : 'Confirm'}
+      data-testid="control-dialog"
+      // Escape is handled below (it must not reach the view's own Escape); the native close is refused.
+      onCancel={(e) => e.preventDefault()}
+      onMouseDown={(e) => {
+        // A press on the backdrop lands on the dialog element itself, outside its box.
+        const r = e.currentTarget.getBoundingClientRect();
+        const outside =
+          e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom;
+        if (e.target === e.currentTarget && outside) onClose();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          e.stopPropagation();
+          onClose();
+        } else if (e.key === 'Tab') trapTab(e);
+      }}
+    >
+      {state.mode === 'menu' ? (
+        <SignalMenu row={row} onChoose={onChoose} onClose={onClose} firstRef={first} />
+      ) : phase.kind === 'done' ? (
+        <>
+          <p className="question">
+            {action ? verb(action) : ''} · {row.name} (PID {row.pid})
+          </p>
+          <p className={phase.ok ? 'outcome ok' : 'outcome bad'} role="status" data-testid="control-outcome">
+            {phase.code && <code>{phase.code}</code>} {phase.message}
+          </p>
+          <div className="modal-buttons">
+            <button ref={first} onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </>
+      ) : (
+        <>
+          <p className="question">{action ? describe(action, row) : ''}</p>
+          {action?.kind === 'end' || action?.kind === 'end-tree' ? (
+            <label className="inline">
+              KILL after{' '}
+              <input
+                type="number"
+                min={PROCESS_LIMITS.endTimeoutMs.min / 1000}
+                max={PROCESS_LIMITS.endTimeoutMs.max / 1000}
+                step={0.5}
+                value={action.timeoutMs / 1000}
+                onChange={(e) =>
+                  setAction({ ...action, timeoutMs: Math.round(Number(e.target.value) * 1000) || 50 })
+                }
+              />{' '}
+              s
+            </label>
+          ) : null}
+          {action?.kind === 'renice' && (
+            <label className="inline">
+              nice{' '}
+              <input
+                type="number"
+                min={PROCESS_LIMITS.nice.min}
+                max={PROCESS_LIMITS.nice.max}
+                value={action.nice}
+                onChange={(e) =>
+                  setAction({
+                    kind: 'renice',
+                    nice: Math.max(-20, Math.min(19, Math.round(Number(e.target.value)) || 0)),
+                  })
+                }
+              />
+            </label>
+          )}
+          <div className="modal-buttons">
+            <button onClick={onClose}>Cancel</button>
+            <button
+              ref={first}
+              className="danger"
+              disabled={phase.kind === 'running' || (action?.kind === 'end-tree' && action.total === null)}
+              onClick={() => void run()}
             >
-              {phase.code && <code>{phase.code}</code>} {phase.message}
-            </p>
-            <div className="modal-buttons">
-              <button ref={first} onClick={onClose}>
-                Close
-              </button>
-            </div>
-          </>
-        ) : (
-          <>
-            <p className="question">{action ? describe(action, row) : ''}</p>
-            {action?.kind === 'end' || action?.kind === 'end-tree' ? (
-              <label className="inline">
-                KILL after{' '}
-                <input
-                  type="number"
-                  min={PROCESS_LIMITS.endTimeoutMs.min / 1000}
-                  max={PROCESS_LIMITS.endTimeoutMs.max / 1000}
-                  step={0.5}
-                  value={action.timeoutMs / 1000}
-                  onChange={(e) =>
-                    setAction({ ...action, timeoutMs: Math.round(Number(e.target.value) * 1000) || 50 })
-                  }
-                />{' '}
-                s
-              </label>
-            ) : null}
-            {action?.kind === 'renice' && (
-              <label className="inline">
-                nice{' '}
-                <input
-                  type="number"
-                  min={PROCESS_LIMITS.nice.min}
-                  max={PROCESS_LIMITS.nice.max}
-                  value={action.nice}
-                  onChange={(e) =>
-                    setAction({
-                      kind: 'renice',
-                      nice: Math.max(-20, Math.min(19, Math.round(Number(e.target.value)) || 0)),
-                    })
-                  }
-                />
-              </label>
-            )}
-            <div className="modal-buttons">
-              <button onClick={onClose}>Cancel</button>
-              <button
-                ref={first}
-                className="danger"
-                disabled={phase.kind === 'running' || (action?.kind === 'end-tree' && action.total === null)}
-                onClick={() => void run()}
-              >
-                {phase.kind === 'running' ? 'Working…' : action ? verb(action) : ''}
-              </button>
-            </div>
-          </>
-        )}
-      </div>
-    </div>
+              {phase.kind === 'running' ? 'Working…' : action ? verb(action) : ''}
+            </button>
+          </div>
+        </>
+      )}
+    </dialog>
   );
+}
+
+/** Tab from the last control goes to the first and Shift+Tab from the first to the last. */
+function trapTab(e: KeyboardEvent<HTMLDialogElement>): void {
+  const focusable = [
+    ...e.currentTarget.querySelectorAll<HTMLElement>('button, input, select, textarea, [tabindex]'),
+  ].filter((el) => !(el as HTMLButtonElement).disabled && el.tabIndex >= 0);
+  if (!focusable.length) return;
+  const first = focusable[0]!;
+  const last = focusable.at(-1)!;
+  const at = document.activeElement;
+  if (e.shiftKey ? at === first || !e.currentTarget.contains(at) : at === last) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  }
 }
 
 function SignalMenu({

@@ -12,8 +12,8 @@ import type { useProcTable } from '../overview/stats-frame';
 /** Details are read again this often while the panel is open (threads, files and children change). */
 const REFRESH_MS = 3000;
 const SERIES: SeriesSpec[] = [
-  { key: 'cpu', name: 'CPU %', color: '#4e9af1' },
-  { key: 'rss', name: 'memory MiB', color: '#5ec27a' },
+  { key: 'cpu', name: 'CPU %', color: 'var(--chart-blue)' },
+  { key: 'rss', name: 'memory MiB', color: 'var(--chart-green)' },
 ];
 
 interface Props {
@@ -125,6 +125,7 @@ export function ProcessDetails({
         </button>
       </fieldset>
       <TimeChart
+        label={`${shown.name} CPU % and memory MiB`}
         rows={rows}
         series={SERIES}
         windowSec={Math.max(60, -(rows[0]?.t ?? 0))}

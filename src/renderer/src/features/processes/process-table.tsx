@@ -1,11 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useRef, type KeyboardEvent } from 'react';
+import { memo, useId, useRef, type KeyboardEvent } from 'react';
 import type { Column } from './columns';
 import { moveIndex, type Line, type SortKey, type SortSpec } from './proc-table-model';
 
 const ROW_PX = 24;
 /** Deeper levels stop indenting so the name stays readable (the depth shows on hover). */
 const MAX_INDENT = 10;
+
+/** The DOM id of a row, so the grid can point assistive tech at the selected one. */
+const rowId = (prefix: string, key: string): string => `${prefix}row-${key.replace(/[^\w-]/g, '_')}`;
 
 interface Props {
   lines: Line[];
@@ -50,6 +53,13 @@ export function ProcessTable({
     overscan: 6,
   });
   const selectedIndex = selectedKey === null ? -1 : lines.findIndex((l) => l.row.key === selectedKey);
+  const idPrefix = useId();
+  // aria-activedescendant must name an element in the DOM: only while the selected row is rendered.
+  const items = virt.getVirtualItems();
+  const activeId =
+    selectedIndex >= 0 && items.some((v) => v.index === selectedIndex)
+      ? rowId(idPrefix, lines[selectedIndex]!.row.key)
+      : undefined;
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const page = Math.max(1, Math.floor((scroll.current?.clientHeight ?? 400) / ROW_PX) - 1);
@@ -95,23 +105,26 @@ export function ProcessTable({
       className="ptable"
       role="grid"
       aria-label="Processes"
-      aria-rowcount={lines.length}
+      aria-rowcount={lines.length + 1}
+      aria-activedescendant={activeId}
       tabIndex={0}
       data-testid="process-table"
       onKeyDown={onKeyDown}
     >
-      <div className="prow phead" role="row" style={{ gridTemplateColumns: template }}>
+      <div className="prow phead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
         {columns.map(header)}
       </div>
       <div ref={scroll} className="pbody">
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-          {virt.getVirtualItems().map((v) => {
+          {items.map((v) => {
             const l = lines[v.index]!;
             return (
               // Keyed by place, not process: sorted by a live column most visible rows change
               // places every tick, and rewriting a row's text costs far less than a new row.
               <Row
                 key={v.index}
+                id={rowId(idPrefix, l.row.key)}
+                rowIndex={v.index + 2}
                 line={l}
                 top={v.start}
                 template={template}
@@ -132,6 +145,9 @@ export function ProcessTable({
 }
 
 interface RowProps {
+  id: string;
+  /** 1-based among all rows, header included (only a window of rows is in the DOM). */
+  rowIndex: number;
   line: Line;
   top: number;
   template: string;
@@ -146,6 +162,8 @@ interface RowProps {
 
 const sameRow = (a: RowProps, b: RowProps): boolean =>
   a.line.row === b.line.row &&
+  a.id === b.id &&
+  a.rowIndex === b.rowIndex &&
   a.line.depth === b.line.depth &&
   a.line.collapsed === b.line.collapsed &&
   a.line.subCpu === b.line.subCpu &&
@@ -161,6 +179,8 @@ const sameRow = (a: RowProps, b: RowProps): boolean =>
 
 /** One row; re-renders only when its row object (replaced on change by the store) or place changes. */
 const Row = memo(function Row({
+  id,
+  rowIndex,
   line,
   top,
   template,
@@ -184,7 +204,9 @@ const Row = memo(function Row({
   );
   return (
     <div
+      id={id}
       role="row"
+      aria-rowindex={rowIndex}
       aria-selected={selected}
       data-key={r.key}
       data-pid={r.pid}

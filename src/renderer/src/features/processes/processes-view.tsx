@@ -23,6 +23,7 @@ import { ProcessDetails } from './process-details';
 import { ProcessTable } from './process-table';
 import { useManagedKeys } from './use-managed-keys';
 import { compileFilter, facets, flatLines, treeLines, type SortSpec } from './proc-table-model';
+import './processes.css';
 
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 

@@ -3,6 +3,7 @@ import type { SnapshotFormatName } from '../../../../shared/contract';
 import type { Snapshot } from '../../../../shared/snapshot/schema';
 import type { Client } from '../../api/client';
 import { exportSnapshot, openSnapshotFile } from './snapshot-file';
+import './snapshots.css';
 
 const FORMATS: { format: SnapshotFormatName; label: string }[] = [
   { format: 'json', label: 'Everything (JSON)' },

@@ -1,4 +1,5 @@
 import type { Snapshot } from '../../../../shared/snapshot/schema';
+import './snapshots.css';
 
 const when = (t: number | null): string => (t === null ? '—' : new Date(t).toLocaleTimeString());
 const num = (v: number | null, digits = 0): string => (v === null ? '—' : v.toFixed(digits));

@@ -7,7 +7,13 @@ const time = (t: number): string => new Date(t).toLocaleTimeString([], { hour12:
 export function ManagedChart({ points }: { points: SeriesPoint[] }) {
   const last = points.at(-1);
   return (
-    <div className="sup-chart" data-testid="sup-chart" data-points={points.length}>
+    <div
+      className="sup-chart"
+      role="img"
+      aria-label={`CPU, memory and threads of the process; latest: CPU ${last?.cpu != null ? `${last.cpu.toFixed(1)} %` : 'no data'}, RSS ${last?.rssMb != null ? `${last.rssMb.toFixed(1)} MB` : 'no data'}, threads ${last?.threads ?? 'no data'}`}
+      data-testid="sup-chart"
+      data-points={points.length}
+    >
       <div className="sup-chart-legend">
         <span className="sup-key sup-key-cpu">
           CPU {last?.cpu != null ? `${last.cpu.toFixed(1)} %` : '–'}
@@ -34,7 +40,7 @@ export function ManagedChart({ points }: { points: SeriesPoint[] }) {
               yAxisId="cpu"
               dataKey="cpu"
               name="CPU %"
-              stroke="#4e9af1"
+              stroke="var(--chart-blue)"
               dot={false}
               isAnimationActive={false}
             />
@@ -42,7 +48,7 @@ export function ManagedChart({ points }: { points: SeriesPoint[] }) {
               yAxisId="mem"
               dataKey="rssMb"
               name="RSS MB"
-              stroke="#23a55a"
+              stroke="var(--chart-green)"
               dot={false}
               isAnimationActive={false}
             />
@@ -50,7 +56,7 @@ export function ManagedChart({ points }: { points: SeriesPoint[] }) {
               yAxisId="cpu"
               dataKey="threads"
               name="threads"
-              stroke="#e0b341"
+              stroke="var(--chart-yellow)"
               dot={false}
               isAnimationActive={false}
             />

@@ -9,6 +9,7 @@ import { ManagedDetail } from './managed-detail';
 import { ManagedList } from './managed-list';
 import { createManagedSeries, type SeriesState } from './managed-series';
 import { createSupervisorStore, type SupervisorState } from './supervisor-store';
+import './supervisor.css';
 
 interface Stores {
   sup: FrameStore<SupervisorState>;

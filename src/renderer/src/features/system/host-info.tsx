@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo, SystemInfo } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
+import './host-info.css';
 
 const gib = (b: number): string => `${(b / 1024 ** 3).toFixed(1)} GiB`;
 

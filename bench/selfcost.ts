@@ -1,0 +1,157 @@
+/**
+ * Self-cost benchmark: what Spindle costs the machine it watches, against btop. With 2,000
+ * extra idle processes, it measures for 30 s on each view the CPU of the web server's process
+ * tree and of a real headless Chromium window's whole process tree (browser, renderer, GPU
+ * and utility processes), and, in the same run when btop is installed, btop at
+ * `update_ms = 1000` in a pseudo-terminal (`script`). CPU % of one core = (utime + stime +
+ * cutime + cstime) deltas of each tree from /proc, over wall time. Needs a build.
+ * SPINDLE_SELFCOST_SECONDS (default 30) sets each window. Writes bench/results/selfcost.json.
+ * Run alone: `npx tsx bench/selfcost.ts`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
+import { startServer } from './renderer';
+import { childrenNamed, treePct, treeTicks } from './selfcost-proc';
+
+const IDLE_PROCESSES = 2000;
+const VIEWS = ['Overview', 'Processes', 'Managed', 'Pools'] as const;
+/** Time to let a view (or btop) reach its steady state before the window opens. */
+const SETTLE_MS = 8000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const r2 = (v: number): number => Math.round(v * 100) / 100;
+
+/** CPU % of one core used by the trees at `roots()` over `ms` of wall time. */
+async function measure(roots: () => number[], ms: number): Promise<number> {
+  const before = treeTicks(roots());
+  const t0 = performance.now();
+  await sleep(ms);
+  const after = treeTicks(roots());
+  return treePct(before, after, performance.now() - t0);
+}
+
+/** `n` sleeping processes in their own group (one kill ends them all). */
+async function idleProcesses(n: number): Promise<() => void> {
+  const sh = spawn(
+    'sh',
+    ['-c', `i=0; while [ $i -lt ${n} ]; do sleep 3600 & i=$((i+1)); done; echo ready; wait`],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    sh.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) resolve();
+    });
+    sh.once('exit', (code) => reject(new Error(`idle process spawner exited with ${code}`)));
+  });
+  return () => {
+    try {
+      process.kill(-sh.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+}
+
+/** btop's own CPU at update_ms = 1000 in a pseudo-terminal, or null when btop is not installed. */
+async function btopPct(ms: number): Promise<number | null> {
+  if (spawnSync('btop', ['--version']).status !== 0) return null;
+  const config = mkdtempSync(join(tmpdir(), 'spindle-selfcost-btop-'));
+  mkdirSync(join(config, 'btop'));
+  writeFileSync(join(config, 'btop', 'btop.conf'), 'update_ms = 1000\n');
+  // `script` gives btop a terminal (200×50); its output goes nowhere, btop still draws it all.
+  const term = spawn('script', ['-q', '-c', 'stty cols 200 rows 50; exec btop --utf-force', '/dev/null'], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: { ...process.env, XDG_CONFIG_HOME: config, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+  });
+  try {
+    await sleep(SETTLE_MS);
+    const btop = (): number[] => childrenNamed(term.pid!, /^btop$/);
+    if (!btop().length) throw new Error('btop did not start under script');
+    return await measure(btop, ms);
+  } finally {
+    process.kill(-term.pid!, 'SIGTERM');
+    await new Promise((r) => (term.exitCode === null ? term.once('exit', r) : r(null)));
+    rmSync(config, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  const windowMs = Number(process.env.SPINDLE_SELFCOST_SECONDS ?? 30) * 1000;
+  const loads: number[] = [];
+  const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 5000);
+  const stopIdle = await idleProcesses(IDLE_PROCESSES);
+  try {
+    const btop = await btopPct(windowMs);
+    const server = await startServer();
+    const browser = await chromium.launch({
+      executablePath: findChromium() ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
+    try {
+      // Playwright starts the browser as our child: the window is that child's whole tree.
+      const windowRoots = childrenNamed(process.pid, /^chrom/);
+      if (windowRoots.length !== 1)
+        throw new Error(`expected one Chromium child, found ${windowRoots.length}`);
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(server.url);
+      await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+      const views: Record<string, { serverPct: number; windowPct: number; totalPct: number }> = {};
+      for (const view of VIEWS) {
+        await page.getByRole('tab', { name: view }).click();
+        await page.getByRole('tabpanel', { name: view }).waitFor();
+        await sleep(SETTLE_MS);
+        const [serverPct, windowPct] = await Promise.all([
+          measure(() => [server.pid], windowMs),
+          measure(() => windowRoots, windowMs),
+        ]);
+        views[view.toLowerCase()] = {
+          serverPct: r2(serverPct),
+          windowPct: r2(windowPct),
+          totalPct: r2(serverPct + windowPct),
+        };
+        console.log(`selfcost ${view}: server ${r2(serverPct)} %, window ${r2(windowPct)} %`);
+      }
+      const overview = views.overview!;
+      const worst = Math.max(...Object.values(views).map((v) => v.totalPct));
+      const result = {
+        idleProcesses: IDLE_PROCESSES,
+        windowSeconds: windowMs / 1000,
+        serverPct: overview.serverPct,
+        windowPct: overview.windowPct,
+        btopPct: btop === null ? null : r2(btop),
+        totalPct: overview.totalPct,
+        worstViewTotalPct: worst,
+        underBtop: btop === null ? null : worst < btop,
+        views,
+        machineCores: cpus().length,
+        machineLoadAvg1: r2(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)),
+        method:
+          'CPU % of one core = (utime+stime+cutime+cstime) delta of each process tree from /proc/PID/stat over the wall time of the window; server = the `spindle web` process tree at the default 1 s sample interval, window = the headless Chromium process tree (all its processes) showing the view, btop = the btop process at update_ms = 1000 in a 200x50 pseudo-terminal (script -q), measured before Spindle starts; top-level serverPct/windowPct are the Overview',
+      };
+      console.table(Object.entries(views).map(([view, v]) => ({ view, ...v })));
+      console.table([
+        { btopPct: result.btopPct, overviewTotalPct: result.totalPct, worstViewTotalPct: worst },
+      ]);
+      const dir = new URL('./results/', import.meta.url);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(new URL('selfcost.json', dir), JSON.stringify(result, null, 2) + '\n');
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  } finally {
+    stopIdle();
+    clearInterval(loadTimer);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await run();

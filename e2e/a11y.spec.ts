@@ -1,0 +1,98 @@
+import { expect, test } from '@playwright/test';
+import { serverUrl } from './fixtures';
+
+test('tabs move with the arrow keys (one tab stop, roving tabindex)', async ({ page }) => {
+  await page.goto(serverUrl());
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+  const tabs = page.getByRole('tablist', { name: 'Views' }).getByRole('tab');
+  await tabs.first().focus();
+  await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
+  // Only the selected tab is in the Tab order.
+  await expect(page.locator('[role=tab][tabindex="0"]')).toHaveCount(1);
+  await page.keyboard.press('ArrowRight');
+  const processes = page.getByRole('tab', { name: 'Processes' });
+  await expect(processes).toBeFocused();
+  await expect(processes).toHaveAttribute('aria-selected', 'true');
+  await expect(processes).toHaveAttribute('tabindex', '0');
+  await expect(page.getByRole('tabpanel', { name: 'Processes' })).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: 'Pools' })).toBeFocused();
+  await page.keyboard.press('ArrowRight'); // wraps to the first
+  await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('tab', { name: 'Pools' })).toHaveAttribute('aria-selected', 'true');
+});
+
+test('the process grid points aria-activedescendant at the selected row as the arrows move', async ({
+  page,
+}) => {
+  await page.goto(`${serverUrl()}#processes`);
+  const grid = page.getByRole('grid', { name: 'Processes' });
+  await expect(grid.locator('[role=row][aria-rowindex="3"]')).toBeVisible();
+  await grid.focus();
+  await page.keyboard.press('Home');
+  const active = async (): Promise<string | null> => grid.getAttribute('aria-activedescendant');
+  await expect.poll(active).not.toBeNull();
+  const first = (await active())!;
+  await expect(page.locator(`[id="${first}"]`)).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator(`[id="${first}"]`)).toHaveAttribute('aria-rowindex', '2');
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(active).not.toBe(first);
+  const second = (await active())!;
+  await expect(page.locator(`[id="${second}"]`)).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator(`[id="${first}"]`)).toHaveAttribute('aria-selected', 'false');
+  // The row count includes the header row, as aria-rowindex does.
+  const rows = Number(await grid.getAttribute('aria-rowcount'));
+  expect(rows).toBeGreaterThan(2);
+});
+
+test('the control dialog is a modal <dialog>: Tab and Shift+Tab stay inside, Escape closes', async ({
+  page,
+}) => {
+  await page.goto(`${serverUrl()}#processes`);
+  const grid = page.getByRole('grid', { name: 'Processes' });
+  await expect(grid.locator('[role=row][aria-rowindex="3"]')).toBeVisible();
+  await grid.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('s'); // the signal menu: many buttons to Tab through
+  const dialog = page.getByTestId('control-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(page.locator('dialog:modal[data-testid="control-dialog"]')).toHaveCount(1);
+  const inside = async (): Promise<boolean> => (await dialog.locator(':focus').count()) === 1;
+  await expect.poll(inside).toBe(true);
+  const stops = await dialog.locator('button').count();
+  for (let i = 0; i < stops + 2; i++) {
+    await page.keyboard.press('Tab');
+    expect(await inside(), `after Tab ${i + 1}`).toBe(true);
+  }
+  for (let i = 0; i < stops + 2; i++) {
+    await page.keyboard.press('Shift+Tab');
+    expect(await inside(), `after Shift+Tab ${i + 1}`).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+});
+
+test('charts have a text alternative with their latest values, and focus is visible', async ({ page }) => {
+  await page.goto(serverUrl());
+  const total = page.getByRole('img', { name: /^CPU total, last \d+ s; latest: user [\d.]+ ?%/ });
+  await expect(total).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Memory in GiB, last/ })).toBeVisible();
+  // Keyboard focus draws an outline on a control of every view.
+  const ready = {
+    Overview: page.getByTestId('cpu-chart'),
+    Processes: page.getByRole('grid', { name: 'Processes' }),
+    Managed: page.getByRole('form', { name: 'Launch a process' }),
+    Pools: page.getByRole('button', { name: 'Create pool' }),
+  };
+  for (const [view, shown] of Object.entries(ready)) {
+    await page.getByRole('tab', { name: view }).click();
+    await expect(shown).toBeVisible();
+    await page.getByRole('tab', { name: view }).focus();
+    // Tab past the header's controls (snapshot menu) into the view.
+    const focused = page.locator('[role=tabpanel] :focus');
+    for (let i = 0; i < 6 && (await focused.count()) === 0; i++) await page.keyboard.press('Tab');
+    await expect(focused, view).toHaveCount(1);
+    await expect(focused, view).toHaveCSS('outline-style', 'solid');
+  }
+});
