@@ -67,9 +67,13 @@ export class HelperClient {
 
   #ensure(): ChildHandle<FromHelper> {
     if (this.#child) return this.#child;
-    const child = forkEntry<FromHelper>('supervisor-helper', this.#opts.cgroups === false ? ['--no-cgroups'] : [], {
-      env: publicEnv(),
-    });
+    const child = forkEntry<FromHelper>(
+      'supervisor-helper',
+      this.#opts.cgroups === false ? ['--no-cgroups'] : [],
+      {
+        env: publicEnv(),
+      },
+    );
     child.on('message', (m: FromHelper) => this.#onMessage(m));
     child.on('error', (err) => console.error('spindle: supervisor helper error', err));
     child.on('exit', (code, signal) => {
