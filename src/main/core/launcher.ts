@@ -13,6 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
@@ -55,7 +56,10 @@ export function nodeCommand(
   const script = entryPath(name);
   const env: Record<string, string> = {};
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-  const pre = fromSource ? ['--import', 'tsx'] : [];
+  // Resolved here, not by the child from its working directory (which may be anywhere).
+  const pre = fromSource
+    ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
+    : [];
   return { file: process.execPath, args: [...pre, script, ...args], env };
 }
 
