@@ -35,9 +35,14 @@ describe('validation before spawn', () => {
       ['ENOENT_EXEC', { name: 'a', stages: [{ command: 'true' }, { command: 'nope-xyz' }] }],
     ];
     for (const [code, def] of cases) {
-      const r = await launchError(def);
-      expect(r.code, JSON.stringify(def)).toBe(code);
-      expect(r.ms).toBeLessThan(100);
+      // The bound is checked on the median of five, so one stall of a loaded machine is not a failure.
+      const runs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await launchError(def);
+        expect(r.code, JSON.stringify(def)).toBe(code);
+        runs.push(r.ms);
+      }
+      expect(runs.sort((a, b) => a - b)[2]).toBeLessThan(100);
     }
     expect(k.sup.list()).toEqual([]);
   });
