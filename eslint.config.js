@@ -56,8 +56,6 @@ export default tseslint.config(
   {
     // The renderer is a web page: no Electron, no Node, no main-process code.
     files: ['src/renderer/**'],
-    // Tests run under Node (vitest) and may read the sources they check, as in src/shared.
-    ignores: ['**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {

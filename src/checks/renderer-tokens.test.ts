@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const SRC = join(import.meta.dirname, '..');
-const tokens = readFileSync(join(import.meta.dirname, 'tokens.css'), 'utf8');
+// A source check of the renderer, run under Node from outside src/renderer (a web page's
+// folder, where Node imports are refused).
+const SRC = join(import.meta.dirname, '..', 'renderer', 'src');
+const tokens = readFileSync(join(SRC, 'styles', 'tokens.css'), 'utf8');
 const [light, dark] = tokens.split('@media (prefers-color-scheme: dark)');
 
 function sources(dir: string): string[] {
