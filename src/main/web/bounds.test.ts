@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { Core } from '../core/core';
 import { startWebServer } from './server';
-import { call, openWs, send, until } from './test-client';
+import { until } from '../../test-utils/until';
+import { call, openWs, send } from './test-client';
 import { MAX_BUFFERED, MAX_IN_FLIGHT } from './ws-session';
 
 const TOKEN = 'test-token-0123456789abcdefXYZ';
@@ -48,7 +49,7 @@ describe('replies are bounded', () => {
       ws.pause(); // stop reading: replies pile up on the server
       for (let id = 1; id <= n; id++) ws.send(JSON.stringify({ id, method: 'stats.subscribe' }));
       // The server gives up on the socket once 8 MiB are unsent, instead of holding n × reply.
-      expect(await until(async () => (await server.connections()) === 0, 30_000)).toBe(true);
+      expect(await until(async () => (await server.connections()) === 0, { timeout: 30_000 })).toBe(true);
       ws.resume();
       await until(() => ws.readyState === ws.CLOSED);
       // …and keeps serving everyone else.
@@ -85,7 +86,7 @@ describe('replies are bounded', () => {
       const replies: Record<string, unknown>[] = [];
       ws.on('message', (d: Buffer) => replies.push(JSON.parse(String(d)) as Record<string, unknown>));
       for (let id = 1; id <= 2000; id++) ws.send(JSON.stringify({ id, method: 'app.info' }));
-      expect(await until(() => replies.length === 2000, 30_000)).toBe(true);
+      expect(await until(() => replies.length === 2000, { timeout: 30_000 })).toBe(true);
       expect(replies.filter((r) => r.ok !== true)).toEqual([]); // waiting, not refused
       expect(new Set(replies.map((r) => r.id)).size).toBe(2000);
       expect(peak).toBe(MAX_IN_FLIGHT);
@@ -103,12 +104,9 @@ describe('connections are bounded', () => {
       const held = await Promise.all([1, 2, 3].map(() => opened(server.port)));
       await until(async () => (await server.connections()) === 3);
       const extra = await opened(server.port);
-      expect(
-        await Promise.race([
-          closed(extra).then(() => 'closed'),
-          new Promise((r) => setTimeout(() => r('open'), 5000)),
-        ]),
-      ).toBe('closed');
+      // Closed at once on accept; a busy machine may take a while to say so (the test's timeout is the ceiling).
+      await closed(extra);
+      expect(extra.destroyed).toBe(true);
       held[0]!.destroy();
       await until(async () => (await server.connections()) === 2);
       const again = await send(server.port, '/');

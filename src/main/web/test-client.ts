@@ -54,18 +54,15 @@ export async function exchange(port: number, code: string): Promise<string | nul
 export const codeOf = (url: string): string => new URL(url).searchParams.get('code')!;
 
 /** Write raw bytes on a new socket; resolves with everything the server sent before closing. */
-export function raw(port: number, bytes: string, waitMs = 0): Promise<string> {
+export function raw(port: number, bytes: string): Promise<string> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     let got = '';
     s.on('data', (d: Buffer) => (got += d.toString('latin1')));
     s.on('error', () => {});
     s.on('close', () => resolve(got));
-    s.write(bytes, 'latin1', () => {
-      // Half-close after writing: a server that waits for more still answers, then closes.
-      if (!waitMs) s.end();
-      else setTimeout(() => s.end(), waitMs);
-    });
+    // Half-close after writing: a server that waits for more still answers, then closes.
+    s.write(bytes, 'latin1', () => s.end());
   });
 }
 
@@ -98,14 +95,4 @@ export function call(ws: WebSocket, msg: unknown): Promise<Record<string, unknow
     ws.on('message', onMsg);
     ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   });
-}
-
-/** Poll `check` until it holds or `ms` pass; resolves whether it held. */
-export async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
