@@ -27,7 +27,8 @@ export class Credentials {
   readonly #now: () => number;
   /** hash → expiry (ms since epoch; Infinity for the printed code). */
   readonly #codes = new Map<string, number>();
-  readonly #sessions = new Set<string>();
+  /** hash → true; a Map so the one bounded `remember` keeps codes, sessions and tickets alike. */
+  readonly #sessions = new Map<string, true>();
   readonly #tickets = new Map<string, { what: string; expires: number }>();
 
   constructor(token: string, now: () => number = Date.now) {
@@ -49,8 +50,7 @@ export class Credentials {
     this.#codes.delete(k);
     if (expires === undefined || expires < this.#now()) return null;
     const session = newToken();
-    this.#sessions.add(key(session));
-    if (this.#sessions.size > MAX_SESSIONS) this.#sessions.delete(this.#sessions.values().next().value!);
+    remember(this.#sessions, key(session), true, MAX_SESSIONS);
     return session;
   }
 
@@ -76,6 +76,7 @@ export class Credentials {
   }
 }
 
+/** Set `k`, forgetting the oldest entry past `max` (Maps iterate in insertion order). */
 function remember<V>(map: Map<string, V>, k: string, v: V, max: number): void {
   map.set(k, v);
   if (map.size > max) map.delete(map.keys().next().value!);
