@@ -1,5 +1,5 @@
 /** The built renderer as static files; never a byte from outside its folder. */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, statSync, type Stats } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { refuse, securityHeaders } from './http-reply';
@@ -26,26 +26,30 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
   if (rel.includes('\0')) return refuse(res, 400, 'Bad path');
   let file = join(root, rel);
   if (file !== root && !file.startsWith(root + sep)) return refuse(res, 403, 'Forbidden');
-  try {
-    if (statSync(file).isDirectory()) file = join(file, 'index.html');
-  } catch {
+  let stats = statOf(file);
+  if (stats?.isDirectory()) stats = statOf((file = join(file, 'index.html')));
+  else if (!stats) {
     // Unknown paths get the app (client-side routes); assets 404.
     if (extname(rel)) return refuse(res, 404, 'Not found');
-    file = join(root, 'index.html');
+    stats = statOf((file = join(root, 'index.html')));
   }
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return refuse(res, 404, 'Not found — was the renderer built? (npm run build)');
-  }
+  if (!stats) return refuse(res, 404, 'Not found — was the renderer built? (npm run build)');
   securityHeaders(res);
   res.writeHead(200, {
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'Content-Length': size,
+    'Content-Length': stats.size,
   });
   if (head) return void res.end();
   const stream = createReadStream(file);
   stream.on('error', () => res.destroy());
   stream.pipe(res);
+}
+
+/** One stat per file served (this runs on the event loop); null for any failure (missing, ENOTDIR, EACCES). */
+function statOf(file: string): Stats | null {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
+  }
 }
