@@ -125,9 +125,19 @@ export async function stopTree(
   timeoutMs: number,
   leaderGone: () => boolean,
 ): Promise<StopOutcome> {
-  let members = await membersOf(tree, true);
-  const seen = new Set(members.map((m) => `${m.pid}:${m.starttime}`));
+  // TERM first what is cheap to find (the cgroup, or the groups and the known members'
+  // family); the full look for the run mark (every environment on the machine) comes after, so
+  // it never delays the TERM, and only what it adds outside the groups gets a TERM of its own.
+  let members = await membersOf(tree);
   signalRun(tree, members, 'SIGTERM');
+  const key = (m: ProcEntry): string => `${m.pid}:${m.starttime}`;
+  const seen = new Set(members.map(key));
+  if (!tree.cgroup) {
+    members = await membersOf(tree, true);
+    const added = members.filter((m) => !seen.has(key(m)) && !tree.groups.includes(m.pgid));
+    signalTree([], added, 'SIGTERM');
+    for (const m of members) seen.add(key(m));
+  }
   // KILL on a timer of its own, so a slow /proc walk under load cannot delay it.
   let killed = false;
   const kill = (): void => {
@@ -139,7 +149,7 @@ export async function stopTree(
   try {
     for (;;) {
       members = await membersOf(tree);
-      for (const m of members) seen.add(`${m.pid}:${m.starttime}`);
+      for (const m of members) seen.add(key(m));
       if (members.length === 0 && leaderGone()) {
         if (tree.cgroup) removeCgroup(tree.cgroup);
         return { killed, found: seen.size, survivors: [] };
