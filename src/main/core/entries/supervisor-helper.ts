@@ -38,6 +38,7 @@ import {
   readTableSync,
   RUN_MARK,
   starttimeOf,
+  type ProcEntry,
 } from '../supervisor/proc-tree';
 import { collect, membersNow, runTree, signalRun, type RunTree } from '../supervisor/stop-tree';
 
@@ -304,17 +305,20 @@ setInterval(() => {
  */
 async function watch(): Promise<void> {
   if (process.ppid !== startPpid) dieWithParent();
+  // At most one full read of /proc per look, shared by every tree that needs one.
+  let table: Map<number, ProcEntry> | undefined;
+  const everything = async (): Promise<Map<number, ProcEntry>> => (table ??= await readTable());
   for (const [id, t] of trees) {
     const finished = !runs.has(id);
     if (t.cgroup) {
       if (finished && cgroupPids(t.cgroup).length === 0 && removeCgroup(t.cgroup)) trees.delete(id);
       continue;
     }
-    const family = familyOf([...t.groups, ...t.known.map((k) => k.pid)]) ?? (await readTable());
+    const family = familyOf([...t.groups, ...t.known.map((k) => k.pid)]) ?? (await everything());
     if (collect(t, family, []).length > 0 || !finished) continue;
     // Before forgetting a run, one full look for marked processes that left the tree unseen.
-    const table = await readTable();
-    if (collect(t, table, await marked(table, [t.mark])).length === 0) trees.delete(id);
+    const all = await everything();
+    if (collect(t, all, await marked(all, [t.mark])).length === 0) trees.delete(id);
   }
 }
 const watchLoop = (): void =>
