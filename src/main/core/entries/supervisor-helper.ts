@@ -40,7 +40,15 @@ import {
   starttimeOf,
   type ProcEntry,
 } from '../supervisor/proc-tree';
-import { collect, membersNow, runTree, signalRun, type RunTree } from '../supervisor/stop-tree';
+import {
+  collect,
+  keyOf,
+  membersNow,
+  runTree,
+  signalRun,
+  termAdded,
+  type RunTree,
+} from '../supervisor/stop-tree';
 
 const FLUSH_MS = 50;
 const MAX_PENDING_CHARS = 2 * 1024 * 1024;
@@ -258,13 +266,22 @@ const sleepSync = (ms: number): void =>
 /** Spindle is gone (or asked us to go): end every process we own, quickly, then exit. */
 function dieWithParent(): never {
   const all = [...trees.values()];
-  // Without cgroups, one full look: marked processes of any run (a setsid'd daemon whose
-  // parent is gone) die with the rest. Later looks follow known members only (cheap).
-  const marks = all.filter((t) => !t.cgroup).map((t) => t.mark);
-  const table = marks.length > 0 ? readTableSync() : undefined;
-  const extra = table ? markedSync(table, marks) : [];
-  let members = all.map((t) => membersNow(t, table, extra));
+  let members = all.map((t) => membersNow(t));
   all.forEach((t, i) => signalRun(t, members[i]!, 'SIGTERM'));
+  // Without cgroups, one full look after that TERM: marked processes of any run (a setsid'd
+  // daemon whose parent is gone) die with the rest. Later looks follow known members only (cheap).
+  const marks = all.filter((t) => !t.cgroup).map((t) => t.mark);
+  if (marks.length > 0) {
+    const table = readTableSync();
+    const extra = markedSync(table, marks);
+    members = all.map((t, i) => {
+      if (t.cgroup) return members[i]!;
+      const seen = new Set(members[i]!.map(keyOf));
+      const now = membersNow(t, table, extra);
+      termAdded(t, seen, now);
+      return now;
+    });
+  }
   const deadline = Date.now() + DEATH_TERM_MS;
   while (members.some((m) => m.length > 0) && Date.now() < deadline) {
     sleepSync(50);

@@ -99,6 +99,21 @@ export function signalRun(tree: RunTree, members: readonly ProcEntry[], signal: 
   signalTree(tree.groups, members, signal);
 }
 
+/** A member's identity: pid and start time. */
+export const keyOf = (m: ProcEntry): string => `${m.pid}:${m.starttime}`;
+
+/**
+ * TERM what a fuller look found beyond the first TERM: members not `seen` then and outside
+ * the groups (the group signal reached those), so no process gets a second TERM.
+ */
+export function termAdded(tree: RunTree, seen: ReadonlySet<string>, members: readonly ProcEntry[]): void {
+  signalTree(
+    [],
+    members.filter((m) => !seen.has(keyOf(m)) && !tree.groups.includes(m.pgid)),
+    'SIGTERM',
+  );
+}
+
 /** A process still alive after KILL. */
 export interface Survivor {
   pid: number;
@@ -130,13 +145,11 @@ export async function stopTree(
   // it never delays the TERM, and only what it adds outside the groups gets a TERM of its own.
   let members = await membersOf(tree);
   signalRun(tree, members, 'SIGTERM');
-  const key = (m: ProcEntry): string => `${m.pid}:${m.starttime}`;
-  const seen = new Set(members.map(key));
+  const seen = new Set(members.map(keyOf));
   if (!tree.cgroup) {
     members = await membersOf(tree, true);
-    const added = members.filter((m) => !seen.has(key(m)) && !tree.groups.includes(m.pgid));
-    signalTree([], added, 'SIGTERM');
-    for (const m of members) seen.add(key(m));
+    termAdded(tree, seen, members);
+    for (const m of members) seen.add(keyOf(m));
   }
   // KILL on a timer of its own, so a slow /proc walk under load cannot delay it.
   let killed = false;
@@ -149,7 +162,7 @@ export async function stopTree(
   try {
     for (;;) {
       members = await membersOf(tree);
-      for (const m of members) seen.add(key(m));
+      for (const m of members) seen.add(keyOf(m));
       if (members.length === 0 && leaderGone()) {
         if (tree.cgroup) removeCgroup(tree.cgroup);
         return { killed, found: seen.size, survivors: [] };
