@@ -85,7 +85,7 @@ const startPpid = process.ppid;
 /** The helper's own cgroup, and the subtree its runs' cgroups go under (null: not used). */
 const home = ownCgroup();
 // `--no-cgroups` forces the fallback (tests cover both ways).
-let subtree = home && !process.argv.includes('--no-cgroups') ? openSubtree() : null;
+let subtree = home && !process.argv.includes('--no-cgroups') ? openSubtree(home) : null;
 
 const send = (m: FromHelper): void => {
   if (process.connected) process.send?.(m);
