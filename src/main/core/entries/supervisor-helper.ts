@@ -38,8 +38,17 @@ import {
   readTableSync,
   RUN_MARK,
   starttimeOf,
+  type ProcEntry,
 } from '../supervisor/proc-tree';
-import { collect, membersNow, runTree, signalRun, type RunTree } from '../supervisor/stop-tree';
+import {
+  collect,
+  keyOf,
+  membersNow,
+  runTree,
+  signalRun,
+  termAdded,
+  type RunTree,
+} from '../supervisor/stop-tree';
 
 const FLUSH_MS = 50;
 const MAX_PENDING_CHARS = 2 * 1024 * 1024;
@@ -76,7 +85,7 @@ const startPpid = process.ppid;
 /** The helper's own cgroup, and the subtree its runs' cgroups go under (null: not used). */
 const home = ownCgroup();
 // `--no-cgroups` forces the fallback (tests cover both ways).
-let subtree = home && !process.argv.includes('--no-cgroups') ? openSubtree() : null;
+let subtree = home && !process.argv.includes('--no-cgroups') ? openSubtree(home) : null;
 
 const send = (m: FromHelper): void => {
   if (process.connected) process.send?.(m);
@@ -257,13 +266,22 @@ const sleepSync = (ms: number): void =>
 /** Spindle is gone (or asked us to go): end every process we own, quickly, then exit. */
 function dieWithParent(): never {
   const all = [...trees.values()];
-  // Without cgroups, one full look: marked processes of any run (a setsid'd daemon whose
-  // parent is gone) die with the rest. Later looks follow known members only (cheap).
-  const marks = all.filter((t) => !t.cgroup).map((t) => t.mark);
-  const table = marks.length > 0 ? readTableSync() : undefined;
-  const extra = table ? markedSync(table, marks) : [];
-  let members = all.map((t) => membersNow(t, table, extra));
+  let members = all.map((t) => membersNow(t));
   all.forEach((t, i) => signalRun(t, members[i]!, 'SIGTERM'));
+  // Without cgroups, one full look after that TERM: marked processes of any run (a setsid'd
+  // daemon whose parent is gone) die with the rest. Later looks follow known members only (cheap).
+  const marks = all.filter((t) => !t.cgroup).map((t) => t.mark);
+  if (marks.length > 0) {
+    const table = readTableSync();
+    const extra = markedSync(table, marks);
+    members = all.map((t, i) => {
+      if (t.cgroup) return members[i]!;
+      const seen = new Set(members[i]!.map(keyOf));
+      const now = membersNow(t, table, extra);
+      termAdded(t, seen, now);
+      return now;
+    });
+  }
   const deadline = Date.now() + DEATH_TERM_MS;
   while (members.some((m) => m.length > 0) && Date.now() < deadline) {
     sleepSync(50);
@@ -304,17 +322,20 @@ setInterval(() => {
  */
 async function watch(): Promise<void> {
   if (process.ppid !== startPpid) dieWithParent();
+  // At most one full read of /proc per look, shared by every tree that needs one.
+  let table: Map<number, ProcEntry> | undefined;
+  const everything = async (): Promise<Map<number, ProcEntry>> => (table ??= await readTable());
   for (const [id, t] of trees) {
     const finished = !runs.has(id);
     if (t.cgroup) {
       if (finished && cgroupPids(t.cgroup).length === 0 && removeCgroup(t.cgroup)) trees.delete(id);
       continue;
     }
-    const family = familyOf([...t.groups, ...t.known.map((k) => k.pid)]) ?? (await readTable());
+    const family = familyOf([...t.groups, ...t.known.map((k) => k.pid)]) ?? (await everything());
     if (collect(t, family, []).length > 0 || !finished) continue;
     // Before forgetting a run, one full look for marked processes that left the tree unseen.
-    const table = await readTable();
-    if (collect(t, table, await marked(table, [t.mark])).length === 0) trees.delete(id);
+    const all = await everything();
+    if (collect(t, all, await marked(all, [t.mark])).length === 0) trees.delete(id);
   }
 }
 const watchLoop = (): void =>

@@ -44,9 +44,9 @@ export function ownCgroup(): string | null {
 /**
  * Make `<own cgroup>/spindle-<pid>` and check that this process may move itself into a
  * child of it and back (the test a run's spawn needs). Null when any step is refused.
+ * `home` is the caller's own cgroup when it has read it already.
  */
-export function openSubtree(): string | null {
-  const home = ownCgroup();
+export function openSubtree(home = ownCgroup()): string | null {
   if (!home) return null;
   sweep(home);
   const dir = join(home, `spindle-${process.pid}`);

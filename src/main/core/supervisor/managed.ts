@@ -160,7 +160,8 @@ export class Managed {
     // The helper sends "exit" right behind "spawned" for a program that ends at once, and both
     // are often read in one turn: the exit then arrives before this function resumes from the
     // await below. It is held here and applied once the run exists, never dropped.
-    const early: { run: Run | null; exit: [ExitStatus[], number[]] | null } = { run: null, exit: null };
+    let run: Run | undefined;
+    let early: [ExitStatus[], number[]] | undefined;
     // Inherited by every descendant: how a stop finds one that left by setsid.
     const mark = randomUUID();
     try {
@@ -178,8 +179,8 @@ export class Managed {
         bytes: (bytes) => bytes.forEach((b, i) => this.#stages[i] && (this.#stages[i].bytesOut = b)),
         exit: (stages, bytes, why) => {
           if (why) this.#note('error', why);
-          if (early.run) this.#exited(early.run, stages, bytes);
-          else early.exit = [stages, bytes];
+          if (run) this.#exited(run, stages, bytes);
+          else early = [stages, bytes];
         },
       });
     } catch (err) {
@@ -196,14 +197,13 @@ export class Managed {
     const exitedPromise = new Promise<void>((r) => (markExited = r));
     this.#lastTree = runTree(spawned, mark);
     this.#helper.track(this.#lastTree);
-    const run: Run = {
+    this.#run = run = {
       startedAt: now,
       tree: this.#lastTree,
       exited: false,
       exitedPromise,
       markExited,
     };
-    this.#run = early.run = run;
     this.#stages = spawned.map((s) => ({
       pid: s.pid,
       key: s.starttime === null ? null : `${s.pid}:${s.starttime}`,
@@ -220,11 +220,11 @@ export class Managed {
       }, limit);
     }
     this.#enter('running');
-    if (early.exit) this.#exited(run, ...early.exit);
+    if (early) this.#exited(run, ...early);
   }
 
   #exited(run: Run, stages: ExitStatus[], bytes: number[]): void {
-    if (this.#run !== run || run.exited) return;
+    if (this.#run !== run) return;
     const now = Date.now();
     stages.forEach((s, i) => this.#stages[i] && (this.#stages[i].exit = s));
     bytes.forEach((b, i) => this.#stages[i] && (this.#stages[i].bytesOut = b));

@@ -99,6 +99,21 @@ export function signalRun(tree: RunTree, members: readonly ProcEntry[], signal: 
   signalTree(tree.groups, members, signal);
 }
 
+/** A member's identity: pid and start time. */
+export const keyOf = (m: ProcEntry): string => `${m.pid}:${m.starttime}`;
+
+/**
+ * TERM what a fuller look found beyond the first TERM: members not `seen` then and outside
+ * the groups (the group signal reached those), so no process gets a second TERM.
+ */
+export function termAdded(tree: RunTree, seen: ReadonlySet<string>, members: readonly ProcEntry[]): void {
+  signalTree(
+    [],
+    members.filter((m) => !seen.has(keyOf(m)) && !tree.groups.includes(m.pgid)),
+    'SIGTERM',
+  );
+}
+
 /** A process still alive after KILL. */
 export interface Survivor {
   pid: number;
@@ -125,9 +140,17 @@ export async function stopTree(
   timeoutMs: number,
   leaderGone: () => boolean,
 ): Promise<StopOutcome> {
-  let members = await membersOf(tree, true);
-  const seen = new Set(members.map((m) => `${m.pid}:${m.starttime}`));
+  // TERM first what is cheap to find (the cgroup, or the groups and the known members'
+  // family); the full look for the run mark (every environment on the machine) comes after, so
+  // it never delays the TERM, and only what it adds outside the groups gets a TERM of its own.
+  let members = await membersOf(tree);
   signalRun(tree, members, 'SIGTERM');
+  const seen = new Set(members.map(keyOf));
+  if (!tree.cgroup) {
+    members = await membersOf(tree, true);
+    termAdded(tree, seen, members);
+    for (const m of members) seen.add(keyOf(m));
+  }
   // KILL on a timer of its own, so a slow /proc walk under load cannot delay it.
   let killed = false;
   const kill = (): void => {
@@ -139,7 +162,7 @@ export async function stopTree(
   try {
     for (;;) {
       members = await membersOf(tree);
-      for (const m of members) seen.add(`${m.pid}:${m.starttime}`);
+      for (const m of members) seen.add(keyOf(m));
       if (members.length === 0 && leaderGone()) {
         if (tree.cgroup) removeCgroup(tree.cgroup);
         return { killed, found: seen.size, survivors: [] };

@@ -56,14 +56,27 @@ describe('validation before spawn', () => {
     const prog = join(k.dir, 'prog.sh');
     writeFileSync(prog, '#!/bin/sh\nexit 1\n');
     chmodSync(prog, 0o755);
-    const s = await k.sup.launch({ name: 'b', stages: [{ command: prog }], restart: 'always' }, false);
+    // A 10 ms backoff, so a restart loop would show many times over in the window below.
+    const s = await k.sup.launch(
+      {
+        name: 'b',
+        stages: [{ command: prog }],
+        restart: 'always',
+        backoff: { initialMs: 10, factor: 1, maxMs: 10 },
+      },
+      false,
+    );
     chmodSync(prog, 0o644);
     await expect(k.sup.start(s.id)).rejects.toMatchObject({ code: 'EACCES_EXEC' });
+    // Nothing to await: the claim is that nothing happens, so it is checked after a window.
     await new Promise((r) => setTimeout(r, 300));
     const after = k.sup.list().find((m) => m.id === s.id)!;
     expect(after.state).toBe('fatal');
     expect(after.error?.code).toBe('EACCES_EXEC');
     expect(after.timeline.filter((e) => e.kind === 'start')).toHaveLength(0);
+    // A retry fails before its 'start' entry, so the loop would show in these two only.
+    expect(after.restarts).toBe(0);
+    expect(after.timeline.filter((e) => e.kind === 'error')).toHaveLength(1);
   });
 
   it('runs a valid one (sanity)', async () => {
