@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcRow } from '../../../shared/contract';
+import { childLines } from './child-lines';
 import { LinuxCollector } from './linux-collector';
 
 const linux = process.platform === 'linux';
@@ -19,21 +20,7 @@ afterEach(() => {
 async function node(script: string): Promise<{ child: ChildProcess; line: () => Promise<string> }> {
   const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   children.push(child);
-  const lines: string[] = [];
-  const waiters: ((l: string) => void)[] = [];
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d;
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const l = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      const w = waiters.shift();
-      if (w) w(l);
-      else lines.push(l);
-    }
-  });
-  const line = () =>
-    lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((r) => waiters.push(r));
+  const line = childLines(child.stdout!);
   await line();
   return { child, line };
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ProcRow } from '../../../shared/contract';
 import { cFixture } from './c-fixture';
+import { childLines } from './child-lines';
 import { LinuxCollector } from './linux-collector';
 import { parsePidStat, PF_KTHREAD } from './parse-pid';
 import { PAGE_SIZE } from './pid-files';
@@ -31,21 +32,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function start(mode: 'st' | 'mt'): Promise<{ pid: number; send: (line: string) => Promise<string> }> {
   const child = spawn(fixture!, ['cmd', mode], { stdio: ['pipe', 'pipe', 'inherit'] });
   children.push(child);
-  const lines: string[] = [];
-  const waiters: ((l: string) => void)[] = [];
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d;
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const l = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      const w = waiters.shift();
-      if (w) w(l);
-      else lines.push(l);
-    }
-  });
-  const next = () =>
-    lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((r) => waiters.push(r));
+  const next = childLines(child.stdout!);
   expect(await next()).toBe('ready');
   return {
     pid: child.pid!,
