@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcRow } from '../../../shared/contract';
 import { childLines } from './child-lines';
+import { until } from '../../../test-utils/until';
 import { LinuxCollector } from './linux-collector';
+import { parsePidStat } from './parse-pid';
 
 const linux = process.platform === 'linux';
 const children: ChildProcess[] = [];
@@ -27,6 +29,12 @@ async function node(script: string): Promise<{ child: ChildProcess; line: () => 
 
 const rowOf = (rows: ProcRow[], pid: number) => rows.find((r) => r.pid === pid);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** utime + stime of `pid` in clock ticks, from /proc. */
+const cpuTicks = (pid: number) => {
+  const b = readFileSync(`/proc/${pid}/stat`);
+  const s = parsePidStat(b, b.length)!;
+  return s.utime + s.stime;
+};
 
 describe.runIf(linux)('sampler accuracy on real processes', () => {
   it('reads a child spinning one core as 100% ± 5', async () => {
@@ -37,7 +45,7 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
       setTimeout(function spin() { const end = Date.now() + 50; while (Date.now() < end); setImmediate(spin); });
     `);
     const c = new LinuxCollector();
-    await sleep(200); // let it reach full speed
+    await until(() => cpuTicks(child.pid!) >= 20); // let it reach full speed: 0.2 s of CPU spent
     c.collect();
     await sleep(2500);
     const row = rowOf(c.collect().rows, child.pid!)!;
@@ -65,12 +73,12 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
     `;
     const base = await node(script(0));
     const more = await node(script(K));
-    await sleep(300);
+    const threads = (pid: number) =>
+      Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+    await until(() => threads(more.child.pid!) - threads(base.child.pid!) === K); // both settled
     const c = new LinuxCollector();
     const rows = c.collect().rows;
     c.close();
-    const threads = (pid: number) =>
-      Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
     const a = rowOf(rows, base.child.pid!)!;
     const b = rowOf(rows, more.child.pid!)!;
     expect(a.threads).toBe(threads(base.child.pid!));

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ProcRow } from '../../../shared/contract';
+import { until } from '../../../test-utils/until';
 import { cFixture } from './c-fixture';
 import { childLines } from './child-lines';
 import { LinuxCollector } from './linux-collector';
@@ -150,7 +151,7 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
       expect((await within2((r) => r.cmd === 'worker:idle')).cmd).toBe(cmdline());
       await p.send('exec sleep 600');
       // exec replaces the program under the same pid and start time; wait for it to land.
-      for (let i = 0; i < 200 && comm() !== 'sleep'; i++) await sleep(10);
+      await until(() => comm() === 'sleep');
       const after = await within2((r) => r.name === 'sleep' && r.cmd === 'sleep 600');
       expect(after.key).toBe(first.key);
       expect({ name: after.name, cmd: after.cmd, threads: after.threads }).toEqual({
@@ -167,7 +168,7 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
     const c = bracketed();
     expect(rowOf(c.collect(() => 0).rows, childPid)?.cmd).toBe(`${fixture} cmd st`);
     await p.send('killchild');
-    for (let i = 0; i < 200 && statBuf(childPid).state !== 'Z'; i++) await sleep(10);
+    await until(() => statBuf(childPid).state === 'Z');
     const rows = c.collect(() => 0).rows;
     expect(rowOf(rows, childPid)).toMatchObject({ state: 'Z', cmd: '' });
     for (const r of rows) {
@@ -189,7 +190,7 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
     const child = spawn(fixture!, ['mix', '2', '1000000', '0'], { stdio: 'ignore' });
     children.push(child);
     const pid = child.pid!;
-    await sleep(400);
+    await until(() => statBuf(pid).utime + statBuf(pid).stime >= 40); // 0.4 s of CPU spent
     const probe = () => {
       const s = statBuf(pid);
       return { ticks: s.utime + s.stime, start: s.starttime / 100, up: uptime(), now: Date.now() };
