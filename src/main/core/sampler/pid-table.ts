@@ -319,7 +319,7 @@ export class PidTable {
   #readIo(dir: string, e: Entry, keep: boolean, span: number, retry: boolean): void {
     if (e.ioDenied && !retry) return;
     const n = this.#files.read(dir, e.files, IO, keep);
-    const io = typeof n === 'number' ? parsePidIo(this.#reader.buffer.toString('latin1', 0, n)) : null;
+    const io = typeof n === 'number' ? parsePidIo(this.#reader.buffer, n) : null;
     if (!io) {
       e.ioDenied = n === 'denied';
       e.io = null;
