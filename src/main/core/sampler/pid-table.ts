@@ -100,10 +100,11 @@ export class PidTable {
   /** Read one process; null when it is gone (or its stat is unreadable). */
   read(pid: number, ctx: TickContext): ProcRow | null {
     const e = this.#byPid.get(pid);
+    const gate = e && this.#gate(pid, e, ctx);
+    if (gate === 'idle') return this.#idle(e!, ctx);
+    // Past the idle rows (most of them), which need no path.
     const dir = `${this.#root}/${pid}`;
     if (e) {
-      const gate = this.#gate(pid, e, ctx);
-      if (gate === 'idle') return this.#idle(e, ctx);
       if (gate !== 'gone') {
         const len = this.#files.read(dir, e.files, STAT, true);
         const st = typeof len === 'number' ? parsePidStat(this.#reader.buffer, len, true) : null;
@@ -136,12 +137,6 @@ export class PidTable {
    * it must be read anyway (new row, focus, slow turn, parent gone) though nothing in it ran.
    */
   #gate(pid: number, e: Entry, ctx: TickContext): 'idle' | 'forced' | 'read' | 'gone' {
-    const force =
-      !e.row ||
-      ctx.focus.has(e.key) ||
-      (pid + ctx.tick) % SLOW_EVERY === 0 ||
-      // Its parent exited: it was reparented without running, so its ppid moved.
-      (e.row.ppid > 0 && !this.#byPid.has(e.row.ppid));
     if (e.threads !== 1 || e.files[SCHED]! < 0) {
       e.runNs = -1; // no proof either way: read everything
       return 'read';
@@ -149,7 +144,15 @@ export class PidTable {
     const n = this.#reader.pread(e.files[SCHED]!);
     if (typeof n !== 'number') return 'gone';
     const runNs = firstNumber(this.#reader.buffer, n);
-    if (runNs >= 0 && runNs === e.runNs) return force ? 'forced' : 'idle';
+    if (runNs >= 0 && runNs === e.runNs) {
+      const force =
+        !e.row ||
+        ctx.focus.has(e.key) ||
+        (pid + ctx.tick) % SLOW_EVERY === 0 ||
+        // Its parent exited: it was reparented without running, so its ppid moved.
+        (e.row.ppid > 0 && !this.#byPid.has(e.row.ppid));
+      return force ? 'forced' : 'idle';
+    }
     // Taken before the full read, so a run that starts during it shows next tick.
     e.runNs = runNs;
     return 'read';
