@@ -33,9 +33,11 @@ import {
 import { CMDLINE, FD_SIZE_WORKS, IO, noFiles, PAGE_SIZE, PidFiles, SCHED, STAT, STATM } from './pid-files';
 import { type ProcReader } from './proc-reader';
 import { UserNames } from './passwd';
+import { ageSec, CLK_TCK, startWallMs, type TickContext } from './tick-context';
 
-/** USER_HZ: clock ticks per second in /proc times; 100 on every mainstream Linux ABI. */
-export const CLK_TCK = 100;
+/** Kept here too for the callers that take it from the sampler's process table. */
+export { CLK_TCK };
+
 /** Every row is read in full at least every this many ticks, whether it ran or not. */
 export const SLOW_EVERY = 15;
 
@@ -63,22 +65,6 @@ interface Entry {
   seen: number;
   /** Row emitted last tick; returned again (same object) when nothing changed. */
   row: ProcRow | null;
-}
-
-/** What one tick shares with every row. */
-export interface TickContext {
-  tick: number;
-  /** Seconds since the previous reading (0 on the first). */
-  dtSec: number;
-  nCores: number;
-  /** Wall clock (ms) and the kernel's uptime (s) read together at the start of the tick. */
-  nowMs: number;
-  uptimeSec: number;
-  /** performance.now() when uptimeSec was read, to age a process read later in the tick. */
-  mono: number;
-  /** Uptime in ticks at the previous reading: a process started at or after it is new, not unseen. */
-  prevUptimeTicks: number;
-  focus: ReadonlySet<string>;
 }
 
 export class PidTable {
@@ -183,7 +169,7 @@ export class PidTable {
     // A process first seen this tick and started since the previous reading: all its ticks
     // and I/O fall inside its own life so far, the part of this interval it existed.
     const young = fresh && ctx.dtSec > 0 && st.starttime >= ctx.prevUptimeTicks;
-    const span = young ? this.#age(st.starttime, ctx) : ctx.dtSec;
+    const span = young ? ageSec(st.starttime, ctx) : ctx.dtSec;
     let cpu = 0;
     if (young) cpu = Math.min((100 * ticks) / CLK_TCK / span, 100 * st.threads);
     else if (!fresh && ctx.dtSec > 0) cpu = (100 * Math.max(0, ticks - e.ticks)) / CLK_TCK / ctx.dtSec;
@@ -258,12 +244,6 @@ export class PidTable {
     return e.row;
   }
 
-  /** Seconds since the process started, on the kernel's clock, at least one clock tick. */
-  #age(starttime: number, ctx: TickContext): number {
-    const up = ctx.uptimeSec + (performance.now() - ctx.mono) / 1000;
-    return Math.max(1 / CLK_TCK, Math.min(ctx.dtSec, up - starttime / CLK_TCK));
-  }
-
   #cmdline(dir: string, e: Entry, keep: boolean): string {
     const n = this.#files.read(dir, e.files, CMDLINE, keep);
     return typeof n === 'number' ? parseCmdline(this.#reader.buffer, n) : e.cmd;
@@ -301,9 +281,7 @@ export class PidTable {
       name: st.comm,
       cmd: '',
       user: uid === null ? null : this.#users.name(uid),
-      // The kernel's clock (uptime) against the wall clock read with it: whole-second btime
-      // and a wall-clock age were 0.19 s off here, enough to misjudge a new process as old.
-      startTime: Math.round(ctx.nowMs - (ctx.uptimeSec - st.starttime / CLK_TCK) * 1000),
+      startTime: startWallMs(st.starttime, ctx),
       ticks: 0,
       io: null,
       ioDenied: false,
