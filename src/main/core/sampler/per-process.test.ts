@@ -5,7 +5,7 @@
  * those brackets, never from how fast a tick should be.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -207,6 +207,21 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
     const started = cur.before.now - (cur.before.up - cur.before.start) * 1000;
     expect(Math.abs(row.startTime - started)).toBeLessThanOrEqual(50);
   });
+
+  for (const mode of ['st', 'mt'] as const) {
+    it(`counts open fds as /proc/<pid>/fd lists them on the tick after they open, unfocused (${mode})`, async () => {
+      const p = await start(mode);
+      const c = bracketed();
+      const fds = () => readdirSync(`/proc/${p.pid}/fd`).length;
+      const first = c.collect(fds);
+      expect(rowOf(first.rows, p.pid)!.fds).toBe(first.before);
+      await p.send('open 5');
+      const cur = c.collect(fds);
+      expect(cur.before).toBe(cur.after); // the process is idle: /proc is stable around the read
+      expect(cur.before - first.after).toBe(5);
+      expect(rowOf(cur.rows, p.pid)!.fds).toBe(cur.before);
+    });
+  }
 
   for (const mode of ['st', 'mt'] as const) {
     it(`gives disk rates from the first tick, per tick, and 0 once I/O stops (${mode})`, async () => {
