@@ -5,6 +5,7 @@
  * those brackets, never from how fast a tick should be.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,6 +181,28 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
         }
       })();
       if (s && s.flags & PF_KTHREAD) expect(r.cmd).toBe('');
+    }
+  });
+
+  it('moves the parent of an idle process whose parent exited within 2 ticks', async () => {
+    const p = await start('st');
+    const childPid = Number((await p.send('fork')).split(' ')[1]);
+    try {
+      const c = bracketed();
+      expect(rowOf(c.collect(() => 0).rows, childPid)?.ppid).toBe(p.pid);
+      const parent = children.at(-1)!;
+      parent.kill('SIGKILL');
+      await once(parent, 'exit'); // reaped: its pid is gone from /proc
+      // The orphan sleeps in pause() throughout: only the parent check (or a slow turn) reads it
+      // again. A parent gone from /proc leaves the table at the end of the next tick, so the
+      // check may fire one tick later.
+      let cur = c.collect(() => statBuf(childPid).ppid);
+      if (rowOf(cur.rows, childPid)!.ppid === p.pid) cur = c.collect(() => statBuf(childPid).ppid);
+      expect(cur.before).not.toBe(p.pid);
+      expect(cur.after).toBe(cur.before);
+      expect(rowOf(cur.rows, childPid)!.ppid).toBe(cur.before);
+    } finally {
+      process.kill(childPid, 'SIGKILL');
     }
   });
 
