@@ -27,16 +27,14 @@ import { SamplerLoop } from '../src/main/core/sampler/sampler-loop';
 /** What runs beside the machine's own processes: [count, argv] groups. */
 interface Mix {
   name: 'sleep' | 'realistic';
-  extra: number;
   groups: (fixture: string) => [number, string, string[]][];
 }
 const MIXES: Mix[] = [
-  { name: 'sleep', extra: 0, groups: () => [] },
-  { name: 'sleep', extra: 500, groups: () => [[500, 'sleep', ['600']]] },
-  { name: 'sleep', extra: 2000, groups: () => [[2000, 'sleep', ['600']]] },
+  { name: 'sleep', groups: () => [] },
+  { name: 'sleep', groups: () => [[500, 'sleep', ['600']]] },
+  { name: 'sleep', groups: () => [[2000, 'sleep', ['600']]] },
   {
     name: 'realistic',
-    extra: 2000,
     groups: (f) => [
       [1000, f, ['mix', '9', '0', '0']],
       [100, f, ['mix', '3', '200', '100']],
@@ -284,17 +282,16 @@ export async function run(): Promise<void> {
   const rows: Row[] = [];
   try {
     await si.currentLoad(); // si primes its own counters on the first call
-    const fixture = MIXES.some((m) => m.name === 'realistic') ? cFixture() : null;
-    let running: Mix | null = null;
+    const fixture = cFixture();
     for (const mix of MIXES) {
       if (mix.name === 'realistic' && !fixture) {
         console.log('  realistic mix skipped: no C compiler (cc)');
         continue;
       }
-      if (running) await reapAll(); // each mix alone beside the machine's own processes
-      for (const [n, cmd, args] of mix.groups(fixture ?? '')) await spawnMany(n, cmd, args);
-      running = mix;
-      const extra = mix.extra;
+      await reapAll(); // each mix alone beside the machine's own processes
+      const groups = mix.groups(fixture ?? '');
+      for (const [n, cmd, args] of groups) await spawnMany(n, cmd, args);
+      const extra = groups.reduce((sum, [n]) => sum + n, 0);
       await sleep(1000);
       const sp = await spindleCpu(20);
       const naive: number[] = [];

@@ -7,7 +7,10 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcRow } from '../../../shared/contract';
+import { childLines } from './child-lines';
+import { until } from '../../../test-utils/until';
 import { LinuxCollector } from './linux-collector';
+import { parsePidStat } from './parse-pid';
 
 const linux = process.platform === 'linux';
 const children: ChildProcess[] = [];
@@ -19,27 +22,19 @@ afterEach(() => {
 async function node(script: string): Promise<{ child: ChildProcess; line: () => Promise<string> }> {
   const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   children.push(child);
-  const lines: string[] = [];
-  const waiters: ((l: string) => void)[] = [];
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d;
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const l = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      const w = waiters.shift();
-      if (w) w(l);
-      else lines.push(l);
-    }
-  });
-  const line = () =>
-    lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((r) => waiters.push(r));
+  const line = childLines(child.stdout!);
   await line();
   return { child, line };
 }
 
 const rowOf = (rows: ProcRow[], pid: number) => rows.find((r) => r.pid === pid);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** utime + stime of `pid` in clock ticks, from /proc. */
+const cpuTicks = (pid: number) => {
+  const b = readFileSync(`/proc/${pid}/stat`);
+  const s = parsePidStat(b, b.length)!;
+  return s.utime + s.stime;
+};
 
 describe.runIf(linux)('sampler accuracy on real processes', () => {
   it('reads a child spinning one core as 100% ± 5', async () => {
@@ -50,7 +45,7 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
       setTimeout(function spin() { const end = Date.now() + 50; while (Date.now() < end); setImmediate(spin); });
     `);
     const c = new LinuxCollector();
-    await sleep(200); // let it reach full speed
+    await until(() => cpuTicks(child.pid!) >= 20); // let it reach full speed: 0.2 s of CPU spent
     c.collect();
     await sleep(2500);
     const row = rowOf(c.collect().rows, child.pid!)!;
@@ -78,12 +73,12 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
     `;
     const base = await node(script(0));
     const more = await node(script(K));
-    await sleep(300);
+    const threads = (pid: number) =>
+      Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+    await until(() => threads(more.child.pid!) - threads(base.child.pid!) === K); // both settled
     const c = new LinuxCollector();
     const rows = c.collect().rows;
     c.close();
-    const threads = (pid: number) =>
-      Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
     const a = rowOf(rows, base.child.pid!)!;
     const b = rowOf(rows, more.child.pid!)!;
     expect(a.threads).toBe(threads(base.child.pid!));

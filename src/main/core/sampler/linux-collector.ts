@@ -7,9 +7,10 @@ import type { ProcRow } from '../../../shared/contract';
 import { round1, type Collected, type Collector } from './collector';
 import { field } from './parse-pid';
 import { parseLoadAvg, parseMemInfo, parseStatCounters, type StatCounters } from './parse-system';
-import { CLK_TCK, PidTable, type TickContext } from './pid-table';
+import { PidTable } from './pid-table';
 import { cpuPct, parseProcStat, type CpuTimes } from './proc-stat';
 import { ProcReader } from './proc-reader';
+import { CLK_TCK, type TickContext } from './tick-context';
 
 /** At most this many /proc/<pid>/* files are kept open (and never more than half the fd limit). */
 export const MAX_KEPT_FDS = 16384;

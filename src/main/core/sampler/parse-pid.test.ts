@@ -76,8 +76,12 @@ describe('status, statm, io, cmdline', () => {
   it('reads storage io counters, null when absent', () => {
     const io =
       'rchar: 6976\nwchar: 0\nsyscr: 10\nsyscw: 0\nread_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n';
-    expect(parsePidIo(io)).toEqual({ read: 4096, write: 8192 });
-    expect(parsePidIo('rchar: 1\n')).toBeNull();
+    const parseIo = (text: string) => parsePidIo(Buffer.from(text), text.length);
+    expect(parseIo(io)).toEqual({ read: 4096, write: 8192 });
+    expect(parseIo('rchar: 1\n')).toBeNull();
+    expect(parseIo('read_bytes: 1\nwrite_bytes: 2\n')).toEqual({ read: 1, write: 2 }); // first line
+    // Only buf[0..len) is this file: the reused buffer holds a longer previous one after it.
+    expect(parsePidIo(Buffer.from('rchar: 1\nread_bytes: 5\nwrite_bytes: 6\n'), 9)).toBeNull();
   });
 
   it('joins argv with spaces and caps its length', () => {

@@ -1,6 +1,6 @@
 /**
  * Parsers for /proc/<pid>/{stat,status,io,cmdline}. They work on bytes where they run per
- * process per tick (stat), and return null rather than throw on text they do not expect.
+ * process per tick (stat, statm, schedstat, io), and return null rather than throw on text they do not expect.
  */
 
 /** The /proc/<pid>/stat fields the sampler uses; times in clock ticks, rss in pages. */
@@ -143,10 +143,28 @@ export function parseStatusUid(text: string): number | null {
 }
 
 /** Storage bytes read and written so far, from /proc/<pid>/io. */
-export function parsePidIo(text: string): { read: number; write: number } | null {
-  const r = Number(field(text, 'read_bytes') ?? NaN);
-  const w = Number(field(text, 'write_bytes') ?? NaN);
-  return Number.isFinite(r) && Number.isFinite(w) ? { read: r, write: w } : null;
+export function parsePidIo(buf: Buffer, len: number): { read: number; write: number } | null {
+  const read = counterAfter(buf, len, READ_BYTES);
+  const write = counterAfter(buf, len, WRITE_BYTES);
+  return read >= 0 && write >= 0 ? { read, write } : null;
+}
+
+// At a line start, so cancelled_write_bytes is not taken for write_bytes.
+const READ_BYTES = Buffer.from('\nread_bytes: ');
+const WRITE_BYTES = Buffer.from('\nwrite_bytes: ');
+
+/** The number after `key` (a '\n' and a name) in `buf[0..len)`, or -1. Bytes past `len` are stale. */
+function counterAfter(buf: Buffer, len: number, key: Buffer): number {
+  // The first line has no '\n' before it: there `at` is -1, as if one stood before the buffer.
+  const first = len >= key.length - 1 && buf.compare(key, 1, key.length, 0, key.length - 1) === 0;
+  const at = first ? -1 : buf.indexOf(key);
+  if (!first && at < 0) return -1;
+  const from = at + key.length;
+  if (from > len) return -1;
+  let i = from;
+  let v = 0;
+  for (; i < len && buf[i]! >= 0x30 && buf[i]! <= 0x39; i++) v = v * 10 + (buf[i]! - 0x30);
+  return i > from ? v : -1;
 }
 
 /** Longest command line kept; argv past this is cut with an ellipsis. */

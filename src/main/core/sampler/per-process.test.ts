@@ -5,12 +5,15 @@
  * those brackets, never from how fast a tick should be.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ProcRow } from '../../../shared/contract';
+import { until } from '../../../test-utils/until';
 import { cFixture } from './c-fixture';
+import { childLines } from './child-lines';
 import { LinuxCollector } from './linux-collector';
 import { parsePidStat, PF_KTHREAD } from './parse-pid';
 import { PAGE_SIZE } from './pid-files';
@@ -31,21 +34,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function start(mode: 'st' | 'mt'): Promise<{ pid: number; send: (line: string) => Promise<string> }> {
   const child = spawn(fixture!, ['cmd', mode], { stdio: ['pipe', 'pipe', 'inherit'] });
   children.push(child);
-  const lines: string[] = [];
-  const waiters: ((l: string) => void)[] = [];
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d;
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const l = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      const w = waiters.shift();
-      if (w) w(l);
-      else lines.push(l);
-    }
-  });
-  const next = () =>
-    lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((r) => waiters.push(r));
+  const next = childLines(child.stdout!);
   expect(await next()).toBe('ready');
   return {
     pid: child.pid!,
@@ -163,7 +152,7 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
       expect((await within2((r) => r.cmd === 'worker:idle')).cmd).toBe(cmdline());
       await p.send('exec sleep 600');
       // exec replaces the program under the same pid and start time; wait for it to land.
-      for (let i = 0; i < 200 && comm() !== 'sleep'; i++) await sleep(10);
+      await until(() => comm() === 'sleep');
       const after = await within2((r) => r.name === 'sleep' && r.cmd === 'sleep 600');
       expect(after.key).toBe(first.key);
       expect({ name: after.name, cmd: after.cmd, threads: after.threads }).toEqual({
@@ -180,7 +169,7 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
     const c = bracketed();
     expect(rowOf(c.collect(() => 0).rows, childPid)?.cmd).toBe(`${fixture} cmd st`);
     await p.send('killchild');
-    for (let i = 0; i < 200 && statBuf(childPid).state !== 'Z'; i++) await sleep(10);
+    await until(() => statBuf(childPid).state === 'Z');
     const rows = c.collect(() => 0).rows;
     expect(rowOf(rows, childPid)).toMatchObject({ state: 'Z', cmd: '' });
     for (const r of rows) {
@@ -195,6 +184,28 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
     }
   });
 
+  it('moves the parent of an idle process whose parent exited within 2 ticks', async () => {
+    const p = await start('st');
+    const childPid = Number((await p.send('fork')).split(' ')[1]);
+    try {
+      const c = bracketed();
+      expect(rowOf(c.collect(() => 0).rows, childPid)?.ppid).toBe(p.pid);
+      const parent = children.at(-1)!;
+      parent.kill('SIGKILL');
+      await once(parent, 'exit'); // reaped: its pid is gone from /proc
+      // The orphan sleeps in pause() throughout: only the parent check (or a slow turn) reads it
+      // again. A parent gone from /proc leaves the table at the end of the next tick, so the
+      // check may fire one tick later.
+      let cur = c.collect(() => statBuf(childPid).ppid);
+      if (rowOf(cur.rows, childPid)!.ppid === p.pid) cur = c.collect(() => statBuf(childPid).ppid);
+      expect(cur.before).not.toBe(p.pid);
+      expect(cur.after).toBe(cur.before);
+      expect(rowOf(cur.rows, childPid)!.ppid).toBe(cur.before);
+    } finally {
+      process.kill(childPid, 'SIGKILL');
+    }
+  });
+
   it('dates a process and its first-tick CPU by the kernel clock', async () => {
     const c = bracketed();
     c.collect(() => 0);
@@ -202,7 +213,7 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
     const child = spawn(fixture!, ['mix', '2', '1000000', '0'], { stdio: 'ignore' });
     children.push(child);
     const pid = child.pid!;
-    await sleep(400);
+    await until(() => statBuf(pid).utime + statBuf(pid).stime >= 40); // 0.4 s of CPU spent
     const probe = () => {
       const s = statBuf(pid);
       return { ticks: s.utime + s.stime, start: s.starttime / 100, up: uptime(), now: Date.now() };
@@ -219,6 +230,21 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
     const started = cur.before.now - (cur.before.up - cur.before.start) * 1000;
     expect(Math.abs(row.startTime - started)).toBeLessThanOrEqual(50);
   });
+
+  for (const mode of ['st', 'mt'] as const) {
+    it(`counts open fds as /proc/<pid>/fd lists them on the tick after they open, unfocused (${mode})`, async () => {
+      const p = await start(mode);
+      const c = bracketed();
+      const fds = () => readdirSync(`/proc/${p.pid}/fd`).length;
+      const first = c.collect(fds);
+      expect(rowOf(first.rows, p.pid)!.fds).toBe(first.before);
+      await p.send('open 5');
+      const cur = c.collect(fds);
+      expect(cur.before).toBe(cur.after); // the process is idle: /proc is stable around the read
+      expect(cur.before - first.after).toBe(5);
+      expect(rowOf(cur.rows, p.pid)!.fds).toBe(cur.before);
+    });
+  }
 
   for (const mode of ['st', 'mt'] as const) {
     it(`gives disk rates from the first tick, per tick, and 0 once I/O stops (${mode})`, async () => {

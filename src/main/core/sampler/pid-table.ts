@@ -33,9 +33,11 @@ import {
 import { CMDLINE, FD_SIZE_WORKS, IO, noFiles, PAGE_SIZE, PidFiles, SCHED, STAT, STATM } from './pid-files';
 import { type ProcReader } from './proc-reader';
 import { UserNames } from './passwd';
+import { ageSec, CLK_TCK, startWallMs, type TickContext } from './tick-context';
 
-/** USER_HZ: clock ticks per second in /proc times; 100 on every mainstream Linux ABI. */
-export const CLK_TCK = 100;
+/** Kept here too for the callers that take it from the sampler's process table. */
+export { CLK_TCK };
+
 /** Every row is read in full at least every this many ticks, whether it ran or not. */
 export const SLOW_EVERY = 15;
 
@@ -65,22 +67,6 @@ interface Entry {
   row: ProcRow | null;
 }
 
-/** What one tick shares with every row. */
-export interface TickContext {
-  tick: number;
-  /** Seconds since the previous reading (0 on the first). */
-  dtSec: number;
-  nCores: number;
-  /** Wall clock (ms) and the kernel's uptime (s) read together at the start of the tick. */
-  nowMs: number;
-  uptimeSec: number;
-  /** performance.now() when uptimeSec was read, to age a process read later in the tick. */
-  mono: number;
-  /** Uptime in ticks at the previous reading: a process started at or after it is new, not unseen. */
-  prevUptimeTicks: number;
-  focus: ReadonlySet<string>;
-}
-
 export class PidTable {
   readonly #root: string;
   readonly #reader: ProcReader;
@@ -100,10 +86,11 @@ export class PidTable {
   /** Read one process; null when it is gone (or its stat is unreadable). */
   read(pid: number, ctx: TickContext): ProcRow | null {
     const e = this.#byPid.get(pid);
+    const gate = e && this.#gate(pid, e, ctx);
+    if (gate === 'idle') return this.#idle(e!, ctx);
+    // Past the idle rows (most of them), which need no path.
     const dir = `${this.#root}/${pid}`;
     if (e) {
-      const gate = this.#gate(pid, e, ctx);
-      if (gate === 'idle') return this.#idle(e, ctx);
       if (gate !== 'gone') {
         const len = this.#files.read(dir, e.files, STAT, true);
         const st = typeof len === 'number' ? parsePidStat(this.#reader.buffer, len, true) : null;
@@ -136,12 +123,6 @@ export class PidTable {
    * it must be read anyway (new row, focus, slow turn, parent gone) though nothing in it ran.
    */
   #gate(pid: number, e: Entry, ctx: TickContext): 'idle' | 'forced' | 'read' | 'gone' {
-    const force =
-      !e.row ||
-      ctx.focus.has(e.key) ||
-      (pid + ctx.tick) % SLOW_EVERY === 0 ||
-      // Its parent exited: it was reparented without running, so its ppid moved.
-      (e.row.ppid > 0 && !this.#byPid.has(e.row.ppid));
     if (e.threads !== 1 || e.files[SCHED]! < 0) {
       e.runNs = -1; // no proof either way: read everything
       return 'read';
@@ -149,7 +130,15 @@ export class PidTable {
     const n = this.#reader.pread(e.files[SCHED]!);
     if (typeof n !== 'number') return 'gone';
     const runNs = firstNumber(this.#reader.buffer, n);
-    if (runNs >= 0 && runNs === e.runNs) return force ? 'forced' : 'idle';
+    if (runNs >= 0 && runNs === e.runNs) {
+      const force =
+        !e.row ||
+        ctx.focus.has(e.key) ||
+        (pid + ctx.tick) % SLOW_EVERY === 0 ||
+        // Its parent exited: it was reparented without running, so its ppid moved.
+        (e.row.ppid > 0 && !this.#byPid.has(e.row.ppid));
+      return force ? 'forced' : 'idle';
+    }
     // Taken before the full read, so a run that starts during it shows next tick.
     e.runNs = runNs;
     return 'read';
@@ -180,7 +169,7 @@ export class PidTable {
     // A process first seen this tick and started since the previous reading: all its ticks
     // and I/O fall inside its own life so far, the part of this interval it existed.
     const young = fresh && ctx.dtSec > 0 && st.starttime >= ctx.prevUptimeTicks;
-    const span = young ? this.#age(st.starttime, ctx) : ctx.dtSec;
+    const span = young ? ageSec(st.starttime, ctx) : ctx.dtSec;
     let cpu = 0;
     if (young) cpu = Math.min((100 * ticks) / CLK_TCK / span, 100 * st.threads);
     else if (!fresh && ctx.dtSec > 0) cpu = (100 * Math.max(0, ticks - e.ticks)) / CLK_TCK / ctx.dtSec;
@@ -255,12 +244,6 @@ export class PidTable {
     return e.row;
   }
 
-  /** Seconds since the process started, on the kernel's clock, at least one clock tick. */
-  #age(starttime: number, ctx: TickContext): number {
-    const up = ctx.uptimeSec + (performance.now() - ctx.mono) / 1000;
-    return Math.max(1 / CLK_TCK, Math.min(ctx.dtSec, up - starttime / CLK_TCK));
-  }
-
   #cmdline(dir: string, e: Entry, keep: boolean): string {
     const n = this.#files.read(dir, e.files, CMDLINE, keep);
     return typeof n === 'number' ? parseCmdline(this.#reader.buffer, n) : e.cmd;
@@ -298,9 +281,7 @@ export class PidTable {
       name: st.comm,
       cmd: '',
       user: uid === null ? null : this.#users.name(uid),
-      // The kernel's clock (uptime) against the wall clock read with it: whole-second btime
-      // and a wall-clock age were 0.19 s off here, enough to misjudge a new process as old.
-      startTime: Math.round(ctx.nowMs - (ctx.uptimeSec - st.starttime / CLK_TCK) * 1000),
+      startTime: startWallMs(st.starttime, ctx),
       ticks: 0,
       io: null,
       ioDenied: false,
@@ -319,7 +300,7 @@ export class PidTable {
   #readIo(dir: string, e: Entry, keep: boolean, span: number, retry: boolean): void {
     if (e.ioDenied && !retry) return;
     const n = this.#files.read(dir, e.files, IO, keep);
-    const io = typeof n === 'number' ? parsePidIo(this.#reader.buffer.toString('latin1', 0, n)) : null;
+    const io = typeof n === 'number' ? parsePidIo(this.#reader.buffer, n) : null;
     if (!io) {
       e.ioDenied = n === 'denied';
       e.io = null;
