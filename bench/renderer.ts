@@ -11,12 +11,13 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
+import { writeResult } from './results';
 
 const CORES = 64;
 const PROCESSES = 5000;
@@ -266,9 +267,7 @@ export async function run(): Promise<void> {
         loadAvg: result.machineLoadAvg1,
       },
     ]);
-    const dir = new URL('./results/', import.meta.url);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(new URL('renderer.json', dir), JSON.stringify(result, null, 2) + '\n');
+    writeResult('renderer', result);
   } finally {
     await browser.close();
     await server.stop();

@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
 import { startServer } from './renderer';
+import { writeResult } from './results';
 import { childrenNamed, treePct, treeTicks } from './selfcost-proc';
 
 const IDLE_PROCESSES = 2000;
@@ -141,9 +142,7 @@ export async function run(): Promise<void> {
       console.table([
         { btopPct: result.btopPct, overviewTotalPct: result.totalPct, worstViewTotalPct: worst },
       ]);
-      const dir = new URL('./results/', import.meta.url);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(new URL('selfcost.json', dir), JSON.stringify(result, null, 2) + '\n');
+      writeResult('selfcost', result);
     } finally {
       await browser.close();
       await server.stop();

@@ -1,5 +1,15 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { serverUrl } from './fixtures';
+
+/** Open the Processes view once it has rows, focus its grid and select the first row. */
+async function focusProcessGrid(page: Page): Promise<Locator> {
+  await page.goto(`${serverUrl()}#processes`);
+  const grid = page.getByRole('grid', { name: 'Processes' });
+  await expect(grid.locator('[role=row][aria-rowindex="3"]')).toBeVisible();
+  await grid.focus();
+  await page.keyboard.press('Home');
+  return grid;
+}
 
 test('tabs move with the arrow keys (one tab stop, roving tabindex)', async ({ page }) => {
   await page.goto(serverUrl());
@@ -26,11 +36,7 @@ test('tabs move with the arrow keys (one tab stop, roving tabindex)', async ({ p
 test('the process grid points aria-activedescendant at the selected row as the arrows move', async ({
   page,
 }) => {
-  await page.goto(`${serverUrl()}#processes`);
-  const grid = page.getByRole('grid', { name: 'Processes' });
-  await expect(grid.locator('[role=row][aria-rowindex="3"]')).toBeVisible();
-  await grid.focus();
-  await page.keyboard.press('Home');
+  const grid = await focusProcessGrid(page);
   const active = async (): Promise<string | null> => grid.getAttribute('aria-activedescendant');
   // The table re-sorts every tick and the selection follows its process, so the row it points
   // at is read in the same poll as the pointer (never a stale id from an earlier read).
@@ -60,11 +66,7 @@ test('the process grid points aria-activedescendant at the selected row as the a
 test('the control dialog is a modal <dialog>: Tab and Shift+Tab stay inside, Escape closes', async ({
   page,
 }) => {
-  await page.goto(`${serverUrl()}#processes`);
-  const grid = page.getByRole('grid', { name: 'Processes' });
-  await expect(grid.locator('[role=row][aria-rowindex="3"]')).toBeVisible();
-  await grid.focus();
-  await page.keyboard.press('Home');
+  await focusProcessGrid(page);
   await page.keyboard.press('s'); // the signal menu: many buttons to Tab through
   const dialog = page.getByTestId('control-dialog');
   await expect(dialog).toBeVisible();

@@ -29,9 +29,7 @@ test('a thread pool of 2 takes 200 sleep tasks: the backlog rises, drains to 0, 
 
   const chart = page.getByTestId('backlog-chart');
   // The backlog rises: 200 tasks, 2 workers, 40 ms each → about 4 s of queue.
-  await expect
-    .poll(async () => Number(await chart.getAttribute('data-max-queued')), { timeout: 10_000 })
-    .toBeGreaterThan(50);
+  await expect.poll(async () => Number(await chart.getAttribute('data-max-queued'))).toBeGreaterThan(50);
   await expect(detail.locator('tr.worker[data-state="busy"]')).toHaveCount(2);
   await page.screenshot({ path: artifact('pools-busy.png'), fullPage: true });
 
@@ -41,9 +39,7 @@ test('a thread pool of 2 takes 200 sleep tasks: the backlog rises, drains to 0, 
   await expect(page.getByTestId('count-queued')).toHaveAttribute('data-value', '0');
   await expect(page.getByTestId('count-failed')).toHaveAttribute('data-value', '0');
   await expect(page.getByTestId('count-submitted')).toHaveAttribute('data-value', '200');
-  await expect
-    .poll(async () => Number(await chart.getAttribute('data-last-active')), { timeout: 5_000 })
-    .toBe(0);
+  await expect.poll(async () => Number(await chart.getAttribute('data-last-active'))).toBe(0);
   // The drawn areas exist (queued and active).
   await expect(chart.locator('path.recharts-area-area')).toHaveCount(2);
   await page.screenshot({ path: artifact('pools-drained.png'), fullPage: true });

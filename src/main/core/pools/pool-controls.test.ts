@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test-utils/until';
 import { poolOptions, type PoolOptions } from '../../../shared/contract/pools';
 import { Pool } from './pool';
 
@@ -11,13 +12,6 @@ const make = (o: Partial<PoolOptions>): Pool => {
 afterEach(() => {
   for (const p of pools.splice(0)) p.terminate();
 });
-const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 const live = (p: Pool): number => p.snapshot().workers.filter((w) => w.state !== 'dead').length;
 
 describe('pool controls', () => {
@@ -26,7 +20,8 @@ describe('pool controls', () => {
     await p.whenReady();
     p.pause();
     for (let i = 0; i < 5; i++) p.submit({ kind: 'noop' }, i);
-    await new Promise((r) => setTimeout(r, 100));
+    // Submits dispatch in a microtask: once a macrotask has passed, that dispatch has run (and held).
+    await new Promise(setImmediate);
     expect(p.queued).toBe(5);
     p.resume();
     await p.whenIdle();

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test-utils/until';
 import { poolOptions, type PoolKind } from '../../../shared/contract/pools';
 import { Pool } from './pool';
 
@@ -12,14 +13,6 @@ afterEach(() => {
   for (const p of pools.splice(0)) p.terminate();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-const until = async (cond: () => boolean, ms = 60_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** Runs per item, as the workload itself recorded them. */
 const runsPerItem = (log: string): Map<number, number> => {
@@ -82,7 +75,7 @@ describe('a process worker killed outright (SIGKILL, no last words)', () => {
         return new Map();
       }
     };
-    await until(() => ran().has(250));
+    await until(() => ran().has(250), { timeout: 60_000 });
     const pid = p.snapshot().workers.find((w) => w.state !== 'dead')!.pid!;
     process.kill(pid, 'SIGKILL');
     await p.whenIdle();

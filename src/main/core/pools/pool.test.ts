@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test-utils/until';
 import { poolOptions, type PoolOptions, type PoolStats } from '../../../shared/contract/pools';
 import { SpindleError } from '../../../shared/result';
 import { MAX_START_FAILURES, Pool } from './pool';
@@ -18,13 +19,6 @@ afterEach(() => {
 const conserved = (s: PoolStats): void => {
   const c = s.counts;
   expect(c.submitted).toBe(c.queued + c.active + c.completed + c.failed + c.cancelled);
-};
-const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 };
 
 describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
@@ -140,12 +134,11 @@ describe('a bounded queue', () => {
     const p = make({ kind: 'threads', size: 1, maxQueue: 1 });
     await p.whenReady();
     const order: string[] = [];
-    p.submit({ kind: 'sleep', ms: 80 }, 0); // dispatched soon
+    // The first task's result is taken before the pool dispatches the next and wakes waiters for room.
+    p.submit({ kind: 'sleep', ms: 80 }, 0, () => void order.push('still waiting')); // dispatched soon
     await until(() => p.queued === 0);
     p.submit({ kind: 'sleep', ms: 80 }, 1); // fills the queue
     const put = p.submitWait({ kind: 'noop' }, 2).then(() => order.push('put'));
-    await new Promise((r) => setTimeout(r, 30));
-    order.push('still waiting');
     await put;
     expect(order).toEqual(['still waiting', 'put']);
     await p.whenIdle();

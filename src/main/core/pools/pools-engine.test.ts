@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test-utils/until';
 import { poolOptions, type PoolsTick } from '../../../shared/contract/pools';
 import { poolSchema } from '../../../shared/snapshot/schema';
 import { PoolsEngine } from './pools-engine';
@@ -13,13 +14,6 @@ const make = (): { engine: PoolsEngine; ticks: PoolsTick[] } => {
 afterEach(() => {
   for (const e of engines.splice(0)) e.stop();
 });
-const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('PoolsEngine', () => {
   it('streams ticks whose backlog rises and drains to zero with every task completed', async () => {
@@ -103,7 +97,7 @@ describe('PoolsEngine', () => {
     const { engine } = make();
     engine.lab({ maxWorkers: 2, repeat: 1, rounds: 3, kinds: ['threads', 'processes'] });
     // ~12 s on a quiet 2-core machine, ~57 s at load 20.
-    await until(() => engine.snapshot().lab?.state !== 'running', 170_000);
+    await until(() => engine.snapshot().lab?.state !== 'running', { timeout: 170_000 });
     const lab = engine.snapshot().lab!;
     expect(lab.state).toBe('done');
     expect(lab.rows.map((r) => `${r.mode}${r.workers}`)).toEqual([
@@ -140,7 +134,7 @@ describe('PoolsEngine', () => {
         return false;
       }
     };
-    await until(() => pids.every((p) => !alive(p)), 5000);
+    await until(() => pids.every((p) => !alive(p)), { timeout: 5000 });
     expect(engine.get(id).state).toBe('terminated');
   });
 });
