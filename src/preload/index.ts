@@ -3,17 +3,19 @@ import { contextBridge, ipcRenderer } from 'electron';
 import type { EventName, SpindleApi } from '../shared/contract';
 import { IPC_EVENT, IPC_REQUEST } from '../shared/ipc-channels';
 
-const listeners = new Map<string, Set<(payload: unknown) => void>>();
-ipcRenderer.on(IPC_EVENT, (_e, msg: { event: string; payload: unknown }) => {
-  for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
+const listeners = new Map<string, Set<(payload: unknown, meta: { host?: string }) => void>>();
+ipcRenderer.on(IPC_EVENT, (_e, msg: { event: string; payload: unknown; host?: string }) => {
+  const meta = msg.host ? { host: msg.host } : {};
+  for (const l of listeners.get(msg.event) ?? []) l(msg.payload, meta);
 });
 
 const api: SpindleApi = {
-  request: (method, params) => ipcRenderer.invoke(IPC_REQUEST, { method, params }),
+  request: (method, params, opts) =>
+    ipcRenderer.invoke(IPC_REQUEST, { method, params, ...(opts?.host ? { host: opts.host } : {}) }),
   on: (event: EventName, listener) => {
     let set = listeners.get(event);
     if (!set) listeners.set(event, (set = new Set()));
-    const l = listener as (payload: unknown) => void;
+    const l = listener as (payload: unknown, meta: { host?: string }) => void;
     set.add(l);
     return () => void set.delete(l);
   },

@@ -3,13 +3,20 @@
  * clients). Adapters turn wire messages into `session.request(raw)` and pass pushed
  * events back out; nothing here knows about Electron or HTTP.
  */
-import type { EventName, Events, SystemInfo } from '../../shared/contract';
+import {
+  LOCAL_HOST,
+  type EventName,
+  type Events,
+  type PoolsTick,
+  type SystemInfo,
+} from '../../shared/contract';
 import type { Result } from '../../shared/result';
+import { requests } from '../../shared/contract';
 import { dispatch, type ClientInfo, type Handlers, type HandlerContext, type Push } from './rpc';
 import { Sampler } from './sampler/sampler';
 import { AuditLog } from './audit/audit-log';
 import { Snapshots, suggestedName } from './snapshots/snapshots';
-import { SpindleError } from '../../shared/result';
+import { SpindleError, fail } from '../../shared/result';
 import { ProcessControl } from './processes/process-control';
 import { processesHandlers } from './processes/handlers';
 import { Supervisor } from './supervisor/supervisor';
@@ -20,6 +27,8 @@ import { PoolsEngine } from './pools/pools-engine';
 import { poolsHandlers } from './pools/handlers';
 import { readSystemInfo } from './system/system-info';
 import { APP_VERSION } from './version';
+import { Hosts, sessionKey } from './hosts/hosts';
+import { dataDirOf } from './supervisor/definitions-store';
 
 export interface CoreOptions {
   intervalMs?: number;
@@ -58,8 +67,14 @@ export class Core {
   readonly snapshots: Snapshots;
   /** Managed processes and pipelines, owned through the supervisor helper. */
   readonly supervisor: Supervisor;
+  #lastPools: PoolsTick | null = null;
   /** Worker pools (threads and processes), their pipelines and the speed-up lab. */
-  readonly pools = new PoolsEngine((tick) => this.publish('pools', tick));
+  readonly pools = new PoolsEngine((tick) => {
+    this.#lastPools = tick;
+    this.publish('pools', tick);
+  });
+  /** Other Spindle servers this one watches and forwards requests to. */
+  readonly hosts: Hosts;
   readonly #sessions = new Set<SessionState>();
   readonly #handlers: Handlers;
   #systemInfo: Promise<SystemInfo> | null = null;
@@ -67,6 +82,16 @@ export class Core {
   constructor(opts: CoreOptions = {}) {
     this.sampler = new Sampler(opts);
     this.sampler.onSample((s) => this.publish('stats', s));
+    this.hosts = new Hosts({
+      dataDir: dataDirOf(opts.dataDir),
+      version: APP_VERSION,
+      local: () => ({
+        managed: this.supervisor.list(),
+        poolBacklog: (this.#lastPools?.pools ?? []).reduce((n, p) => n + p.counts.queued, 0),
+      }),
+      publish: (state) => this.publish('hosts', state),
+    });
+    this.sampler.onSample((s) => this.hosts.tick(s.sample));
     this.audit.onEntry((e) => this.publish('audit', e));
     this.supervisor = new Supervisor({
       dataDir: opts.dataDir,
@@ -117,10 +142,61 @@ export class Core {
         this.sampler.setInterest(ctx.client.label, keys);
         return null;
       },
+      'hosts.list': (p, ctx) => {
+        if (p?.subscribe) ctx.subscribe('hosts');
+        return this.hosts.state();
+      },
+      'hosts.add': async (p, ctx) => {
+        const row = await this.hosts.add(p);
+        this.audit.record({
+          client: ctx.client.label,
+          action: 'add host',
+          target: { id: row.id, name: row.url },
+          outcome: 'ok',
+          detail: `watching ${row.url}`,
+        });
+        return row;
+      },
+      'hosts.remove': async ({ id }, ctx) => {
+        await this.hosts.remove(id);
+        this.audit.record({
+          client: ctx.client.label,
+          action: 'remove host',
+          target: { id },
+          outcome: 'ok',
+          detail: '',
+        });
+        return null;
+      },
       ...processesHandlers(this.processes),
       ...poolsHandlers(this.pools, (e) => this.audit.record(e)),
       ...supervisorHandlers(this.supervisor, this.audit),
     };
+  }
+
+  /** A request for a remote host; control ones are audited here as well as on the remote. */
+  async #forward(
+    key: string,
+    host: string,
+    method: string,
+    params: unknown,
+    client: ClientInfo,
+    push: Push,
+  ): Promise<Result<unknown>> {
+    const res = await this.hosts.forward(key, host, method, params, client.readOnly, (e, p, h) =>
+      push(e as EventName, p as Events[EventName], h),
+    );
+    const control = (requests as Record<string, { control: boolean } | undefined>)[method]?.control;
+    if (control && Object.hasOwn(requests, method)) {
+      this.audit.record({
+        client: client.label,
+        action: `${method} on ${host}`,
+        target: { id: host },
+        outcome: res.ok ? 'ok' : res.error.code,
+        detail: res.ok ? '' : res.error.message,
+      });
+    }
+    return res;
   }
 
   /** Static system info, read once and shared. */
@@ -131,10 +207,12 @@ export class Core {
 
   start(): void {
     this.sampler.start();
+    this.hosts.start();
     void this.systemInfo();
   }
 
   async stop(): Promise<void> {
+    this.hosts.stop();
     this.pools.stop();
     await this.supervisor.close();
     this.sampler.stop();
@@ -163,9 +241,22 @@ export class Core {
       subscribe: (e) => state.topics.add(e),
       unsubscribe: (e) => state.topics.delete(e),
     };
+    const key = sessionKey();
+    const toHost = (raw: unknown): string | null => {
+      const h = raw && typeof raw === 'object' ? (raw as { host?: unknown }).host : undefined;
+      return typeof h === 'string' && h !== LOCAL_HOST ? h : null;
+    };
     return {
-      request: (raw) => dispatch(this.#handlers, raw, ctx),
+      request: (raw) => {
+        const host = toHost(raw);
+        if (host === null) return dispatch(this.#handlers, raw, ctx);
+        const { method, params } = raw as { method?: unknown; params?: unknown };
+        if (typeof method !== 'string')
+          return Promise.resolve(fail('EBAD_MESSAGE', 'expected { method, params }'));
+        return this.#forward(key, host, method, params, client, push);
+      },
       close: () => {
+        this.hosts.closeSession(key);
         state.topics.clear();
         this.#sessions.delete(state);
         this.sampler.setInterest(client.label, []);

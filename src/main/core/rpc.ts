@@ -65,5 +65,5 @@ export async function dispatch(
   }
 }
 
-/** Sends one event to one client. Returns false when the client cannot take more now. */
-export type Push = <E extends EventName>(event: E, payload: Events[E]) => void;
+/** Sends one event to one client; `host` names the remote host it came from (absent: this server). */
+export type Push = <E extends EventName>(event: E, payload: Events[E], host?: string) => void;

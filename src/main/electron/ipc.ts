@@ -8,8 +8,8 @@ import type { Core, Session } from '../core/core';
 export function serveIpc(core: Core, win: BrowserWindow, isTrustedUrl: (url: string) => boolean): () => void {
   const session: Session = core.openSession(
     { transport: 'electron', readOnly: false, label: 'window' },
-    (event, payload) => {
-      if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, { event, payload });
+    (event, payload, host) => {
+      if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, { event, payload, ...(host ? { host } : {}) });
     },
   );
   const handler = async (e: IpcMainInvokeEvent, raw: unknown): Promise<unknown> => {

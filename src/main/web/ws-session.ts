@@ -65,13 +65,13 @@ function attach(ctx: RouteContext, ws: WebSocket, req: IncomingMessage): void {
       readOnly: ctx.readOnly,
       label: `web ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`,
     },
-    (event, payload) => {
+    (event, payload, host) => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_BUFFERED) {
         dropped++;
         return;
       }
-      ws.send(JSON.stringify({ event, payload, ...(dropped ? { dropped } : {}) }));
+      ws.send(JSON.stringify({ event, payload, ...(host ? { host } : {}), ...(dropped ? { dropped } : {}) }));
     },
   );
   /** A reply past the bound closes the socket: the client is not reading, and replies cannot be dropped. */

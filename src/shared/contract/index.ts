@@ -13,6 +13,7 @@ import { snapshotsRequests } from './snapshots';
 import { processesRequests } from './processes';
 import { supervisorRequests, type SupervisorEvents } from './supervisor';
 import { poolsRequests, type PoolsEvents } from './pools';
+import { hostsRequests, type HostsEvents } from './hosts';
 
 export * from './system';
 export * from './stats';
@@ -21,6 +22,7 @@ export * from './snapshots';
 export * from './processes';
 export * from './supervisor';
 export * from './pools';
+export * from './hosts';
 export type { RequestDef } from './define';
 
 export const requests = {
@@ -31,6 +33,7 @@ export const requests = {
   ...processesRequests,
   ...supervisorRequests,
   ...poolsRequests,
+  ...hostsRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -40,13 +43,29 @@ export type ParamsOf<M extends Method> =
 export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodType, infer R> ? R : never;
 
 /** Every pushed event and its payload. */
-export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents;
+export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents & HostsEvents;
 export type EventName = keyof Events;
+
+/** Where a request goes. */
+export interface RequestOpts {
+  host?: string;
+}
+
+/** What came with an event beside its payload. */
+export interface EventMeta {
+  host?: string;
+}
 
 /** A client's view of the contract, the same over IPC and WebSocket. */
 export interface SpindleApi {
-  request<M extends Method>(method: M, params?: ParamsOf<M>): Promise<Result<ResultOf<M>>>;
-  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** `opts.host`: a remote host's id (hosts area); the request goes there through this server. */
+  request<M extends Method>(
+    method: M,
+    params?: ParamsOf<M>,
+    opts?: RequestOpts,
+  ): Promise<Result<ResultOf<M>>>;
+  /** `meta.host` is set on events of a remote host; absent for this server's own. */
+  on<E extends EventName>(event: E, listener: (payload: Events[E], meta?: EventMeta) => void): () => void;
 }
 
 /** Largest request message accepted, in bytes (both transports). */

@@ -1,5 +1,14 @@
 /** The contract over a WebSocket (web mode), with reconnect and a visible connection state. */
-import type { EventName, Events, Method, ParamsOf, ResultOf, SpindleApi } from '../../../shared/contract';
+import type {
+  EventMeta,
+  EventName,
+  Events,
+  Method,
+  ParamsOf,
+  RequestOpts,
+  ResultOf,
+  SpindleApi,
+} from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import { authHeader, wsProtocols } from './web-session';
 
@@ -17,7 +26,7 @@ export class WsClient implements SpindleApi {
   #ws: WebSocket | null = null;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
-  readonly #listeners = new Map<string, Set<(p: unknown) => void>>();
+  readonly #listeners = new Map<string, Set<(p: unknown, meta: EventMeta) => void>>();
   readonly #stateListeners = new Set<(s: ConnectionState) => void>();
   readonly #reopenListeners = new Set<() => void>();
   #retryMs = 500;
@@ -67,6 +76,7 @@ export class WsClient implements SpindleApi {
         id?: number | null;
         event?: string;
         payload?: unknown;
+        host?: string;
         ok?: boolean;
         value?: unknown;
         error?: { code: string; message: string };
@@ -77,7 +87,8 @@ export class WsClient implements SpindleApi {
         return;
       }
       if (typeof msg.event === 'string') {
-        for (const l of this.#listeners.get(msg.event) ?? []) l(msg.payload);
+        const meta: EventMeta = typeof msg.host === 'string' ? { host: msg.host } : {};
+        for (const l of this.#listeners.get(msg.event) ?? []) l(msg.payload, meta);
         return;
       }
       if (typeof msg.id === 'number') {
@@ -136,7 +147,11 @@ export class WsClient implements SpindleApi {
     });
   }
 
-  async request<M extends Method>(method: M, params?: ParamsOf<M>): Promise<Result<ResultOf<M>>> {
+  async request<M extends Method>(
+    method: M,
+    params?: ParamsOf<M>,
+    opts?: RequestOpts,
+  ): Promise<Result<ResultOf<M>>> {
     // Requests made while (re)connecting wait a little for the socket instead of failing.
     if (this.state === 'token-refused' || !(await this.#opened(5000)) || !this.#ws) {
       return { ok: false, error: { code: 'EDISCONNECTED', message: 'not connected to Spindle' } };
@@ -149,7 +164,7 @@ export class WsClient implements SpindleApi {
         resolve({ ok: false, error: { code: 'ETIMEDOUT', message: `${method} timed out` } });
       }, REQUEST_TIMEOUT_MS);
       this.#pending.set(id, { resolve: resolve as (r: Result<unknown>) => void, timer });
-      ws.send(JSON.stringify({ id, method, params }));
+      ws.send(JSON.stringify({ id, method, params, ...(opts?.host ? { host: opts.host } : {}) }));
     });
   }
 
@@ -169,10 +184,10 @@ export class WsClient implements SpindleApi {
     }
   }
 
-  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+  on<E extends EventName>(event: E, listener: (payload: Events[E], meta?: EventMeta) => void): () => void {
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, (set = new Set()));
-    const l = listener as (p: unknown) => void;
+    const l = listener as (p: unknown, meta: EventMeta) => void;
     set.add(l);
     return () => void set.delete(l);
   }

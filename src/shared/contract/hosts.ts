@@ -1,0 +1,85 @@
+/**
+ * The hosts area: other Spindle servers this one watches and forwards to. The local server
+ * connects to each remote itself (server-side), so the window's content security policy and
+ * the remote's Origin checks stay strict, and a remote's credential never reaches a window.
+ * A request or event for a remote carries `host` (its id) beside method and params; without
+ * it, the request is the local server's. `local` is the id of this machine's own row.
+ */
+import { z } from 'zod';
+import { request } from './define';
+
+/** Bounds of the hosts area. */
+export const HOSTS_LIMITS = {
+  hosts: 16,
+  /** Points of each host's sparklines (one per remote tick, ~1 s). */
+  historyPoints: 120,
+  tokenChars: 512,
+  /** A forwarded request waits this long for the remote's answer. */
+  requestTimeoutMs: 15_000,
+} as const;
+
+/** The id of this machine's own row. */
+export const LOCAL_HOST = 'local';
+
+export type HostState = 'connecting' | 'up' | 'down' | 'reconnecting';
+
+/** One host as the Hosts view shows it; never holds a credential. */
+export interface HostRow {
+  id: string;
+  name: string;
+  /** The remote's base URL (http or https), without credentials; '' for the local row. */
+  url: string;
+  state: HostState;
+  /** Why it is down or reconnecting: a code and a sentence. */
+  error: { code: string; message: string } | null;
+  /** Whether the remote refuses control requests (known once connected). */
+  readOnly: boolean | null;
+  version: string | null;
+  hostname: string | null;
+  /** When the last tick arrived (ms since epoch), null before the first. */
+  lastSeen: number | null;
+  /** Sparklines: one point per remote tick; null points are gaps (the host was down). */
+  series: {
+    t: number[];
+    cpuBusy: (number | null)[];
+    load1: (number | null)[];
+    memUsedPct: (number | null)[];
+  };
+  managed: { running: number; failed: number } | null;
+  /** Tasks queued in the remote's pools (null until its pools are known). */
+  poolBacklog: number | null;
+}
+
+/** The `hosts` event and what `hosts.list` returns. */
+export interface HostsState {
+  hosts: HostRow[];
+}
+
+const hostId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'a host id is lower-case letters, digits and dashes');
+
+export const hostsRequests = {
+  /** Every host (this one first), and with `subscribe` the `hosts` event each tick. */
+  'hosts.list': request<HostsState>()(z.object({ subscribe: z.boolean().optional() }).strict().optional(), {
+    control: false,
+  }),
+  /** Watch another Spindle: its base URL and a credential it accepts (its token). Saved (mode 0600). */
+  'hosts.add': request<HostRow>()(
+    z
+      .object({
+        url: z.string().min(1).max(2048),
+        token: z.string().min(1).max(HOSTS_LIMITS.tokenChars),
+        name: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+    { control: true },
+  ),
+  'hosts.remove': request<null>()(z.object({ id: hostId }).strict(), { control: true }),
+};
+
+export interface HostsEvents {
+  hosts: HostsState;
+}
