@@ -157,6 +157,10 @@ export class Core {
         });
         return row;
       },
+      'hosts.release': ({ id }, ctx) => {
+        this.hosts.closeSession(ctx.sessionId, id);
+        return null;
+      },
       'hosts.remove': async ({ id }, ctx) => {
         await this.hosts.remove(id);
         this.audit.record({
@@ -236,12 +240,13 @@ export class Core {
   openSession(client: ClientInfo, push: Push): Session {
     const state: SessionState = { client, push, topics: new Set() };
     this.#sessions.add(state);
+    const key = sessionKey();
     const ctx: HandlerContext = {
       client,
+      sessionId: key,
       subscribe: (e) => state.topics.add(e),
       unsubscribe: (e) => state.topics.delete(e),
     };
-    const key = sessionKey();
     const toHost = (raw: unknown): string | null => {
       const h = raw && typeof raw === 'object' ? (raw as { host?: unknown }).host : undefined;
       return typeof h === 'string' && h !== LOCAL_HOST ? h : null;

@@ -7,6 +7,7 @@ import { requests } from '../../shared/contract';
 const client = (readOnly = false): ClientInfo => ({ transport: 'web', readOnly, label: 'test' });
 const ctx = (readOnly = false): HandlerContext => ({
   client: client(readOnly),
+  sessionId: 'test',
   subscribe: () => {},
   unsubscribe: () => {},
 });

@@ -18,6 +18,8 @@ export interface ClientInfo {
 /** What a handler may use about the session that called it. */
 export interface HandlerContext {
   client: ClientInfo;
+  /** This session's own id (never shown to clients). */
+  sessionId: string;
   subscribe(event: EventName): void;
   unsubscribe(event: EventName): void;
 }

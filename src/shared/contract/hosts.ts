@@ -78,6 +78,8 @@ export const hostsRequests = {
     { control: true },
   ),
   'hosts.remove': request<null>()(z.object({ id: hostId }).strict(), { control: true }),
+  /** This session stops looking at a host: its forwarded subscriptions there end. */
+  'hosts.release': request<null>()(z.object({ id: hostId }).strict(), { control: false }),
 };
 
 export interface HostsEvents {

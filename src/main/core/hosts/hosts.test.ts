@@ -22,6 +22,7 @@ let portA: number;
 let session: Session;
 const events: { event: EventName; payload: unknown; host?: string }[] = [];
 let latest: HostsState | null = null;
+let hostsTicks = 0;
 
 const req = <T>(method: string, params?: unknown, host?: string): Promise<Result<T>> =>
   session.request({ method, params, ...(host ? { host } : {}) }) as Promise<Result<T>>;
@@ -40,8 +41,10 @@ beforeAll(async () => {
   session = local.openSession(
     { transport: 'web', readOnly: false, label: 'test' },
     (event, payload, host) => {
-      if (event === 'hosts') latest = payload as HostsState;
-      else if (events.length < 5000) events.push({ event, payload, host });
+      if (event === 'hosts') {
+        latest = payload as HostsState;
+        hostsTicks++;
+      } else if (events.length < 5000) events.push({ event, payload, host });
     },
   );
   await req('hosts.list', { subscribe: true });
@@ -119,6 +122,15 @@ describe('hosts: one window over several Spindle servers', () => {
     const before = events.length;
     await until(() => events.slice(before).some((e) => e.event === 'stats' && e.host === 'alpha'));
   }, 60_000);
+
+  it("stops forwarding a host's events once the session releases it", async () => {
+    expect((await req('hosts.release', { id: 'alpha' })).ok).toBe(true);
+    const after = events.length;
+    const ticks = hostsTicks;
+    // Several of the remote's ticks pass (it ticks as often as the local one).
+    await until(() => hostsTicks >= ticks + 4 && (row('alpha')?.series.cpuBusy.at(-1) ?? null) !== null);
+    expect(events.slice(after).filter((e) => e.host === 'alpha')).toEqual([]);
+  });
 
   it('gives a wrong credential and a closed port their codes, and removes a host', async () => {
     const bad = await req<HostRow>('hosts.add', {

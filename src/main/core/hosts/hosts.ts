@@ -215,9 +215,10 @@ export class Hosts {
     return proxy.link.request(method, params);
   }
 
-  /** A session ended: close its proxy links. */
-  closeSession(session: string): void {
+  /** A session ended (or stopped looking at one host): close its proxy links. */
+  closeSession(session: string, hostId?: string): void {
     for (const r of this.#remotes.values()) {
+      if (hostId !== undefined && r.saved.id !== hostId) continue;
       r.proxies.get(session)?.link.close();
       r.proxies.delete(session);
     }

@@ -35,6 +35,7 @@ function session(tickMs = 600_000) {
   const handlers = poolsHandlers(engine, () => {}) as unknown as Handlers;
   const ctx: HandlerContext = {
     client: { transport: 'web', readOnly: false, label: 'test' },
+    sessionId: 'test',
     subscribe: (e) => topics.add(e),
     unsubscribe: (e) => topics.delete(e),
   };
