@@ -1,4 +1,5 @@
 import {
+  Fragment,
   lazy,
   Suspense,
   useEffect,
@@ -21,6 +22,11 @@ import { FrameStore as Store } from './lib/frame-store';
 import type { Snapshot } from '../../shared/snapshot/schema';
 import { onShowProcess } from './lib/navigate';
 import { ReadOnlyContext } from './lib/read-only';
+import { LOCAL_HOST } from '../../shared/local-host';
+import { scopeClient } from './api/scoped-client';
+import { createHostsStore } from './features/hosts/hosts-store';
+import { HostsContext, type HostsChoice } from './features/hosts/hosts-context';
+import { HostBanner, HostPicker } from './features/hosts/host-picker';
 
 // Views off the first screen load on first visit: Managed and Pools bring recharts (most of
 // the bundle), the snapshot view only matters while replaying a file.
@@ -28,6 +34,7 @@ const SupervisorView = lazy(() =>
   import('./features/supervisor/supervisor-view').then((m) => ({ default: m.SupervisorView })),
 );
 const PoolsView = lazy(() => import('./features/pools/pools-view').then((m) => ({ default: m.PoolsView })));
+const HostsView = lazy(() => import('./features/hosts/hosts-view').then((m) => ({ default: m.HostsView })));
 const SnapshotView = lazy(() =>
   import('./features/snapshots/snapshot-view').then((m) => ({ default: m.SnapshotView })),
 );
@@ -41,7 +48,10 @@ const STATE_TEXT = {
 
 /** What every view receives. */
 export interface ViewProps {
+  /** Bound to the host every view shows (this machine unless another is chosen). */
   client: Client;
+  /** This machine's server, whichever host is shown. */
+  local: Client;
   stats: FrameStore<StatsState>;
   /** Replaying a snapshot: show, never act (control requests are refused anyway). */
   replay?: Snapshot;
@@ -79,6 +89,13 @@ const VIEWS: ViewDef[] = [
     id: 'pools',
     label: 'Pools',
     render: ({ client, stats }) => <PoolsView client={client} stats={stats} />,
+    in: 'live',
+  },
+  {
+    id: 'hosts',
+    label: 'Hosts',
+    // The hosts list is this server's, whichever host the other views show.
+    render: ({ local }) => <HostsView client={local} />,
     in: 'live',
   },
   {
@@ -129,7 +146,17 @@ function initialView(): string {
 }
 
 export function App({ client }: { client: Client }) {
-  const stats = useMemo(() => createStatsStore(client), [client]);
+  const [host, setHost] = useState<string>(LOCAL_HOST);
+  // Every view and store reads through a client bound to the chosen host; a new host is a
+  // new client and new stores, and the old client's listeners and subscriptions end.
+  const scoped = useMemo(() => scopeClient(client, host), [client, host]);
+  useEffect(() => () => scoped.dispose(), [scoped]);
+  const stats = useMemo(() => createStatsStore(scoped), [scoped]);
+  const hostsStore = useMemo(() => createHostsStore(client), [client]);
+  const hosts = useMemo<HostsChoice>(
+    () => ({ store: hostsStore, current: host, choose: setHost }),
+    [hostsStore, host],
+  );
   const state = useSyncExternalStore(client.onState, client.state);
   const [view, setView] = useState(initialView);
   const [replay, setReplay] = useState<Replay | null>(null);
@@ -159,7 +186,7 @@ export function App({ client }: { client: Client }) {
     setReplay({
       snap,
       index: last,
-      client: replayClient(snap, client),
+      client: replayClient(snap, scoped),
       stats: new Store(replayState(snap, last)),
     });
   };
@@ -169,63 +196,73 @@ export function App({ client }: { client: Client }) {
     setReplay({ ...replay, index });
   };
   return (
-    <ReadOnlyContext.Provider value={readOnly}>
-      <div className="app">
-        <header className="topbar">
-          <span className="brand">Spindle</span>
-          <nav
-            className="tabs"
-            role="tablist"
-            aria-label="Views"
-            onKeyDown={(e) => onTabKey(e, views, current.id, setView)}
+    <HostsContext.Provider value={hosts}>
+      <ReadOnlyContext.Provider value={readOnly}>
+        <div className="app">
+          <header className="topbar">
+            <span className="brand">Spindle</span>
+            <nav
+              className="tabs"
+              role="tablist"
+              aria-label="Views"
+              onKeyDown={(e) => onTabKey(e, views, current.id, setView)}
+            >
+              {views.map((v) => (
+                <button
+                  key={v.id}
+                  id={`tab-${v.id}`}
+                  role="tab"
+                  aria-selected={v.id === current.id}
+                  aria-controls="view-panel"
+                  // Roving tabindex: Tab reaches the tab list once, arrows move within it.
+                  tabIndex={v.id === current.id ? 0 : -1}
+                  className={v.id === current.id ? 'tab active' : 'tab'}
+                  onClick={() => setView(v.id)}
+                >
+                  {v.label}
+                </button>
+              ))}
+            </nav>
+            <HostPicker />
+            <SnapshotMenu client={client} onOpen={open} />
+            <span className={`conn conn-${state}`} data-testid="connection" data-state={state} role="status">
+              {STATE_TEXT[state]}
+            </span>
+          </header>
+          {!replay && <HostBanner />}
+          {replay && (
+            <ReplayBanner
+              snap={replay.snap}
+              index={replay.index}
+              onScrub={scrub}
+              onLive={() => setReplay(null)}
+            />
+          )}
+          <main
+            id="view-panel"
+            className={replay ? 'view replaying' : 'view'}
+            role="tabpanel"
+            aria-label={current.label}
           >
-            {views.map((v) => (
-              <button
-                key={v.id}
-                id={`tab-${v.id}`}
-                role="tab"
-                aria-selected={v.id === current.id}
-                aria-controls="view-panel"
-                // Roving tabindex: Tab reaches the tab list once, arrows move within it.
-                tabIndex={v.id === current.id ? 0 : -1}
-                className={v.id === current.id ? 'tab active' : 'tab'}
-                onClick={() => setView(v.id)}
-              >
-                {v.label}
-              </button>
-            ))}
-          </nav>
-          <SnapshotMenu client={client} onOpen={open} />
-          <span className={`conn conn-${state}`} data-testid="connection" data-state={state} role="status">
-            {STATE_TEXT[state]}
-          </span>
-        </header>
-        {replay && (
-          <ReplayBanner
-            snap={replay.snap}
-            index={replay.index}
-            onScrub={scrub}
-            onLive={() => setReplay(null)}
-          />
-        )}
-        <main
-          id="view-panel"
-          className={replay ? 'view replaying' : 'view'}
-          role="tabpanel"
-          aria-label={current.label}
-        >
-          <Suspense fallback={<p className="muted view-loading">loading…</p>}>
-            {replay ? (
-              // A new key per snapshot: views rebuild their state from the replay client.
-              <div key={replay.snap.createdAt}>
-                {current.render({ client: replay.client, stats: replay.stats, replay: replay.snap })}
-              </div>
-            ) : (
-              current.render({ client, stats })
-            )}
-          </Suspense>
-        </main>
-      </div>
-    </ReadOnlyContext.Provider>
+            <Suspense fallback={<p className="muted view-loading">loading…</p>}>
+              {replay ? (
+                // A new key per snapshot: views rebuild their state from the replay client.
+                <div key={replay.snap.createdAt}>
+                  {current.render({
+                    client: replay.client,
+                    local: client,
+                    stats: replay.stats,
+                    replay: replay.snap,
+                  })}
+                </div>
+              ) : (
+                // A new key per host: views rebuild their state from the new host's client.
+                <Fragment key={host}>{current.render({ client: scoped, local: client, stats })}</Fragment>
+              )}
+            </Suspense>
+          </main>
+        </div>
+      </ReadOnlyContext.Provider>
+    </HostsContext.Provider>
   );
 }

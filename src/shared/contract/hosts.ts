@@ -18,8 +18,7 @@ export const HOSTS_LIMITS = {
   requestTimeoutMs: 15_000,
 } as const;
 
-/** The id of this machine's own row. */
-export const LOCAL_HOST = 'local';
+export { LOCAL_HOST } from '../local-host';
 
 export type HostState = 'connecting' | 'up' | 'down' | 'reconnecting';
 

@@ -1,8 +1,8 @@
 /** Picks the transport at start: the preload's IPC bridge in Electron, else the WebSocket. */
 import type { SpindleApi } from '../../../shared/contract';
-import type { Result } from '../../../shared/result';
+import type { Client } from './client-types';
 import { webSession } from './web-session';
-import { WsClient, type ConnectionState } from './ws-client';
+import { WsClient } from './ws-client';
 
 declare global {
   interface Window {
@@ -10,15 +10,7 @@ declare global {
   }
 }
 
-export interface Client {
-  api: SpindleApi;
-  transport: 'electron' | 'web';
-  state(): ConnectionState;
-  onState(l: (s: ConnectionState) => void): () => void;
-  onReconnect(l: () => void): () => void;
-  /** Web mode: a single-use link that downloads a snapshot in this format. */
-  snapshotLink?(format: string): Promise<Result<string>>;
-}
+export type { Client } from './client-types';
 
 export function createClient(): Client {
   if (window.spindle) {

@@ -12,7 +12,8 @@ import type {
 import type { Result } from '../../../shared/result';
 import { authHeader, wsProtocols } from './web-session';
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'token-refused';
+import type { ConnectionState } from './client-types';
+export type { ConnectionState } from './client-types';
 
 interface Pending {
   resolve: (r: Result<unknown>) => void;
