@@ -203,7 +203,7 @@ export class Hosts {
       });
       proxy = { link, replay };
       r.proxies.set(session, proxy);
-      await this.#opened(link);
+      await link.settled();
     }
     const subscribes =
       method.endsWith('.subscribe') || (params as { subscribe?: unknown })?.subscribe === true;
@@ -252,12 +252,6 @@ export class Hosts {
     let id = base === LOCAL_HOST ? `${base}-2` : base;
     for (let i = 2; this.#remotes.has(id); i++) id = `${base}-${i}`;
     return id;
-  }
-
-  /** Wait (bounded) until a new link has opened or failed once, so a first request is not refused needlessly. */
-  async #opened(link: RemoteLink): Promise<void> {
-    for (let i = 0; i < 100 && link.state === 'connecting'; i++)
-      await new Promise((res) => setTimeout(res, 20));
   }
 
   #open(saved: SavedHost): Remote {

@@ -66,10 +66,13 @@ export class RemoteLink {
   #attempt = 0;
   #retry: NodeJS.Timeout | null = null;
   #nextId = 1;
+  readonly #settled: Promise<void>;
+  #settle: () => void = () => {};
   readonly #pending = new Map<number, { resolve: (r: Result<unknown>) => void; timer: NodeJS.Timeout }>();
 
   constructor(opts: RemoteLinkOptions) {
     this.#opts = opts;
+    this.#settled = new Promise((resolve) => (this.#settle = resolve));
     this.#connect();
   }
 
@@ -79,6 +82,11 @@ export class RemoteLink {
 
   get error(): LinkError | null {
     return this.#error;
+  }
+
+  /** Resolves once the first attempt has opened or failed (or the link was closed). */
+  settled(): Promise<void> {
+    return this.#settled;
   }
 
   /** Send one request; the answer is the remote's result, or a coded failure. Never throws. */
@@ -109,6 +117,7 @@ export class RemoteLink {
   /** Close for good: no reconnect; waiting requests fail with EHOST_DOWN. */
   close(): void {
     this.#closed = true;
+    this.#settle();
     if (this.#retry) clearTimeout(this.#retry);
     this.#retry = null;
     this.#ws?.terminate();
@@ -117,6 +126,7 @@ export class RemoteLink {
   }
 
   #setState(state: HostState, error: LinkError | null): void {
+    if (state === 'up' || state === 'down') this.#settle();
     this.#state = state;
     this.#error = error;
     if (!this.#closed) this.#opts.onState(state, error);
