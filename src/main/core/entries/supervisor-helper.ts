@@ -30,16 +30,8 @@ import {
   ownCgroup,
   removeCgroup,
 } from '../supervisor/cgroup';
-import {
-  familyOf,
-  marked,
-  markedSync,
-  readTable,
-  readTableSync,
-  RUN_MARK,
-  starttimeOf,
-  type ProcEntry,
-} from '../supervisor/proc-tree';
+import { familyOf, readTable, readTableSync, starttimeOf, type ProcEntry } from '../proc-tree/proc-table';
+import { marked, markedSync, RUN_MARK } from '../proc-tree/run-mark';
 import {
   collect,
   keyOf,
@@ -266,8 +258,13 @@ const sleepSync = (ms: number): void =>
 /** Spindle is gone (or asked us to go): end every process we own, quickly, then exit. */
 function dieWithParent(): never {
   const all = [...trees.values()];
+  // The groups and the members known so far first, before any read of /proc, and the KILL
+  // deadline counts from this TERM, not from the end of the looks that follow.
+  all.forEach((t) => signalRun(t, t.known, 'SIGTERM'));
+  const deadline = Date.now() + DEATH_TERM_MS;
+  const termed = all.map((t) => new Set(t.known.map(keyOf)));
   let members = all.map((t) => membersNow(t));
-  all.forEach((t, i) => signalRun(t, members[i]!, 'SIGTERM'));
+  all.forEach((t, i) => termAdded(t, termed[i]!, members[i]!));
   // Without cgroups, one full look after that TERM: marked processes of any run (a setsid'd
   // daemon whose parent is gone) die with the rest. Later looks follow known members only (cheap).
   const marks = all.filter((t) => !t.cgroup).map((t) => t.mark);
@@ -276,13 +273,12 @@ function dieWithParent(): never {
     const extra = markedSync(table, marks);
     members = all.map((t, i) => {
       if (t.cgroup) return members[i]!;
-      const seen = new Set(members[i]!.map(keyOf));
+      const seen = new Set([...termed[i]!, ...members[i]!.map(keyOf)]);
       const now = membersNow(t, table, extra);
       termAdded(t, seen, now);
       return now;
     });
   }
-  const deadline = Date.now() + DEATH_TERM_MS;
   while (members.some((m) => m.length > 0) && Date.now() < deadline) {
     sleepSync(50);
     members = all.map((t) => membersNow(t));

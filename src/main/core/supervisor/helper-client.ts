@@ -9,8 +9,9 @@ import type { StyleSpan } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
 import { publicEnv } from '../child-env';
 import { forkEntry, type ChildHandle } from '../launcher';
+import type { ProcEntry } from '../proc-tree/proc-table';
+import { RUN_MARK } from '../proc-tree/run-mark';
 import type { FromHelper, SpawnedStage, ToHelper } from './helper-protocol';
-import { RUN_MARK, type ProcEntry } from './proc-tree';
 import { mayLive, stopTree, type RunTree } from './stop-tree';
 import type { SpawnSpec } from './validate';
 

@@ -4,7 +4,7 @@
  * output lines, pipe byte counts and exit statuses. Signals are sent by core directly.
  */
 import type { StyleSpan } from '../../../shared/contract';
-import type { ProcEntry } from './proc-tree';
+import type { ProcEntry } from '../proc-tree/proc-table';
 
 /** One stage as the helper spawns it: already validated and resolved by core. */
 export interface SpawnStage {

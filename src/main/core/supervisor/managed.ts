@@ -18,10 +18,10 @@ import {
   type TimelineEntry,
 } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
+import { RUN_MARK } from '../proc-tree/run-mark';
 import type { HelperClient } from './helper-client';
 import { OutputRing } from './output-ring';
 import { describeExit as describe, pipelineStatus, RestartPolicy } from './restart-policy';
-import { RUN_MARK } from './proc-tree';
 import { membersOf, runTree, stopTree, type RunTree } from './stop-tree';
 import { resolveSpawn } from './validate';
 
