@@ -59,7 +59,10 @@ export class Core {
   /** Managed processes and pipelines, owned through the supervisor helper. */
   readonly supervisor: Supervisor;
   /** Worker pools (threads and processes), their pipelines and the speed-up lab. */
-  readonly pools = new PoolsEngine((tick) => this.publish('pools', tick));
+  readonly pools = new PoolsEngine((tick) => this.publish('pools', tick), {
+    // Worker processes are started by the supervisor helper (fork off the main loop).
+    launcher: { fork: (...a) => this.supervisor.workerLauncher.fork(...a) },
+  });
   readonly #sessions = new Set<SessionState>();
   readonly #handlers: Handlers;
   #systemInfo: Promise<SystemInfo> | null = null;

@@ -244,6 +244,27 @@ function startRun(m: Extract<ToHelper, { t: 'spawn' }>): void {
   }
 }
 
+/** Spindle's own children started here (pool workers), by fork id. */
+const forks = new Map<number, ChildProcess>();
+
+function startFork(m: Extract<ToHelper, { t: 'fork' }>): void {
+  const child = spawn(m.file, m.args, { env: m.env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const id = m.forkId;
+  if (child.pid === undefined) {
+    child.once('error', (err) =>
+      send({ t: 'forkExit', forkId: id, code: null, signal: null, error: err.message }),
+    );
+    return;
+  }
+  forks.set(id, child);
+  child.on('error', () => {});
+  child.on('exit', (code, signal) => {
+    forks.delete(id);
+    send({ t: 'forkExit', forkId: id, code, signal });
+  });
+  send({ t: 'forked', forkId: id, pid: child.pid, starttime: starttimeOf(child.pid) });
+}
+
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
@@ -257,6 +278,8 @@ const sleepSync = (ms: number): void =>
 
 /** Spindle is gone (or asked us to go): end every process we own, quickly, then exit. */
 function dieWithParent(): never {
+  // Spindle's own children end when their socket closes; TERM makes sure (no tree: no setsid).
+  for (const c of forks.values()) c.kill('SIGTERM');
   const all = [...trees.values()];
   // The groups and the members known so far first, before any read of /proc, and the KILL
   // deadline counts from this TERM, not from the end of the looks that follow.
@@ -300,6 +323,7 @@ process.on('SIGHUP', dieWithParent);
 process.on('SIGINT', () => {});
 process.on('message', (m: ToHelper) => {
   if (m.t === 'spawn') startRun(m);
+  else if (m.t === 'fork') startFork(m);
   else if (m.t === 'known') {
     const t = [...trees.values()].find((x) => x.mark === m.mark);
     const family = t && !t.cgroup ? familyOf([...t.groups, ...t.known.map((k) => k.pid)]) : null;

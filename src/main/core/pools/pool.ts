@@ -13,7 +13,7 @@ import type {
   WorkerInfo,
   WorkloadSpec,
 } from '../../../shared/contract/pools';
-import { openChannel } from './channel';
+import { openWith } from './channel';
 import { PoolStatsKeeper } from './pool-stats';
 import type { WireDone, WireTask } from './protocol';
 import { HoldClock } from './hold-clock';
@@ -58,7 +58,7 @@ export class Pool {
     readonly id: string,
     readonly name: string,
     readonly options: PoolOptions,
-    open: OpenWorker = (o) => openChannel(o.kind, { module: o.module, exportName: o.exportName, cwd: o.cwd }),
+    open: OpenWorker = openWith(),
   ) {
     this.#queue = new BoundedQueue<Task>(options.maxQueue);
     this.#workers = new WorkerSet({
