@@ -1,7 +1,7 @@
 /** The contract over a WebSocket (web mode), with reconnect and a visible connection state. */
 import type { EventName, Events, Method, ParamsOf, ResultOf, SpindleApi } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
-import { authHeader, wsProtocols } from './web-session';
+import { authHeader, wsProtocols } from './credential';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'token-refused';
 
@@ -21,6 +21,8 @@ export class WsClient implements SpindleApi {
   readonly #stateListeners = new Set<(s: ConnectionState) => void>();
   readonly #reopenListeners = new Set<() => void>();
   #retryMs = 500;
+  /** Events the server has dropped for this socket so far (it counts them on each event it sends). */
+  #dropped = 0;
   #everOpened = false;
   #session: string | null = null;
 
@@ -57,6 +59,7 @@ export class WsClient implements SpindleApi {
     this.#ws = ws;
     ws.onopen = () => {
       this.#retryMs = 500;
+      this.#dropped = 0;
       const again = this.#everOpened;
       this.#everOpened = true;
       this.#setState('connected');
@@ -69,6 +72,7 @@ export class WsClient implements SpindleApi {
         payload?: unknown;
         ok?: boolean;
         value?: unknown;
+        dropped?: number;
         error?: { code: string; message: string };
       };
       try {
@@ -77,6 +81,14 @@ export class WsClient implements SpindleApi {
         return;
       }
       if (typeof msg.event === 'string') {
+        // The server dropped events for this (slow) client: a stream of deltas has a hole, so
+        // this one may not apply. Subscribers subscribe again, as after a reconnect, and get
+        // whole state (the history shows the gap) instead of silently losing what was dropped.
+        if (typeof msg.dropped === 'number' && msg.dropped > this.#dropped) {
+          this.#dropped = msg.dropped;
+          for (const l of this.#reopenListeners) l();
+          return;
+        }
         for (const l of this.#listeners.get(msg.event) ?? []) l(msg.payload);
         return;
       }
