@@ -307,6 +307,8 @@ function dieWithParent(): never {
     members = all.map((t) => membersNow(t));
   }
   all.forEach((t, i) => signalRun(t, members[i]!, 'SIGKILL'));
+  // A worker stuck in a synchronous loop never runs its TERM handler.
+  for (const c of forks.values()) c.kill('SIGKILL');
   if (subtree) {
     // cgroup.kill is asynchronous: give it a moment, then leave no empty cgroup behind.
     const end = Date.now() + 300;
