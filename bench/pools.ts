@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { poolOptions, type PoolKind } from '../src/shared/contract/pools';
+import { openWith } from '../src/main/core/pools/channel';
 import { Pool } from '../src/main/core/pools/pool';
+import { HelperClient } from '../src/main/core/supervisor/helper-client';
 import { timePool, timeSerial } from '../src/main/core/pools/speedup-lab';
 
 const TASKS = 100_000;
@@ -33,8 +35,16 @@ interface Row {
   bareRatio?: number;
 }
 
+/** Worker processes start through a supervisor helper and talk over a socket, as in the app. */
+let helper: HelperClient | null = null;
+
 async function spindleRate(kind: PoolKind, n: number): Promise<number> {
-  const pool = new Pool('bench', 'bench', poolOptions.parse({ kind, size: 2, maxQueue: n }));
+  const pool = new Pool(
+    'bench',
+    'bench',
+    poolOptions.parse({ kind, size: 2, maxQueue: n }),
+    openWith(helper?.launcher),
+  );
   await pool.whenReady();
   try {
     const t0 = performance.now();
@@ -143,7 +153,7 @@ async function pairedSpeedup(kind: PoolKind): Promise<number> {
   // machine's noise do not swamp the figure.
   for (let i = 0; i < 7; i++) {
     const serial = await timeSerial(10);
-    ratios.push(serial / (await timePool(kind, 2, 10)));
+    ratios.push(serial / (await timePool(kind, 2, 10, undefined, helper?.launcher)));
   }
   return ratios.sort((a, b) => a - b)[3]!;
 }
@@ -151,6 +161,7 @@ async function pairedSpeedup(kind: PoolKind): Promise<number> {
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'spindle-bench-pools-'));
   const rows: Row[] = [];
+  helper = new HelperClient({ cgroups: false });
   try {
     for (const kind of ['threads', 'processes'] as const) {
       const n = kind === 'threads' ? TASKS : TASKS / 2;
@@ -181,6 +192,8 @@ export async function run(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await helper.close();
+    helper = null;
   }
   console.log('\npools: trivial-task dispatch (2 workers) and gcd batch speed-up (2 workers vs serial)');
   console.table(rows);

@@ -69,10 +69,16 @@ export class Core {
   readonly supervisor: Supervisor;
   #lastPools: PoolsTick | null = null;
   /** Worker pools (threads and processes), their pipelines and the speed-up lab. */
-  readonly pools = new PoolsEngine((tick) => {
-    this.#lastPools = tick;
-    this.publish('pools', tick);
-  });
+  readonly pools = new PoolsEngine(
+    (tick) => {
+      this.#lastPools = tick;
+      this.publish('pools', tick);
+    },
+    {
+      // Worker processes are started by the supervisor helper (fork off the main loop).
+      launcher: { fork: (...a) => this.supervisor.workerLauncher.fork(...a) },
+    },
+  );
   /** Other Spindle servers this one watches and forwards requests to. */
   readonly hosts: Hosts;
   readonly #sessions = new Set<SessionState>();

@@ -38,6 +38,24 @@ const opened = (port: number): Promise<Socket> =>
     s.on('error', () => {});
   });
 
+describe('half-open sockets', () => {
+  it('drops a WebSocket whose peer stopped answering pings, and keeps one that answers', async () => {
+    const server = await startWebServer({ core, staticDir: dir, token: TOKEN, port: 0, pingMs: 100 });
+    try {
+      const url = `ws://127.0.0.1:${server.port}/ws`;
+      const gone = (await openWs(url, { bearer: TOKEN, autoPong: false })) as WebSocket;
+      const live = (await openWs(url, { bearer: TOKEN })) as WebSocket;
+      await until(() => gone.readyState === gone.CLOSED, { timeout: 10_000 });
+      expect(live.readyState).toBe(live.OPEN);
+      expect(await call(live, { id: 1, method: 'app.info' })).toMatchObject({ id: 1, ok: true });
+      expect(await server.connections()).toBe(1);
+      live.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('replies are bounded', () => {
   it('closes the socket of a client that sends thousands of stats.subscribe without reading', async () => {
     const server = await startWebServer({ core, staticDir: dir, token: TOKEN, port: 0 });

@@ -19,6 +19,8 @@ export interface RouteContext {
   readOnly: boolean;
   /** Host header values that name this server (known once it listens). */
   allowed(): Set<string>;
+  /** How often each WebSocket is pinged; one that has not answered the previous ping is dropped. */
+  pingMs: number;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { Core } from '../core/core';
 import { handleRequest, type RouteContext } from './routes';
 import { allowedHosts, isLoopback, machineAddresses } from './security';
 import { Credentials } from './sessions';
+import { rateLimited } from './rate-limited';
 import { createWss, handleUpgrade } from './ws-session';
 
 export interface WebServerOptions {
@@ -37,6 +38,8 @@ export interface WebServerOptions {
   maxConnections?: number;
   /** Time a client has to send a request's headers (also the limit for a socket that sends nothing). */
   headersTimeoutMs?: number;
+  /** WebSocket ping interval; a socket with no pong by the next ping is half-open and dropped. */
+  pingMs?: number;
 }
 
 export interface WebServer {
@@ -53,6 +56,8 @@ export interface WebServer {
 
 /** Default connection bound: a browser opens ~6 HTTP sockets and one WebSocket per tab. */
 export const MAX_CONNECTIONS = 128;
+/** Default ping interval: a half-open socket (peer gone without a FIN) is dropped within two of these. */
+export const PING_MS = 30_000;
 /** Default header time: a client on loopback sends headers in milliseconds; a slow one is holding a socket. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 
@@ -64,6 +69,8 @@ const CLIENT_ERROR_STATUS: Record<string, string> = {
 
 /** Start the web server; resolves once it listens. */
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
+  // A client can send bad requests as fast as it likes; the log of them is bounded.
+  const badRequestLog = rateLimited((line) => console.error(line));
   const host = opts.host ?? '127.0.0.1';
   const scheme = opts.tls ? 'https' : 'http';
   let allowed = new Set<string>();
@@ -75,6 +82,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     scheme,
     readOnly: opts.readOnly ?? false,
     allowed: () => allowed,
+    pingMs: opts.pingMs ?? PING_MS,
   };
   const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const limits: ServerOptions = {
@@ -113,7 +121,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
     if (err.code !== 'ECONNRESET' && !CLIENT_ERROR_STATUS[err.code ?? '']) {
-      console.error(`spindle: bad client request: ${err.code ?? err.message}`);
+      badRequestLog(`spindle: bad client request: ${err.code ?? err.message}`);
     }
     if (!socket.writable || socket.writableEnded) return void socket.destroy();
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>

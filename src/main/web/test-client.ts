@@ -69,14 +69,27 @@ export function raw(port: number, bytes: string): Promise<string> {
 /** Open a WebSocket the way a browser does (credential in the subprotocol); resolves the socket or the refusal status. */
 export function openWs(
   url: string,
-  opts: { session?: string; bearer?: string; origin?: string; host?: string; ca?: string } = {},
+  opts: {
+    session?: string;
+    bearer?: string;
+    origin?: string;
+    host?: string;
+    ca?: string;
+    /** False: never answer pings (a peer that is gone). */
+    autoPong?: boolean;
+  } = {},
 ): Promise<WebSocket | number> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = {};
     if (opts.host) headers.Host = opts.host;
     if (opts.bearer) headers.Authorization = `Bearer ${opts.bearer}`;
     const protocols = opts.session ? ['spindle.v1', `spindle.bearer.${opts.session}`] : undefined;
-    const ws = new WebSocket(url, protocols, { headers, origin: opts.origin, ca: opts.ca });
+    const ws = new WebSocket(url, protocols, {
+      headers,
+      origin: opts.origin,
+      ca: opts.ca,
+      autoPong: opts.autoPong ?? true,
+    });
     ws.on('open', () => resolve(ws));
     ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     ws.on('error', () => resolve(-1));

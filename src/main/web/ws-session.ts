@@ -120,6 +120,18 @@ function attach(ctx: RouteContext, ws: WebSocket, req: IncomingMessage): void {
     const message = `more than ${MAX_IN_FLIGHT + MAX_WAITING} requests unanswered; wait for replies`;
     reply(JSON.stringify({ id: null, ok: false, error: { code: 'EBUSY', message } }));
   });
+  // A peer that vanished without closing (a sleeping laptop, a pulled cable) leaves a
+  // half-open socket that would hold its session and buffers for ever; browsers answer pings
+  // by themselves, so one that missed a whole interval is gone.
+  let answered = true;
+  ws.on('pong', () => (answered = true));
+  const pinger = setInterval(() => {
+    if (!answered) return ws.terminate();
+    answered = false;
+    ws.ping();
+  }, ctx.pingMs);
+  pinger.unref();
+  ws.on('close', () => clearInterval(pinger));
   ws.on('close', () => (waiting.length = 0));
   ws.on('close', () => session.close());
   ws.on('error', () => session.close());

@@ -1,4 +1,9 @@
-/** Imported first by every child-process entry: under `utilityProcess`, speak Node's IPC (see parent-port.ts). */
+/**
+ * Imported first by every child-process entry: under `utilityProcess` (parent-port.ts), or when
+ * started by the supervisor helper (socket-channel.ts), speak Node's IPC.
+ */
 import { adoptParentPort, type ParentPortLike } from '../parent-port';
+import { adoptSocketChannel } from '../socket-channel';
 
-adoptParentPort(process, (process as { parentPort?: ParentPortLike }).parentPort);
+if (!adoptSocketChannel(process))
+  adoptParentPort(process, (process as { parentPort?: ParentPortLike }).parentPort);

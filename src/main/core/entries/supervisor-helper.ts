@@ -30,16 +30,8 @@ import {
   ownCgroup,
   removeCgroup,
 } from '../supervisor/cgroup';
-import {
-  familyOf,
-  marked,
-  markedSync,
-  readTable,
-  readTableSync,
-  RUN_MARK,
-  starttimeOf,
-  type ProcEntry,
-} from '../supervisor/proc-tree';
+import { familyOf, readTable, readTableSync, starttimeOf, type ProcEntry } from '../proc-tree/proc-table';
+import { marked, markedSync, RUN_MARK } from '../proc-tree/run-mark';
 import {
   collect,
   keyOf,
@@ -252,6 +244,27 @@ function startRun(m: Extract<ToHelper, { t: 'spawn' }>): void {
   }
 }
 
+/** Spindle's own children started here (pool workers), by fork id. */
+const forks = new Map<number, ChildProcess>();
+
+function startFork(m: Extract<ToHelper, { t: 'fork' }>): void {
+  const child = spawn(m.file, m.args, { env: m.env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const id = m.forkId;
+  if (child.pid === undefined) {
+    child.once('error', (err) =>
+      send({ t: 'forkExit', forkId: id, code: null, signal: null, error: err.message }),
+    );
+    return;
+  }
+  forks.set(id, child);
+  child.on('error', () => {});
+  child.on('exit', (code, signal) => {
+    forks.delete(id);
+    send({ t: 'forkExit', forkId: id, code, signal });
+  });
+  send({ t: 'forked', forkId: id, pid: child.pid, starttime: starttimeOf(child.pid) });
+}
+
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
@@ -265,9 +278,16 @@ const sleepSync = (ms: number): void =>
 
 /** Spindle is gone (or asked us to go): end every process we own, quickly, then exit. */
 function dieWithParent(): never {
+  // Spindle's own children end when their socket closes; TERM makes sure (no tree: no setsid).
+  for (const c of forks.values()) c.kill('SIGTERM');
   const all = [...trees.values()];
+  // The groups and the members known so far first, before any read of /proc, and the KILL
+  // deadline counts from this TERM, not from the end of the looks that follow.
+  all.forEach((t) => signalRun(t, t.known, 'SIGTERM'));
+  const deadline = Date.now() + DEATH_TERM_MS;
+  const termed = all.map((t) => new Set(t.known.map(keyOf)));
   let members = all.map((t) => membersNow(t));
-  all.forEach((t, i) => signalRun(t, members[i]!, 'SIGTERM'));
+  all.forEach((t, i) => termAdded(t, termed[i]!, members[i]!));
   // Without cgroups, one full look after that TERM: marked processes of any run (a setsid'd
   // daemon whose parent is gone) die with the rest. Later looks follow known members only (cheap).
   const marks = all.filter((t) => !t.cgroup).map((t) => t.mark);
@@ -276,18 +296,19 @@ function dieWithParent(): never {
     const extra = markedSync(table, marks);
     members = all.map((t, i) => {
       if (t.cgroup) return members[i]!;
-      const seen = new Set(members[i]!.map(keyOf));
+      const seen = new Set([...termed[i]!, ...members[i]!.map(keyOf)]);
       const now = membersNow(t, table, extra);
       termAdded(t, seen, now);
       return now;
     });
   }
-  const deadline = Date.now() + DEATH_TERM_MS;
   while (members.some((m) => m.length > 0) && Date.now() < deadline) {
     sleepSync(50);
     members = all.map((t) => membersNow(t));
   }
   all.forEach((t, i) => signalRun(t, members[i]!, 'SIGKILL'));
+  // A worker stuck in a synchronous loop never runs its TERM handler.
+  for (const c of forks.values()) c.kill('SIGKILL');
   if (subtree) {
     // cgroup.kill is asynchronous: give it a moment, then leave no empty cgroup behind.
     const end = Date.now() + 300;
@@ -304,6 +325,7 @@ process.on('SIGHUP', dieWithParent);
 process.on('SIGINT', () => {});
 process.on('message', (m: ToHelper) => {
   if (m.t === 'spawn') startRun(m);
+  else if (m.t === 'fork') startFork(m);
   else if (m.t === 'known') {
     const t = [...trees.values()].find((x) => x.mark === m.mark);
     const family = t && !t.cgroup ? familyOf([...t.groups, ...t.known.map((k) => k.pid)]) : null;

@@ -4,9 +4,9 @@
  * been heard), read how many tasks it has started, end it.
  */
 import type { Worker } from 'node:worker_threads';
-import type { PoolKind } from '../../../shared/contract/pools';
+import type { PoolKind, PoolOptions } from '../../../shared/contract/pools';
 import { publicEnv } from '../child-env';
-import { forkEntry, startWorker, type ChildHandle } from '../launcher';
+import { forkEntry, startWorker, type ChildHandle, type ChildLauncher } from '../launcher';
 import { createProgressFile } from './progress';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
@@ -51,10 +51,10 @@ function threadChannel(init: WorkerInit): WorkerChannel {
 /** How long to wait, after a process exits, for its IPC pipe to drain before giving up on it. */
 const DRAIN_MS = 2000;
 
-function processChannel(init: WorkerInit): WorkerChannel {
+function processChannel(init: WorkerInit, launcher: ChildLauncher): WorkerChannel {
   const progress = createProgressFile();
   init = { ...init, progressFile: progress.path };
-  const child: ChildHandle = forkEntry('pool-process', [JSON.stringify(init)], { env: publicEnv() });
+  const child: ChildHandle = launcher.fork('pool-process', [JSON.stringify(init)], { env: publicEnv() });
   let gone = false;
   let hear: (m: FromWorker) => void = () => {};
   /** Read once the worker is gone, then the file is removed. */
@@ -99,7 +99,23 @@ function processChannel(init: WorkerInit): WorkerChannel {
   };
 }
 
-/** Start one worker of the given kind. */
-export function openChannel(kind: PoolKind, init: WorkerInit): WorkerChannel {
-  return kind === 'threads' ? threadChannel(init) : processChannel(init);
+/** Forks from this process: what tests and tools without a supervisor helper use. */
+const direct: ChildLauncher = { fork: forkEntry };
+
+/**
+ * Start one worker of the given kind. Core passes the supervisor helper's launcher, so a
+ * worker process is forked there and not from the main loop.
+ */
+export function openChannel(
+  kind: PoolKind,
+  init: WorkerInit,
+  launcher: ChildLauncher = direct,
+): WorkerChannel {
+  return kind === 'threads' ? threadChannel(init) : processChannel(init, launcher);
 }
+
+/** A pool's way to open its workers, with worker processes started by `launcher`. */
+export const openWith =
+  (launcher: ChildLauncher = direct) =>
+  (o: PoolOptions): WorkerChannel =>
+    openChannel(o.kind, { module: o.module, exportName: o.exportName, cwd: o.cwd }, launcher);

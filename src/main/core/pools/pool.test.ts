@@ -1,29 +1,48 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../../test-utils/until';
 import { poolOptions, type PoolOptions, type PoolStats } from '../../../shared/contract/pools';
 import { SpindleError } from '../../../shared/result';
+import { HelperClient } from '../supervisor/helper-client';
+import { openWith } from './channel';
 import { MAX_START_FAILURES, Pool } from './pool';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const pools: Pool[] = [];
-const make = (o: Partial<PoolOptions> & Pick<PoolOptions, 'kind' | 'size'>): Pool => {
-  const p = new Pool(`p${pools.length}`, 'test', poolOptions.parse(o));
+/** Worker processes started by a supervisor helper, as core starts them. */
+const helper = new HelperClient({ cgroups: false });
+type Via = 'forked here' | 'through the helper';
+const make = (
+  o: Partial<PoolOptions> & Pick<PoolOptions, 'kind' | 'size'>,
+  via: Via = 'forked here',
+): Pool => {
+  const open = openWith(via === 'through the helper' ? helper.launcher : undefined);
+  const p = new Pool(`p${pools.length}`, 'test', poolOptions.parse(o), open);
   pools.push(p);
   return p;
 };
 afterEach(() => {
   for (const p of pools.splice(0)) p.terminate();
 });
+afterAll(() => helper.close());
+
+/** Parent pid of a process, from /proc. */
+const ppidOf = (pid: number): number =>
+  Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
 
 const conserved = (s: PoolStats): void => {
   const c = s.counts;
   expect(c.submitted).toBe(c.queued + c.active + c.completed + c.failed + c.cancelled);
 };
 
-describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
+describe.each([
+  { kind: 'threads', via: 'forked here' },
+  { kind: 'processes', via: 'forked here' },
+  { kind: 'processes', via: 'through the helper' },
+] as const)('a $kind pool ($via)', ({ kind, via }) => {
   it('reports each worker’s CPU as the OS counts it: a spinning worker near one core, an idle one near 0', async () => {
-    const p = make({ kind, size: 2 });
+    const p = make({ kind, size: 2 }, via);
     await p.whenReady();
     p.snapshot(); // first reading
     p.submit({ kind: 'spin', ms: 900 }, 0);
@@ -42,7 +61,7 @@ describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
   });
 
   it('runs a batch on its workers and reports each worker', async () => {
-    const p = make({ kind, size: 2 });
+    const p = make({ kind, size: 2 }, via);
     await p.whenReady(); // on a loaded machine one worker could otherwise do all 50 before the other starts
     for (let i = 0; i < 50; i++) p.submit({ kind: 'gcd' }, i % 3);
     await p.whenIdle();
@@ -54,11 +73,16 @@ describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
     for (const w of s.workers) expect(w.pid).toBeGreaterThan(0);
     if (kind === 'threads') expect(s.workers[0]!.tid).toBeGreaterThan(0);
     else expect(s.workers[0]!.pid).not.toBe(process.pid);
+    // Through the helper, fork's cost is paid there: the worker is the helper's child, not ours.
+    if (kind === 'processes') {
+      const parent = via === 'through the helper' ? helper.pid : process.pid;
+      for (const w of s.workers) expect(ppidOf(w.pid!)).toBe(parent);
+    }
     expect(s.run.n).toBe(50);
   });
 
   it('fails a throwing task with its message and keeps going', async () => {
-    const p = make({ kind, size: 1 });
+    const p = make({ kind, size: 1 }, via);
     p.submit({ kind: 'throw' }, 7);
     p.submit({ kind: 'noop' }, 1);
     await p.whenIdle();
@@ -69,7 +93,7 @@ describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
   });
 
   it('replaces a worker that crashes mid-task, retrying the task per policy', async () => {
-    const p = make({ kind, size: 1, retries: 1 });
+    const p = make({ kind, size: 1, retries: 1 }, via);
     p.submit({ kind: 'crash', code: 70 }, 0);
     for (let i = 0; i < 5; i++) p.submit({ kind: 'noop' }, i);
     await p.whenIdle();
@@ -82,7 +106,7 @@ describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
   });
 
   it('times out a stuck task and replaces its worker', async () => {
-    const p = make({ kind, size: 1, taskTimeoutMs: 200 });
+    const p = make({ kind, size: 1, taskTimeoutMs: 200 }, via);
     p.submit({ kind: 'spin', ms: 5000 }, 0);
     p.submit({ kind: 'noop' }, 1);
     await p.whenIdle();
@@ -93,7 +117,7 @@ describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
   });
 
   it('runs the user module named by the pool', async () => {
-    const p = make({ kind, size: 1, module: join(fixtures, 'double.mjs') });
+    const p = make({ kind, size: 1, module: join(fixtures, 'double.mjs') }, via);
     p.submit({ kind: 'module' }, '21');
     await p.whenIdle();
     expect(p.snapshot().recent.length + p.stats.completed).toBeGreaterThan(0);
@@ -101,7 +125,7 @@ describe.each(['threads', 'processes'] as const)('a %s pool', (kind) => {
   });
 
   it('gives up on a worker that cannot start after a few attempts', async () => {
-    const p = make({ kind, size: 1, module: join(fixtures, 'broken.mjs') });
+    const p = make({ kind, size: 1, module: join(fixtures, 'broken.mjs') }, via);
     p.submit({ kind: 'module' }, 1);
     await until(() => p.state === 'unhealthy');
     const s = p.snapshot();

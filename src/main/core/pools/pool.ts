@@ -13,7 +13,7 @@ import type {
   WorkerInfo,
   WorkloadSpec,
 } from '../../../shared/contract/pools';
-import { openChannel } from './channel';
+import { openWith } from './channel';
 import { PoolStatsKeeper } from './pool-stats';
 import type { WireDone, WireTask } from './protocol';
 import { HoldClock } from './hold-clock';
@@ -37,6 +37,7 @@ export class Pool {
   readonly #workers: WorkerSet;
   #roomWaiters: (() => void)[] = [];
   #idleWaiters: (() => void)[] = [];
+  #readyWaiters: (() => void)[] = [];
   /** Finished results held by back pressure; they count as active until the next stage takes them. */
   readonly #holds = new HoldClock();
   #nextTask = 0;
@@ -57,12 +58,15 @@ export class Pool {
     readonly id: string,
     readonly name: string,
     readonly options: PoolOptions,
-    open: OpenWorker = (o) => openChannel(o.kind, { module: o.module, exportName: o.exportName, cwd: o.cwd }),
+    open: OpenWorker = openWith(),
   ) {
     this.#queue = new BoundedQueue<Task>(options.maxQueue);
     this.#workers = new WorkerSet({
       open: () => open(this.options),
-      ready: () => this.#dispatch(),
+      ready: () => {
+        this.#checkReady();
+        this.#dispatch();
+      },
       done: (slot, results) => this.#onDone(slot, results),
       lost: (slot, how) => this.#onLost(slot, how),
       retry: () => this.#ensureWorkers(),
@@ -79,6 +83,7 @@ export class Pool {
   #set(state: PoolState): void {
     if (state === this.#state) return;
     this.#state = state;
+    this.#checkReady();
     this.onChange();
   }
 
@@ -161,11 +166,23 @@ export class Pool {
     return new Promise((r) => this.#idleWaiters.push(r));
   }
 
-  /** Resolves when every worker has said ready (or the pool gave up). */
-  async whenReady(): Promise<void> {
-    while (this.#workers.slots.some((s) => s.state === 'starting') && this.state !== 'unhealthy') {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  /** Resolves when every worker has said ready (or the pool gave up or ended). */
+  whenReady(): Promise<void> {
+    if (this.#isReady()) return Promise.resolve();
+    return new Promise((r) => this.#readyWaiters.push(r));
+  }
+
+  #isReady(): boolean {
+    if (this.state === 'unhealthy' || this.state === 'terminated') return true;
+    return !this.#workers.slots.some((s) => s.state === 'starting');
+  }
+
+  /** Called on every event that can end a wait for ready: a worker ready, a state change. */
+  #checkReady(): void {
+    if (this.#readyWaiters.length === 0 || !this.#isReady()) return;
+    const w = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const r of w) r();
   }
 
   pause(): void {
@@ -337,6 +354,7 @@ export class Pool {
   #end(slot: WorkerSlot, reason: string): void {
     const ran = this.#ran(slot);
     this.#reclaim(this.#workers.end(slot, reason), ran, `worker ${slot.n} ended (${reason})`);
+    this.#checkReady();
   }
 
   #dispatch(): void {

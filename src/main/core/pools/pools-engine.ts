@@ -18,6 +18,8 @@ import {
 } from '../../../shared/contract/pools';
 import type { SnapshotPool } from '../../../shared/snapshot/schema';
 import { SpindleError } from '../../../shared/result';
+import type { ChildLauncher } from '../launcher';
+import { openWith } from './channel';
 import { Pipeline } from './pipeline';
 import { Pool } from './pool';
 import { Producer } from './producer';
@@ -47,10 +49,13 @@ export class PoolsEngine {
   #nextId = 0;
   #nextProducer = 0;
   #stopped = false;
+  readonly #launcher: ChildLauncher | undefined;
 
-  constructor(publish: (tick: PoolsTick) => void, opts: { tickMs?: number } = {}) {
+  /** `launcher` starts worker processes (core: through the supervisor helper). */
+  constructor(publish: (tick: PoolsTick) => void, opts: { tickMs?: number; launcher?: ChildLauncher } = {}) {
     this.#publish = publish;
     this.#tickMs = opts.tickMs ?? 1000;
+    this.#launcher = opts.launcher;
   }
 
   /** The pool by id, or ENO_POOL. */
@@ -69,7 +74,12 @@ export class PoolsEngine {
       this.remove(old.id);
     }
     const id = `pool-${++this.#nextId}`;
-    const pool = new Pool(id, options.name ?? `${options.kind} ${this.#nextId}`, options);
+    const pool = new Pool(
+      id,
+      options.name ?? `${options.kind} ${this.#nextId}`,
+      options,
+      openWith(this.#launcher),
+    );
     this.#pools.set(id, pool);
     pool.onChange = () => this.#changed();
     this.#ensureTicking();
@@ -174,7 +184,7 @@ export class PoolsEngine {
   lab(req: LabRequest): LabState {
     if (this.#lab?.state.state === 'running')
       throw new SpindleError('ELAB_BUSY', 'the speed-up lab is already running');
-    this.#lab = new SpeedupLab(req);
+    this.#lab = new SpeedupLab(req, this.#launcher);
     this.#ensureTicking();
     return this.#lab.state;
   }

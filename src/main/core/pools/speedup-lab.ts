@@ -10,7 +10,8 @@ import {
   type LabState,
   type PoolKind,
 } from '../../../shared/contract/pools';
-import { openChannel } from './channel';
+import type { ChildLauncher } from '../launcher';
+import { openChannel, openWith } from './channel';
 import { Pool } from './pool';
 
 export interface LabRequest {
@@ -59,11 +60,13 @@ export async function timePool(
   workers: number,
   repeat: number,
   onStart: (end: () => void) => void = () => {},
+  launcher?: ChildLauncher,
 ): Promise<number> {
   const pool = new Pool(
     `lab-${kind}-${workers}`,
     'lab',
     poolOptions.parse({ kind, size: workers, maxQueue: 10_000 }),
+    openWith(launcher),
   );
   onStart(() => pool.terminate());
   try {
@@ -88,7 +91,10 @@ export class SpeedupLab {
   /** Ends whatever is being timed right now. */
   #endCurrent: () => void = () => {};
 
-  constructor(readonly req: LabRequest) {
+  constructor(
+    readonly req: LabRequest,
+    readonly launcher?: ChildLauncher,
+  ) {
     this.state = {
       state: 'running',
       repeat: req.repeat,
@@ -144,7 +150,7 @@ export class SpeedupLab {
       for (const kind of kinds) {
         for (let n = 1; n <= maxWorkers; n++) {
           if (this.#cancelled) return;
-          const ms = await timePool(kind, n, repeat, track);
+          const ms = await timePool(kind, n, repeat, track, this.launcher);
           if (this.#cancelled) return;
           this.#record(kind, n, ms);
         }

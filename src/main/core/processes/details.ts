@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { PROCESS_LIMITS, type ProcDetails } from '../../../shared/contract';
 import type { ProcIdentities } from './proc-identity';
-import { descendants, readChildren } from './proc-tree';
+import { keyOf, readTableSync } from '../proc-tree/proc-table';
+import { byParent as childrenOf, descendants } from '../proc-tree/walk';
 
 /** Longest command line read, bytes. */
 const MAX_ARGV_BYTES = 64 * 1024;
@@ -35,11 +36,11 @@ export function readDetails(ids: ProcIdentities, root: string, key: string): Pro
     tid,
     name: tryOr(() => readFileSync(`${dir}/task/${tid}/comm`, 'utf8').trim(), '?'),
   }));
-  const byParent = readChildren(ids, root);
+  const byParent = childrenOf(readTableSync(root));
   const children = (byParent.get(id.pid) ?? [])
     .filter((c) => c.starttime >= id.starttime)
     .slice(0, PROCESS_LIMITS.detailsList)
-    .map((c) => ({ key: c.key, pid: c.pid, name: c.name }));
+    .map((c) => ({ key: keyOf(c), pid: c.pid, name: c.name }));
   return {
     target: ids.target(id),
     ppid: id.ppid,

@@ -5,6 +5,7 @@
  */
 import type { ProcTarget } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
+import { hasExited } from '../proc-tree/proc-table';
 import { CLK_TCK } from '../sampler/pid-table';
 import { parsePidStat, parseStatusUid } from '../sampler/parse-pid';
 import { parseStatCounters } from '../sampler/parse-system';
@@ -37,8 +38,7 @@ export function parseKey(key: string): KeyParts {
   return { pid: Number(pid), starttime: Number(st) };
 }
 
-/** Zombies and dead tasks have exited: only their exit status is left for the parent to reap. */
-export const hasExited = (state: string): boolean => state === 'Z' || state === 'X';
+export { hasExited };
 
 export class ProcIdentities {
   readonly #root: string;

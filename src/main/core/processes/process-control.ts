@@ -15,7 +15,8 @@ import { SpindleError } from '../../../shared/result';
 import type { AuditLog } from '../audit/audit-log';
 import { readDetails } from './details';
 import { parseKey, ProcIdentities, type ProcIdentity } from './proc-identity';
-import { descendants, readChildren } from './proc-tree';
+import { readTableSync } from '../proc-tree/proc-table';
+import { byParent, descendants } from '../proc-tree/walk';
 import { errnoToError, NON_FATAL, Signaller } from './signaller';
 import { endTree } from './tree-end';
 
@@ -165,7 +166,7 @@ export class ProcessControl {
   treeSize(key: string): { total: number } {
     const root = this.#ids.verify(key);
     return {
-      total: 1 + descendants(readChildren(this.#ids, this.#root), root, PROCESS_LIMITS.treeMax).length,
+      total: 1 + descendants(byParent(readTableSync(this.#root)), root, PROCESS_LIMITS.treeMax).length,
     };
   }
 

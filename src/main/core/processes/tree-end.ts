@@ -7,8 +7,10 @@
  */
 import { PROCESS_LIMITS, type TreeOutcome } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
-import { parseKey, type ProcIdentity } from './proc-identity';
-import { descendants, readChildren } from './proc-tree';
+import { endWithin } from '../proc-tree/end';
+import { keyOf, readTableSync, type ProcEntry } from '../proc-tree/proc-table';
+import { byParent, descendants } from '../proc-tree/walk';
+import { parseKey } from './proc-identity';
 import type { Signaller } from './signaller';
 
 /** Scans for children forked while the tree was being stopped. */
@@ -22,9 +24,14 @@ export async function endTree(
 ): Promise<TreeOutcome> {
   sig.guard(parseKey(key).pid);
   const top = sig.ids.verify(key);
-  const members = new Map<string, { id: ProcIdentity; depth: number }>();
-  members.set(top.key, { id: top, depth: 0 });
-  const refuseProtected = (id: ProcIdentity): void => {
+  const members = new Map<string, { key: string; depth: number }>();
+  members.set(top.key, { key: top.key, depth: 0 });
+  const walk = (): { key: string; entry: ProcEntry; depth: number }[] =>
+    descendants(byParent(readTableSync(root)), top, PROCESS_LIMITS.treeMax).map((n) => ({
+      ...n,
+      key: keyOf(n.entry),
+    }));
+  const refuseProtected = (id: ProcEntry): void => {
     if (sig.isProtected(id.pid)) {
       throw new SpindleError(
         'EPROTECTED_TREE',
@@ -33,9 +40,9 @@ export async function endTree(
     }
   };
   // First pass before any signal: a tree holding Spindle is refused untouched.
-  for (const n of descendants(readChildren(sig.ids, root), top, PROCESS_LIMITS.treeMax)) {
-    refuseProtected(n.id);
-    members.set(n.id.key, n);
+  for (const n of walk()) {
+    refuseProtected(n.entry);
+    members.set(n.key, n);
   }
   const t0 = performance.now();
   const trySend = (k: string, s: 'STOP' | 'TERM' | 'CONT' | 'KILL'): boolean => {
@@ -52,40 +59,38 @@ export async function endTree(
   sig.send(key, 'STOP');
   const stopped = new Set<string>([key]);
   for (let pass = 0; pass < STOP_PASSES; pass++) {
-    const found = descendants(readChildren(sig.ids, root), top, PROCESS_LIMITS.treeMax);
     let fresh = 0;
-    for (const n of found) {
-      if (sig.isProtected(n.id.pid)) continue;
-      if (!members.has(n.id.key)) members.set(n.id.key, n);
-      if (stopped.has(n.id.key)) continue;
-      stopped.add(n.id.key);
+    for (const n of walk()) {
+      if (sig.isProtected(n.entry.pid)) continue;
+      if (!members.has(n.key)) members.set(n.key, n);
+      if (stopped.has(n.key)) continue;
+      stopped.add(n.key);
       fresh++;
-      trySend(n.id.key, 'STOP');
+      trySend(n.key, 'STOP');
     }
     if (fresh === 0) break;
   }
-  const deepestFirst = [...members.values()].sort((a, b) => b.depth - a.depth).map((m) => m.id.key);
-  for (const k of deepestFirst) trySend(k, 'TERM');
-  for (const k of deepestFirst) trySend(k, 'CONT');
-
-  const deadline = t0 + timeoutMs;
+  const deepestFirst = [...members.values()].sort((a, b) => b.depth - a.depth).map((m) => m.key);
   const alive = (): string[] => deepestFirst.filter((k) => sig.ids.alive(k));
-  let left = alive();
-  while (left.length > 0 && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-    left = alive();
-  }
-  let killed = false;
-  if (left.length > 0) {
-    killed = true;
-    for (const k of left) trySend(k, 'KILL');
-    const killDeadline = performance.now() + 1000;
-    while (left.length > 0 && performance.now() < killDeadline) {
-      await new Promise((r) => setTimeout(r, 20));
-      left = alive();
-    }
-  }
-  const ms = Math.round(performance.now() - t0);
+  // The tree is frozen and fully known here: TERM (then CONT, so it is handled) and the KILL
+  // timer, counted from the first STOP, follow in the shared order of proc-tree/end.ts.
+  const ended = await endWithin(
+    {
+      term: () => {
+        for (const k of deepestFirst) trySend(k, 'TERM');
+        for (const k of deepestFirst) trySend(k, 'CONT');
+      },
+      kill: () => {
+        for (const k of alive()) trySend(k, 'KILL');
+      },
+      left: alive,
+    },
+    timeoutMs,
+    { since: t0 },
+  );
+  const left = [...ended.left];
+  const killed = ended.killed;
+  const ms = ended.ms;
   const total = members.size;
   const gone = total - left.length;
   const how = killed ? 'SIGTERM, then SIGKILL' : 'SIGTERM';

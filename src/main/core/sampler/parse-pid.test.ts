@@ -23,6 +23,7 @@ describe('parsePidStat', () => {
       comm: 'node',
       state: 'S',
       ppid: 1,
+      pgid: 5,
       flags: 4194560,
       utime: 250,
       stime: 50,

@@ -10,6 +10,8 @@ export interface PidStat {
   comm: string;
   state: string;
   ppid: number;
+  /** Process group (stat field 5). */
+  pgid: number;
   /** The kernel's PF_* flags (PF_KTHREAD marks a kernel thread). */
   flags: number;
   utime: number;
@@ -29,6 +31,7 @@ const CLOSE = 0x29;
 /** Index of the kept fields among the numbers after the state letter: man proc's field number - 4. */
 const F = {
   ppid: 0,
+  pgid: 1,
   flags: 5,
   utime: 10,
   stime: 11,
@@ -77,6 +80,7 @@ export function parsePidStat(buf: Uint8Array, len: number, withComm = true): Pid
     comm,
     state,
     ppid: vals[F.ppid]!,
+    pgid: vals[F.pgid]!,
     flags: vals[F.flags]!,
     utime: vals[F.utime]!,
     stime: vals[F.stime]!,

@@ -6,6 +6,7 @@
  */
 import type { ProcRow, SamplerCost, StatsTick } from '../../../shared/contract';
 import type { ProcChange } from '../../../shared/contract';
+import { loop, type Loop } from '../../../shared/loop';
 import { diffRow } from '../../../shared/stats/proc-delta';
 import { round2, type Collector } from './collector';
 import { threadCpuClock } from './thread-cpu';
@@ -111,4 +112,47 @@ export function topKeys(rows: readonly ProcRow[], n: number): string[] {
   const busy = rows.filter((r) => r.cpu > 0);
   busy.sort((a, b) => b.cpu - a.cpu);
   return busy.slice(0, n).map((r) => r.key);
+}
+
+/** What the sampler thread posts to the main thread. */
+export type FromSamplerThread = { type: 'tick'; tick: StatsTick } | { type: 'error'; message: string };
+
+/** Wait before the first tick, so the first rates cover a short but real interval. */
+const FIRST_TICK_MAX_MS = 500;
+/** A new interval applies within this, rather than after the old (possibly 10 s) wait. */
+const RECONFIGURE_MS = 250;
+
+/**
+ * The sampler thread's tick chain: prime, then tick and post, each tick planned after the
+ * previous one ends (one chain whatever `configure` does, see shared/loop.ts), until `signal`
+ * aborts.
+ */
+export function runTicks(
+  sampler: SamplerLoop,
+  post: (m: FromSamplerThread) => void,
+  signal: AbortSignal,
+): { configure(next: Partial<LoopConfig>): void } {
+  let chain: Loop | null = null;
+  const tick = async (): Promise<void> => {
+    try {
+      post({ type: 'tick', tick: await sampler.tick() });
+    } catch (err) {
+      post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  // A configure before the first tick needs no wake: the first wait is read from the config.
+  const start = (): void => {
+    const first = Math.min(sampler.config.intervalMs, FIRST_TICK_MAX_MS);
+    chain = loop(tick, (took) => sampler.config.intervalMs - took, signal, { firstMs: first });
+  };
+  sampler.prime().then(start, (err: unknown) => {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    start();
+  });
+  return {
+    configure(next) {
+      sampler.configure(next);
+      if (next.intervalMs !== undefined) chain?.wake(Math.min(next.intervalMs, RECONFIGURE_MS));
+    },
+  };
 }

@@ -17,7 +17,7 @@ import { SpindleError } from '../../../shared/result';
 import { applyProcDelta } from '../../../shared/stats/proc-delta';
 import { StatsHistory } from '../../../shared/stats/stats-history';
 import { startWorker } from '../launcher';
-import type { LoopConfig } from './sampler-loop';
+import type { FromSamplerThread, LoopConfig } from './sampler-loop';
 import { threadCpuClock } from './thread-cpu';
 
 export interface SamplerOptions {
@@ -32,7 +32,7 @@ export interface SamplerOptions {
 export type ToWorker =
   { type: 'configure'; config: Partial<LoopConfig> } | { type: 'focus'; keys: string[] } | { type: 'stop' };
 
-type FromWorker = { type: 'tick'; tick: StatsTick } | { type: 'error'; message: string };
+type FromWorker = FromSamplerThread;
 
 const clamp = (v: number, lim: { min: number; max: number }): number =>
   Math.min(lim.max, Math.max(lim.min, v));

@@ -8,9 +8,18 @@
 import type { StyleSpan } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
 import { publicEnv } from '../child-env';
-import { forkEntry, type ChildHandle } from '../launcher';
+import {
+  forkEntry,
+  nodeCommand,
+  type ChildHandle,
+  type ChildLauncher,
+  type EntryName,
+  type ForkOptions,
+} from '../launcher';
+import type { ProcEntry } from '../proc-tree/proc-table';
+import { RUN_MARK } from '../proc-tree/run-mark';
+import { ChannelServer, type SocketChild } from '../socket-child';
 import type { FromHelper, SpawnedStage, ToHelper } from './helper-protocol';
-import { RUN_MARK, type ProcEntry } from './proc-tree';
 import { mayLive, stopTree, type RunTree } from './stop-tree';
 import type { SpawnSpec } from './validate';
 
@@ -54,6 +63,10 @@ export class HelperClient {
   readonly #trees = new Map<string, RunTree>();
   readonly #asks = new Map<number, (members: ProcEntry[]) => void>();
   #nextAsk = 1;
+  /** Spindle's own children started by the helper (pool workers), by fork id. */
+  readonly #forks = new Map<number, SocketChild>();
+  #nextFork = 1;
+  #channels: ChannelServer | null = null;
   readonly #opts: HelperOptions;
 
   constructor(opts: HelperOptions = {}) {
@@ -90,6 +103,9 @@ export class HelperClient {
     const err = new SpindleError('EHELPER', `supervisor helper exited (${how})`);
     for (const p of this.#pending.values()) p.reject(err);
     this.#pending.clear();
+    // Children it started and that run talk to Spindle directly and go on; those it never
+    // started never will.
+    for (const c of this.#forks.values()) if (c.pid === undefined) c.exited(null, null, err);
     const live = [...this.#live];
     this.#live.clear();
     const trees = [...this.#trees.values()];
@@ -145,6 +161,40 @@ export class HelperClient {
     this.#ensure().send(m);
   }
 
+  /**
+   * Start one of Spindle's entries as a child of the helper: fork's cost (which grows with
+   * Spindle's heap: 50-290 ms p99 main-loop stalls measured by bench/spawn.ts) is paid there,
+   * and the child talks to Spindle directly over a socket (socket-channel.ts).
+   */
+  forkEntry<In = unknown>(
+    name: EntryName,
+    args: readonly string[] = [],
+    options: ForkOptions = {},
+  ): ChildHandle<In> {
+    const cmd = nodeCommand(name, args);
+    const { child, env } = (this.#channels ??= new ChannelServer()).expect();
+    const forkId = this.#nextFork++;
+    this.#forks.set(forkId, child);
+    child.once('exit', () => this.#forks.delete(forkId));
+    const base: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options.env ?? process.env)) if (v !== undefined) base[k] = v;
+    try {
+      this.#send({ t: 'fork', forkId, file: cmd.file, args: cmd.args, env: { ...base, ...cmd.env, ...env } });
+    } catch (err) {
+      queueMicrotask(() => child.exited(null, null, err instanceof Error ? err : new Error(String(err))));
+    }
+    return child as ChildHandle<In>;
+  }
+
+  /**
+   * How pools start worker processes: through the helper under Node; under Electron the
+   * installed launcher (a packaged app cannot run its binary as Node from the helper).
+   */
+  get launcher(): ChildLauncher {
+    if (process.versions.electron) return { fork: forkEntry };
+    return { fork: (name, args, options) => this.forkEntry(name, args, options) };
+  }
+
   /** Spawn a validated run; resolves with each stage's pid once all are started. */
   spawn(
     spec: SpawnSpec,
@@ -162,6 +212,11 @@ export class HelperClient {
 
   #onMessage(m: FromHelper): void {
     if (m.t === 'ready') return;
+    if (m.t === 'forked') return void this.#forks.get(m.forkId)?.started(m.pid, m.starttime);
+    if (m.t === 'forkExit') {
+      const err = m.error === undefined ? undefined : new SpindleError('ESPAWN', m.error);
+      return void this.#forks.get(m.forkId)?.exited(m.code, m.signal, err);
+    }
     if (m.t === 'known') {
       this.#asks.get(m.reqId)?.(m.members);
       return;
@@ -192,6 +247,8 @@ export class HelperClient {
 
   /** Close the helper: it ends anything still running and exits. */
   async close(): Promise<void> {
+    this.#channels?.close();
+    this.#channels = null;
     const child = this.#child;
     if (!child) return;
     this.#child = null;

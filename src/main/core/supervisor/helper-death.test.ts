@@ -6,7 +6,7 @@ import { SpindleError } from '../../../shared/result';
 import { Core } from '../core';
 import { daemonTree } from './fixtures/daemon-tree';
 import { alive, kit, nodeDef, waitState } from './fixtures/test-kit';
-import { starttimeOf } from './proc-tree';
+import { starttimeOf } from '../proc-tree/proc-table';
 
 const sleeper = 'console.log("top " + process.pid); setInterval(() => {}, 1000)';
 

@@ -4,7 +4,7 @@
  * output lines, pipe byte counts and exit statuses. Signals are sent by core directly.
  */
 import type { StyleSpan } from '../../../shared/contract';
-import type { ProcEntry } from './proc-tree';
+import type { ProcEntry } from '../proc-tree/proc-table';
 
 /** One stage as the helper spawns it: already validated and resolved by core. */
 export interface SpawnStage {
@@ -26,6 +26,11 @@ export type ToHelper =
     }
   /** What the helper has tracked of the run with this mark (descendants cut from the tree). */
   | { t: 'known'; reqId: number; mark: string }
+  /**
+   * Start one of Spindle's own children (a pool worker process) here, so fork's cost is paid
+   * by the helper, not by Spindle's main loop; it talks to Spindle over its own socket.
+   */
+  | { t: 'fork'; forkId: number; file: string; args: string[]; env: Record<string, string> }
   | { t: 'shutdown' };
 
 /** One stage after spawn: pid and start time (clock ticks), or the reason it failed. */
@@ -53,6 +58,8 @@ export type FromHelper =
     }
   | { t: 'bytes'; runId: number; bytes: number[] }
   | { t: 'known'; reqId: number; members: ProcEntry[] }
+  | { t: 'forked'; forkId: number; pid: number; starttime: number | null }
+  | { t: 'forkExit'; forkId: number; code: number | null; signal: NodeJS.Signals | null; error?: string }
   | {
       t: 'exit';
       runId: number;

@@ -18,10 +18,10 @@ import {
   type TimelineEntry,
 } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
+import { RUN_MARK } from '../proc-tree/run-mark';
 import type { HelperClient } from './helper-client';
 import { OutputRing } from './output-ring';
 import { describeExit as describe, pipelineStatus, RestartPolicy } from './restart-policy';
-import { RUN_MARK } from './proc-tree';
 import { membersOf, runTree, stopTree, type RunTree } from './stop-tree';
 import { resolveSpawn } from './validate';
 
@@ -59,6 +59,8 @@ export class Managed {
   #lastTree: RunTree | null = null;
   #timer: NodeJS.Timeout | null = null;
   #stopping: Promise<void> | null = null;
+  /** The spawn in flight (state 'starting'), so a stop can wait for its pids. */
+  #launching: Promise<void> | null = null;
   /** Lines not yet published, bounded: a flood keeps only the newest. */
   #outbox: OutputLine[] = [];
   #outSkipped = 0;
@@ -152,7 +154,21 @@ export class Managed {
     await this.#launch(true);
   }
 
-  async #launch(byUser: boolean): Promise<void> {
+  /** Start a run; `#launching` settles when the spawn has finished either way. */
+  #launch(byUser: boolean): Promise<void> {
+    const launched = this.#spawnRun(byUser);
+    const settled = launched.then(
+      () => {},
+      () => {},
+    );
+    this.#launching = settled;
+    void settled.then(() => {
+      if (this.#launching === settled) this.#launching = null;
+    });
+    return launched;
+  }
+
+  async #spawnRun(byUser: boolean): Promise<void> {
     this.#error = null;
     this.#survivors = [];
     this.#enter('starting');
@@ -279,7 +295,7 @@ export class Managed {
   async #stop(): Promise<void> {
     this.#clearTimer();
     // A spawn in flight finishes first, so its pids are known and can be signalled.
-    while (this.#state === 'starting') await new Promise((r) => setTimeout(r, 10));
+    while (this.#state === 'starting' && this.#launching) await this.#launching;
     this.#clearTimer();
     if (!this.#run) {
       await this.#endLeftovers();

@@ -8,18 +8,14 @@
  * (`cgroup.kill` where there is one) at the timeout; whatever is alive after that is
  * reported as a survivor, with pid and name.
  */
+import { endWithin, signalTree } from '../proc-tree/end';
+import { entryOf, familyOf, keyOf, readTable, readTableSync, type ProcEntry } from '../proc-tree/proc-table';
+import { marked } from '../proc-tree/run-mark';
+import { treeOf } from '../proc-tree/walk';
 import type { SpawnedStage } from './helper-protocol';
 import { cgroupPids, killCgroup, removeCgroup } from './cgroup';
-import {
-  entryOf,
-  familyOf,
-  marked,
-  readTable,
-  readTableSync,
-  signalTree,
-  treeOf,
-  type ProcEntry,
-} from './proc-tree';
+
+export { keyOf };
 
 const POLL_MS = 50;
 const AFTER_KILL_MS = 1_000;
@@ -99,9 +95,6 @@ export function signalRun(tree: RunTree, members: readonly ProcEntry[], signal: 
   signalTree(tree.groups, members, signal);
 }
 
-/** A member's identity: pid and start time. */
-export const keyOf = (m: ProcEntry): string => `${m.pid}:${m.starttime}`;
-
 /**
  * TERM what a fuller look found beyond the first TERM: members not `seen` then and outside
  * the groups (the group signal reached those), so no process gets a second TERM.
@@ -131,53 +124,56 @@ export interface StopOutcome {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The full look: every process on the machine, and every environment for the run mark. */
+export const fullLook = (tree: RunTree): Promise<ProcEntry[]> => membersOf(tree, true);
+
 /**
  * Stop the run's tree. `leaderGone` tells when the helper has reported the run's exit; both
- * it and an empty tree are needed to call the stop done.
+ * it and an empty tree are needed to call the stop done. `look` is the full look (a
+ * parameter so a test can make it as slow as a loaded machine's).
  */
 export async function stopTree(
   tree: RunTree,
   timeoutMs: number,
   leaderGone: () => boolean,
+  look: (tree: RunTree) => Promise<ProcEntry[]> = fullLook,
 ): Promise<StopOutcome> {
-  // TERM first what is cheap to find (the cgroup, or the groups and the known members'
-  // family); the full look for the run mark (every environment on the machine) comes after, so
-  // it never delays the TERM, and only what it adds outside the groups gets a TERM of its own.
-  let members = await membersOf(tree);
-  signalRun(tree, members, 'SIGTERM');
-  const seen = new Set(members.map(keyOf));
-  if (!tree.cgroup) {
-    members = await membersOf(tree, true);
-    termAdded(tree, seen, members);
-    for (const m of members) seen.add(keyOf(m));
+  const seen = new Set(tree.known.map(keyOf));
+  let members: readonly ProcEntry[] = tree.known;
+  let first = true;
+  const ended = await endWithin(
+    {
+      // The groups and the members known so far (cgroup members too, one small file): no walk
+      // of /proc before this TERM, and the KILL timer is armed right after it.
+      term: () => {
+        if (tree.cgroup) members = cgroupMembers(tree, tree.cgroup);
+        signalRun(tree, members, 'SIGTERM');
+        for (const m of members) seen.add(keyOf(m));
+      },
+      kill: () => signalRun(tree, members, 'SIGKILL'),
+      left: async () => {
+        if (first && !tree.cgroup) {
+          // Then the fuller looks: the known members' family (cheap), and once the whole of
+          // /proc for the run mark; what they add outside the groups gets a TERM of its own.
+          first = false;
+          termAdded(tree, seen, (members = await membersOf(tree)));
+          for (const m of members) seen.add(keyOf(m));
+          termAdded(tree, seen, (members = await look(tree)));
+        } else members = await membersOf(tree);
+        for (const m of members) seen.add(keyOf(m));
+        return members;
+      },
+      done: leaderGone,
+    },
+    timeoutMs,
+    { afterKillMs: AFTER_KILL_MS, pollMs: POLL_MS },
+  );
+  if (ended.done) {
+    if (tree.cgroup) removeCgroup(tree.cgroup);
+    return { killed: ended.killed, found: seen.size, survivors: [] };
   }
-  // KILL on a timer of its own, so a slow /proc walk under load cannot delay it.
-  let killed = false;
-  const kill = (): void => {
-    killed = true;
-    signalRun(tree, members, 'SIGKILL');
-  };
-  const timer = setTimeout(kill, timeoutMs);
-  const hardEnd = Date.now() + timeoutMs + AFTER_KILL_MS;
-  try {
-    for (;;) {
-      members = await membersOf(tree);
-      for (const m of members) seen.add(keyOf(m));
-      if (members.length === 0 && leaderGone()) {
-        if (tree.cgroup) removeCgroup(tree.cgroup);
-        return { killed, found: seen.size, survivors: [] };
-      }
-      if (Date.now() >= hardEnd) break;
-      // Descendants found after the KILL (forked meanwhile) get it too.
-      if (killed && members.length > 0) signalRun(tree, members, 'SIGKILL');
-      await sleep(POLL_MS);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  kill();
   // One more full look (marks included) catches anything the polls missed; it gets KILL too.
-  members = await membersOf(tree, true);
+  members = await look(tree);
   signalRun(tree, members, 'SIGKILL');
   const end = Date.now() + AFTER_KILL_MS / 2;
   while (members.length > 0 && Date.now() < end) {

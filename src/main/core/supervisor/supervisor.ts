@@ -16,6 +16,7 @@ import {
 } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
 import { DefinitionsStore, issueText, parseDefinitions, serializeDefinitions } from './definitions-store';
+import type { ChildLauncher } from '../launcher';
 import { HelperClient } from './helper-client';
 import { Managed } from './managed';
 import { PatternRunner } from './pattern-runner';
@@ -71,6 +72,11 @@ export class Supervisor {
     this.#helper = new HelperClient({ cgroups: opts.cgroups ?? process.env.SPINDLE_CGROUPS !== '0' });
     this.store = new DefinitionsStore(opts.dataDir);
     for (const def of this.store.load()) this.#add(def);
+  }
+
+  /** How pools start worker processes: through the helper, off the main loop. */
+  get workerLauncher(): ChildLauncher {
+    return this.#helper.launcher;
   }
 
   /** Pid of the helper that owns the managed processes (null before the first start). */

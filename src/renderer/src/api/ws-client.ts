@@ -10,7 +10,7 @@ import type {
   SpindleApi,
 } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
-import { authHeader, wsProtocols } from './web-session';
+import { authHeader, wsProtocols } from './credential';
 
 import type { ConnectionState } from './client-types';
 export type { ConnectionState } from './client-types';
@@ -31,6 +31,8 @@ export class WsClient implements SpindleApi {
   readonly #stateListeners = new Set<(s: ConnectionState) => void>();
   readonly #reopenListeners = new Set<() => void>();
   #retryMs = 500;
+  /** Events the server has dropped for this socket so far (it counts them on each event it sends). */
+  #dropped = 0;
   #everOpened = false;
   #session: string | null = null;
 
@@ -67,6 +69,7 @@ export class WsClient implements SpindleApi {
     this.#ws = ws;
     ws.onopen = () => {
       this.#retryMs = 500;
+      this.#dropped = 0;
       const again = this.#everOpened;
       this.#everOpened = true;
       this.#setState('connected');
@@ -80,6 +83,7 @@ export class WsClient implements SpindleApi {
         host?: string;
         ok?: boolean;
         value?: unknown;
+        dropped?: number;
         error?: { code: string; message: string };
       };
       try {
@@ -88,6 +92,14 @@ export class WsClient implements SpindleApi {
         return;
       }
       if (typeof msg.event === 'string') {
+        // The server dropped events for this (slow) client: a stream of deltas has a hole, so
+        // this one may not apply. Subscribers subscribe again, as after a reconnect, and get
+        // whole state (the history shows the gap) instead of silently losing what was dropped.
+        if (typeof msg.dropped === 'number' && msg.dropped > this.#dropped) {
+          this.#dropped = msg.dropped;
+          for (const l of this.#reopenListeners) l();
+          return;
+        }
         const meta: EventMeta = typeof msg.host === 'string' ? { host: msg.host } : {};
         for (const l of this.#listeners.get(msg.event) ?? []) l(msg.payload, meta);
         return;

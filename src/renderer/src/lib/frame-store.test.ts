@@ -1,14 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../shared/until';
 import { FrameStore } from './frame-store';
 
 /** The two parts of a page the store reads: visibility and its change event. */
 class FakeDocument extends EventTarget {
   visibilityState: 'visible' | 'hidden' = 'hidden';
 }
-
-const until = async (cond: () => boolean): Promise<void> => {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-};
 
 describe('FrameStore', () => {
   afterEach(() => {
