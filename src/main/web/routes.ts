@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../core/core';
+import type { Metrics } from '../core/metrics/metrics';
 import { suggestedName, type SnapshotFormat } from '../core/snapshots/snapshots';
 import { json, jsonError, readJson, refuse, securityHeaders } from './http-reply';
 import { bearerOf, crossSite, hostAllowed, originAllowed } from './security';
@@ -19,6 +20,8 @@ export interface RouteContext {
   readOnly: boolean;
   /** Host header values that name this server (known once it listens). */
   allowed(): Set<string>;
+  /** The Prometheus families of `GET /metrics`; null when the server has none. */
+  metrics: Metrics | null;
 }
 
 /**
@@ -61,6 +64,10 @@ export function handleRequest(ctx: RouteContext, req: IncomingMessage, res: Serv
     if ('status' in checked) return refuse(res, checked.status, checked.message);
     const { url } = checked;
     if (url.pathname.startsWith('/api/')) return void api(ctx, req, res, url).catch(fail);
+    if (url.pathname === '/metrics') {
+      if (!ctx.metrics) return refuse(res, 404, 'No metrics on this server');
+      return void metrics(ctx, ctx.metrics, req, res).catch(fail);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
     serveStatic(ctx.staticRoot, url.pathname, res, req.method === 'HEAD');
   } catch (err) {
@@ -117,6 +124,31 @@ async function api(ctx: RouteContext, req: IncomingMessage, res: ServerResponse,
     default:
       return jsonError(res, 404, 'ENOT_FOUND', `no route ${route}`);
   }
+}
+
+/**
+ * `GET /metrics`: what a Prometheus `authorization` block sends (Bearer + the token) is checked
+ * like any /api request. A read, not a contract request: it works the same on a read-only server.
+ */
+async function metrics(
+  ctx: RouteContext,
+  m: Metrics,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
+  if (!ctx.credentials.valid(bearerOf(req))) {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="spindle"');
+    return jsonError(res, 401, 'EUNAUTHORIZED', 'Authorization: Bearer <token> required');
+  }
+  const text = await m.scrape();
+  securityHeaders(res);
+  res.writeHead(200, {
+    'Content-Type': m.contentType,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : text);
 }
 
 const badFormat = (res: ServerResponse): void =>

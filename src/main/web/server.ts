@@ -16,6 +16,7 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Core } from '../core/core';
+import { Metrics, type MetricsOptions } from '../core/metrics/metrics';
 import { handleRequest, type RouteContext } from './routes';
 import { allowedHosts, isLoopback, machineAddresses } from './security';
 import { Credentials } from './sessions';
@@ -37,6 +38,8 @@ export interface WebServerOptions {
   maxConnections?: number;
   /** Time a client has to send a request's headers (also the limit for a socket that sends nothing). */
   headersTimeoutMs?: number;
+  /** `GET /metrics` (Prometheus text, same credential as /api): its options, or false for none. */
+  metrics?: MetricsOptions | false;
 }
 
 export interface WebServer {
@@ -68,6 +71,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const scheme = opts.tls ? 'https' : 'http';
   let allowed = new Set<string>();
   const credentials = new Credentials(opts.token);
+  const metrics = opts.metrics === false ? null : new Metrics(opts.core, opts.metrics);
   const ctx: RouteContext = {
     core: opts.core,
     staticRoot: resolve(opts.staticDir),
@@ -75,6 +79,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     scheme,
     readOnly: opts.readOnly ?? false,
     allowed: () => allowed,
+    metrics,
   };
   const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const limits: ServerOptions = {
@@ -148,6 +153,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     connections: () => new Promise((ok) => server.getConnections((_e, n) => ok(n ?? 0))),
     close: () =>
       new Promise<void>((ok) => {
+        metrics?.close();
         for (const c of wss.clients) c.terminate();
         wss.close();
         server.close(() => ok());
