@@ -49,7 +49,7 @@ export function registerProcesses(reg: Registry, t: Tallies, frame: () => Proces
     'gauge',
     'spindle_process_cpu_usage_ratio',
     'CPU in use over the last sample interval, in cores (1 = one core busy); top N by CPU plus managed.',
-    perRow((r) => r.cpu / 100),
+    perRow((r) => Math.round(r.cpu * 10) / 1000),
   );
   family(
     reg,
