@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../test-utils/until';
 import { Core } from '../core/core';
@@ -54,6 +56,30 @@ describe('GET /metrics', () => {
       expect(r.headers['cache-control']).toBe('no-store');
       expect(r.body).toContain('# TYPE spindle_cpu_seconds_total counter');
     }
+  });
+
+  it('gzips the text when asked, as Prometheus does', async () => {
+    const raw = await new Promise<{ enc: string | undefined; body: Buffer }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: rw.port,
+          path: '/metrics',
+          headers: { ...bearer(TOKEN), 'Accept-Encoding': 'gzip' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ enc: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(raw.enc).toBe('gzip');
+    const text = gunzipSync(raw.body).toString();
+    expect(text).toContain('# TYPE spindle_cpu_seconds_total counter');
+    expect(raw.body.length).toBeLessThan(text.length / 2);
   });
 
   it('is a read: other methods are refused, and a foreign Host is refused before any credential check', async () => {

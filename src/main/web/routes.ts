@@ -4,6 +4,8 @@
  * or a session credential — except the code exchange itself and a download's ticket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Core } from '../core/core';
 import type { Metrics } from '../core/metrics/metrics';
 import { suggestedName, type SnapshotFormat } from '../core/snapshots/snapshots';
@@ -142,14 +144,21 @@ async function metrics(
     return jsonError(res, 401, 'EUNAUTHORIZED', 'Authorization: Bearer <token> required');
   }
   const text = await m.scrape();
+  // Prometheus asks for gzip; the text shrinks about 8x for a few hundred µs off the main thread.
+  const zipped = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const body = zipped ? await gzipAsync(text) : Buffer.from(text);
   securityHeaders(res);
   res.writeHead(200, {
     'Content-Type': m.contentType,
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': body.length,
     'Cache-Control': 'no-store',
+    Vary: 'Accept-Encoding',
+    ...(zipped ? { 'Content-Encoding': 'gzip' } : {}),
   });
-  res.end(req.method === 'HEAD' ? undefined : text);
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
+
+const gzipAsync = promisify(gzip);
 
 const badFormat = (res: ServerResponse): void =>
   jsonError(res, 400, 'EINVAL', 'format must be json, csv-processes or csv-series');
