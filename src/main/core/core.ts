@@ -18,6 +18,7 @@ import { redactList } from './supervisor/redact';
 import { snapshotRows } from './supervisor/snapshot-rows';
 import { PoolsEngine } from './pools/pools-engine';
 import { poolsHandlers } from './pools/handlers';
+import { queuesHandlers } from './queues/handlers';
 import { readSystemInfo } from './system/system-info';
 import { APP_VERSION } from './version';
 
@@ -120,6 +121,7 @@ export class Core {
       ...processesHandlers(this.processes),
       ...poolsHandlers(this.pools, (e) => this.audit.record(e)),
       ...supervisorHandlers(this.supervisor, this.audit),
+      ...queuesHandlers(),
     };
   }
 
