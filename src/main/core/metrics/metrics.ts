@@ -10,7 +10,7 @@ import type { Pool } from '../pools/pool';
 import { APP_VERSION } from '../version';
 import { processFrame, registerProcesses, type ProcessFrame } from './process-metrics';
 import { registerPools } from './pool-metrics';
-import { registerQueues, type QueueSource } from './queue-metrics';
+import { queueFigures, registerQueues, type QueueSource, type WatchedQueues } from './queue-metrics';
 import { DEFAULT_SELECTION, type ProcessSelection } from './selection';
 import { registerSelf, registerSystem } from './system-metrics';
 import { Tallies, type TallySources } from './tallies';
@@ -19,12 +19,14 @@ import { Tallies, type TallySources } from './tallies';
 export interface MetricsSources extends TallySources {
   sampler: TallySources['sampler'] & { readonly config: { topN: number } };
   pools: { list(): readonly Pool[] };
+  /** The queue engine, when the core has one. */
+  queues?: WatchedQueues;
 }
 
 export interface MetricsOptions {
   /** Per-process series (default top 20 by CPU plus managed). */
   processes?: ProcessSelection;
-  /** Queue figures, when a queue engine runs. */
+  /** Queue figures (default: the queues `sources.queues` watches, else none). */
   queues?: QueueSource;
 }
 
@@ -50,7 +52,8 @@ export class Metrics {
     registerSystem(this.#registry, t);
     registerProcesses(this.#registry, t, frame);
     registerPools(this.#registry, () => sources.pools.list());
-    registerQueues(this.#registry, opts.queues ?? (() => []));
+    const engine = sources.queues;
+    registerQueues(this.#registry, opts.queues ?? (engine ? queueFigures(engine) : () => []));
     registerSelf(this.#registry, t, APP_VERSION);
   }
 

@@ -19,6 +19,36 @@ export interface QueueFigures {
 /** A source of queue figures, read at scrape time (it must not poll Redis itself). */
 export type QueueSource = () => readonly QueueFigures[];
 
+/** What the queue engine offers: each watched queue with its connection. */
+export interface WatchedQueues {
+  watches(): {
+    connection: { name: string };
+    watch: {
+      name: string;
+      stats: { ok: boolean; counts: Readonly<Record<string, number>> };
+      totals: { completed: number; failed: number };
+    };
+  }[];
+}
+
+/**
+ * The figures of every queue the engine watches. A queue whose last poll failed (its
+ * connection is down) is left out: a gap in Prometheus, not its last counts repeated.
+ */
+export function queueFigures(engine: WatchedQueues): QueueSource {
+  return () =>
+    engine
+      .watches()
+      .filter(({ watch }) => watch.stats.ok)
+      .map(({ connection, watch }) => ({
+        connection: connection.name,
+        queue: watch.name,
+        counts: watch.stats.counts,
+        completed: watch.totals.completed,
+        failed: watch.totals.failed,
+      }));
+}
+
 /** Register `spindle_queue_*`; with no queues the families are empty. */
 export function registerQueues(reg: Registry, queues: QueueSource): void {
   const labels = (q: QueueFigures): Record<string, string> => ({ connection: q.connection, queue: q.queue });

@@ -59,6 +59,8 @@ export class QueueWatch {
   readonly #seen = new Map<string, QueueWorker>();
   #lastT: number | null = null;
   #stats: QueueStats;
+  /** Jobs seen finishing since the watch began (Prometheus counters: they only grow). */
+  readonly totals = { completed: 0, failed: 0 };
 
   constructor(connectionId: string, name: string) {
     this.key = `${connectionId}/${name}`;
@@ -100,6 +102,8 @@ export class QueueWatch {
     this.#run.add(poll.completed.run);
     this.#run.add(poll.failed.run);
     this.cursors = { completed: poll.completed.cursor, failed: poll.failed.cursor };
+    this.totals.completed += poll.completed.n ?? 0;
+    this.totals.failed += poll.failed.n ?? 0;
     this.#lastT = t;
     const { workers, omitted } = joinWorkers(poll, clients, this.#lastReports, {
       workers: QUEUE_LIMITS.workersPerQueue,
