@@ -40,6 +40,6 @@ export function agentStartLines(o: {
   return [
     `Spindle agent at ${o.origin} (${mode})`,
     `  metrics: ${o.origin}/metrics with Authorization: Bearer <the token in ${o.tokenWhere}>${o.created ? ' (new token, mode 0600)' : ''}`,
-    `  window:  ${o.origin}/ (a one-time link: press Enter here, or POST /api/code with the token)`,
+    `  window:  ${o.origin}/ (a one-time link: POST /api/code with the token, or Enter in a terminal)`,
   ];
 }
