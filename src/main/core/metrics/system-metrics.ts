@@ -19,7 +19,8 @@ const MEMORY: [keyof MemStats, string, string][] = [
 export function registerSystem(reg: Registry, t: Tallies): void {
   family(reg, 'counter', 'spindle_cpu_seconds_total', 'CPU time per core and mode, seconds.', function* () {
     for (let i = 0; i < t.cpu.length; i++) {
-      const acc = t.cpu[i]!;
+      const acc = t.cpu[i];
+      if (!acc) continue; // an offline core leaves a hole in /proc/stat's numbering
       for (let j = 0; j < CPU_MODES.length; j++) {
         yield { labels: { cpu: i, mode: CPU_MODES[j]! }, value: acc[j]! };
       }
