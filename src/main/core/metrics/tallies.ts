@@ -66,10 +66,12 @@ export class Tallies {
 
   #onTick(tick: StatsTick): void {
     const s = tick.sample;
-    // The interval this sample's rates cover. A longer gap means the sampler thread restarted,
-    // and its first reading covers only the time since it came back (about one interval).
-    const gap = this.latest ? (s.t - this.latest.t) / 1000 : 0;
-    const dt = gap > 0 && gap <= (5 * s.intervalMs) / 1000 ? gap : s.intervalMs / 1000;
+    // The interval this sample's rates cover: the time since the previous sample, however late
+    // it came (the collector measures its rates over the same span). The first sample, and the
+    // first after the sampler thread restarted (its sequence starts again), add nothing: the span
+    // its rates cover is not known here, and a counter may start late but never jump.
+    const prev = this.latest;
+    const dt = prev !== null && s.seq === prev.seq + 1 && s.t > prev.t ? (s.t - prev.t) / 1000 : 0;
     this.latest = s;
     this.top = tick.top;
     this.ticks++;
