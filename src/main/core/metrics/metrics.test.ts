@@ -36,19 +36,22 @@ describe('metrics: the latest sample, read at scrape time', () => {
   });
 
   it('N scrapes between two ticks leave the sampler tick count and the sample where they were', async () => {
+    let ticks = 0; // counted here, from the sampler's own events
+    const off = core.sampler.onSample(() => ticks++);
     core.start();
     await until(async () => (valueOf(await lines(), 'spindle_sampler_ticks_total') ?? 0) >= 2);
-    // Slow the sampler down: after the tick already scheduled, the next is 10 s away.
+    // Slow the sampler down: it ticks once more at once (the new interval applies now), then 10 s later.
     core.sampler.configure({ intervalMs: 10_000 });
-    const seq0 = core.sampler.snapshot().seq;
-    await until(() => core.sampler.snapshot().seq > seq0);
-    const seq = core.sampler.snapshot().seq;
+    const before = ticks;
+    await until(() => ticks > before);
+    const seen = ticks;
     const first = await lines();
     for (let i = 0; i < 50; i++) await metrics.scrape();
     const last = await lines();
     // Ticks arrive only from the sampler thread: a scrape that read /proc itself would not show here,
     // but one that asked the sampler for a fresh reading would.
-    expect(core.sampler.snapshot().seq).toBe(seq);
+    expect(ticks).toBe(seen);
+    off();
     expect(valueOf(last, 'spindle_sampler_ticks_total')).toBe(valueOf(first, 'spindle_sampler_ticks_total'));
     expect(valueOf(last, 'spindle_last_sample_timestamp_seconds')).toBe(
       valueOf(first, 'spindle_last_sample_timestamp_seconds'),
