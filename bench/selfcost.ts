@@ -37,7 +37,7 @@ async function measure(roots: () => number[], ms: number): Promise<number> {
 }
 
 /** `n` sleeping processes in their own group (one kill ends them all). */
-async function idleProcesses(n: number): Promise<() => void> {
+export async function idleProcesses(n: number): Promise<() => void> {
   const sh = spawn(
     'sh',
     ['-c', `i=0; while [ $i -lt ${n} ]; do sleep 3600 & i=$((i+1)); done; echo ready; wait`],

@@ -11,9 +11,12 @@ import { startWebServer } from './web/server';
 import { tokenFromEnv } from './web/security';
 import { checkBind } from './web/bind-policy';
 import { parseDuration } from './core/snapshots/duration';
+import { parseSelection } from './core/metrics/selection';
+import { AGENT_PORT, agentStartLines, agentToken } from './web/agent';
 
 const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--public-host NAME]
                   [--tls-cert FILE --tls-key FILE] [--insecure]
+       spindle agent [--port N] [--token-file FILE] [--allow-control] [web's options]
        spindle snapshot --out FILE [--duration 30s] [--format json|csv]
 
   web        serve the Spindle UI to a browser (loopback; the printed URL holds a one-time code)
@@ -23,6 +26,11 @@ const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--publ
     --public-host  a name browsers elsewhere use to reach this machine (accepted as Host)
     --tls-cert, --tls-key  PEM files: serve https and wss
     --insecure     allow a non-loopback bind without TLS (credentials in clear text)
+    --metrics-processes top:N|managed|none  per-process series in /metrics (default top:20, plus managed)
+
+  agent      web mode as a service: read-only, /metrics for Prometheus, port ${AGENT_PORT} by default
+    --token-file   the Bearer token's file (default <data dir>/agent-token; created 0600 if missing)
+    --allow-control  accept control requests (spawn, signal, stop) from token holders
 
   snapshot   sample the machine for a while and write a usage snapshot
     --out       the file to write (written atomically; CSV also writes FILE's .series.csv beside it)
@@ -65,7 +73,7 @@ export function rendererDir(): string {
   return join(here.endsWith('chunks') ? dirname(here) : here, '..', 'renderer');
 }
 
-async function web(argv: string[]): Promise<void> {
+async function web(argv: string[], agent = false): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -76,10 +84,14 @@ async function web(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       insecure: { type: 'boolean' },
-    },
+      'metrics-processes': { type: 'string' },
+      ...(agent ? { 'token-file': { type: 'string' }, 'allow-control': { type: 'boolean' } } : {}),
+    } as const,
     strict: true,
   });
-  const port = values.port === undefined ? 0 : Number(values.port);
+  const metrics = { processes: parseSelection(values['metrics-processes'] ?? 'top:20') };
+  const readOnly = agent ? !values['allow-control'] : (values['read-only'] ?? false);
+  const port = values.port === undefined ? (agent ? AGENT_PORT : 0) : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port: not a port: ${values.port}`);
   const host = values.host ?? '127.0.0.1';
@@ -93,23 +105,35 @@ async function web(argv: string[]): Promise<void> {
     host,
     tls: tls !== undefined,
     insecure: values.insecure ?? false,
-    readOnly: values['read-only'] ?? false,
+    readOnly,
   });
   if (!verdict.ok) throw new Error(verdict.message);
   if (verdict.warning) console.error(`spindle: warning: ${verdict.warning}`);
+  const token = agent
+    ? agentToken(values['token-file'] as string | undefined)
+    : { token: tokenFromEnv(), where: '', created: false };
   const core = new Core();
   core.start();
   const server = await startWebServer({
     core,
     staticDir: rendererDir(),
-    token: tokenFromEnv(),
+    token: token.token,
     host,
     port,
-    readOnly: values['read-only'] ?? false,
+    readOnly,
     publicHost: values['public-host'],
     tls,
+    metrics,
   });
-  console.log(`Spindle web UI: ${server.url}`);
+  if (agent) {
+    for (const line of agentStartLines({
+      origin: server.origin,
+      readOnly,
+      tokenWhere: token.where,
+      created: token.created,
+    }))
+      console.log(line);
+  } else console.log(`Spindle web UI: ${server.url}`);
   if (process.stdin.isTTY) {
     // Each code opens one tab; Enter in this terminal prints a fresh one (valid 10 minutes).
     createInterface({ input: process.stdin }).on('line', () => {
@@ -135,6 +159,8 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'web':
       return web(rest);
+    case 'agent':
+      return web(rest, true);
     case 'snapshot':
       await snapshot(rest);
       process.exit(0);

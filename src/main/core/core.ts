@@ -8,6 +8,7 @@ import {
   type EventName,
   type Events,
   type PoolsTick,
+  type QueuesTick,
   type SystemInfo,
 } from '../../shared/contract';
 import type { Result } from '../../shared/result';
@@ -25,9 +26,13 @@ import { redactList } from './supervisor/redact';
 import { snapshotRows } from './supervisor/snapshot-rows';
 import { PoolsEngine } from './pools/pools-engine';
 import { poolsHandlers } from './pools/handlers';
+import { queuesHandlers } from './queues/handlers';
+import { QueuesEngine } from './queues/queues-engine';
+import { QueueControls } from './queues/controls';
+import type { ConnectionInput } from '../../shared/contract';
 import { readSystemInfo } from './system/system-info';
 import { APP_VERSION } from './version';
-import { Hosts, sessionKey } from './hosts/hosts';
+import { Hosts, queueBacklogOf, sessionKey } from './hosts/hosts';
 import { dataDirOf } from './supervisor/definitions-store';
 
 export interface CoreOptions {
@@ -37,7 +42,17 @@ export interface CoreOptions {
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   /** Folder for Spindle's files (default: SPINDLE_DATA_DIR, else ~/.config/spindle). */
   dataDir?: string;
+  /** Redis servers to watch (`--redis URL`, repeatable; default: SPINDLE_REDIS_URL, space-separated). Not saved. */
+  redis?: string[];
+  /** Queues poll period (default 1000 ms). */
+  queuesIntervalMs?: number;
 }
+
+/** `--redis` values, else SPINDLE_REDIS_URL's (space- or comma-separated). */
+const redisUrls = (opt?: string[]): ConnectionInput[] =>
+  (opt ?? (process.env.SPINDLE_REDIS_URL ?? '').split(/[\s,]+/))
+    .filter(Boolean)
+    .map((url) => ({ url, save: false }));
 
 /** One attached client. */
 export interface Session {
@@ -68,6 +83,7 @@ export class Core {
   /** Managed processes and pipelines, owned through the supervisor helper. */
   readonly supervisor: Supervisor;
   #lastPools: PoolsTick | null = null;
+  #lastQueues: QueuesTick | null = null;
   /** Worker pools (threads and processes), their pipelines and the speed-up lab. */
   readonly pools = new PoolsEngine(
     (tick) => {
@@ -81,6 +97,10 @@ export class Core {
   );
   /** Other Spindle servers this one watches and forwards requests to. */
   readonly hosts: Hosts;
+  /** BullMQ queues on Redis servers: connections, polling, history. */
+  readonly queues: QueuesEngine;
+  readonly queueControls: QueueControls;
+  readonly #redis: ConnectionInput[];
   readonly #sessions = new Set<SessionState>();
   readonly #handlers: Handlers;
   #systemInfo: Promise<SystemInfo> | null = null;
@@ -94,10 +114,22 @@ export class Core {
       local: () => ({
         managed: this.supervisor.list(),
         poolBacklog: (this.#lastPools?.pools ?? []).reduce((n, p) => n + p.counts.queued, 0),
+        queueBacklog: this.#lastQueues ? queueBacklogOf(this.#lastQueues) : null,
       }),
       publish: (state) => this.publish('hosts', state),
     });
     this.sampler.onSample((s) => this.hosts.tick(s.sample));
+    this.queues = new QueuesEngine({
+      dataDir: dataDirOf(opts.dataDir),
+      intervalMs: opts.queuesIntervalMs,
+      onTick: (t) => {
+        this.#lastQueues = t;
+        this.publish('queues', t);
+      },
+      producers: () => this.queueControls.producers(),
+    });
+    this.queueControls = new QueueControls(this.queues);
+    this.#redis = redisUrls(opts.redis);
     this.audit.onEntry((e) => this.publish('audit', e));
     this.supervisor = new Supervisor({
       dataDir: opts.dataDir,
@@ -181,6 +213,12 @@ export class Core {
       ...processesHandlers(this.processes),
       ...poolsHandlers(this.pools, (e) => this.audit.record(e)),
       ...supervisorHandlers(this.supervisor, this.audit),
+      ...queuesHandlers({
+        engine: this.queues,
+        controls: this.queueControls,
+        supervisor: this.supervisor,
+        record: (e) => this.audit.record(e),
+      }),
     };
   }
 
@@ -219,11 +257,14 @@ export class Core {
     this.sampler.start();
     this.hosts.start();
     void this.systemInfo();
+    void this.queues.start(this.#redis);
   }
 
   async stop(): Promise<void> {
     this.hosts.stop();
     this.pools.stop();
+    await this.queueControls.close();
+    await this.queues.stop();
     await this.supervisor.close();
     this.sampler.stop();
     for (const s of this.#sessions) s.topics.clear();

@@ -4,7 +4,10 @@
  * or a session credential — except the code exchange itself and a download's ticket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Core } from '../core/core';
+import type { Metrics } from '../core/metrics/metrics';
 import { suggestedName, type SnapshotFormat } from '../core/snapshots/snapshots';
 import { json, jsonError, readJson, refuse, securityHeaders } from './http-reply';
 import { bearerOf, crossSite, hostAllowed, originAllowed } from './security';
@@ -21,6 +24,8 @@ export interface RouteContext {
   allowed(): Set<string>;
   /** How often each WebSocket is pinged; one that has not answered the previous ping is dropped. */
   pingMs: number;
+  /** The Prometheus families of `GET /metrics`; null when the server has none. */
+  metrics: Metrics | null;
 }
 
 /**
@@ -63,6 +68,10 @@ export function handleRequest(ctx: RouteContext, req: IncomingMessage, res: Serv
     if ('status' in checked) return refuse(res, checked.status, checked.message);
     const { url } = checked;
     if (url.pathname.startsWith('/api/')) return void api(ctx, req, res, url).catch(fail);
+    if (url.pathname === '/metrics') {
+      if (!ctx.metrics) return refuse(res, 404, 'No metrics on this server');
+      return void metrics(ctx, ctx.metrics, req, res).catch(fail);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
     serveStatic(ctx.staticRoot, url.pathname, res, req.method === 'HEAD');
   } catch (err) {
@@ -120,6 +129,38 @@ async function api(ctx: RouteContext, req: IncomingMessage, res: ServerResponse,
       return jsonError(res, 404, 'ENOT_FOUND', `no route ${route}`);
   }
 }
+
+/**
+ * `GET /metrics`: what a Prometheus `authorization` block sends (Bearer + the token) is checked
+ * like any /api request. A read, not a contract request: it works the same on a read-only server.
+ */
+async function metrics(
+  ctx: RouteContext,
+  m: Metrics,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
+  if (!ctx.credentials.valid(bearerOf(req))) {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="spindle"');
+    return jsonError(res, 401, 'EUNAUTHORIZED', 'Authorization: Bearer <token> required');
+  }
+  const text = await m.scrape();
+  // Prometheus asks for gzip; the text shrinks about 8x for a few hundred µs off the main thread.
+  const zipped = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const body = zipped ? await gzipAsync(text) : Buffer.from(text);
+  securityHeaders(res);
+  res.writeHead(200, {
+    'Content-Type': m.contentType,
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    Vary: 'Accept-Encoding',
+    ...(zipped ? { 'Content-Encoding': 'gzip' } : {}),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+const gzipAsync = promisify(gzip);
 
 const badFormat = (res: ServerResponse): void =>
   jsonError(res, 400, 'EINVAL', 'format must be json, csv-processes or csv-series');

@@ -16,6 +16,7 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Core } from '../core/core';
+import { Metrics, type MetricsOptions } from '../core/metrics/metrics';
 import { handleRequest, type RouteContext } from './routes';
 import { allowedHosts, isLoopback, machineAddresses } from './security';
 import { Credentials } from './sessions';
@@ -40,6 +41,8 @@ export interface WebServerOptions {
   headersTimeoutMs?: number;
   /** WebSocket ping interval; a socket with no pong by the next ping is half-open and dropped. */
   pingMs?: number;
+  /** `GET /metrics` (Prometheus text, same credential as /api): its options, or false for none. */
+  metrics?: MetricsOptions | false;
 }
 
 export interface WebServer {
@@ -75,6 +78,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const scheme = opts.tls ? 'https' : 'http';
   let allowed = new Set<string>();
   const credentials = new Credentials(opts.token);
+  const metrics = opts.metrics === false ? null : new Metrics(opts.core, opts.metrics);
   const ctx: RouteContext = {
     core: opts.core,
     staticRoot: resolve(opts.staticDir),
@@ -83,6 +87,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     readOnly: opts.readOnly ?? false,
     allowed: () => allowed,
     pingMs: opts.pingMs ?? PING_MS,
+    metrics,
   };
   const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const limits: ServerOptions = {
@@ -156,6 +161,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     connections: () => new Promise((ok) => server.getConnections((_e, n) => ok(n ?? 0))),
     close: () =>
       new Promise<void>((ok) => {
+        metrics?.close();
         for (const c of wss.clients) c.terminate();
         wss.close();
         server.close(() => ok());

@@ -45,8 +45,10 @@ export interface HostRow {
     memUsedPct: (number | null)[];
   };
   managed: { running: number; failed: number } | null;
-  /** Tasks queued in the remote's pools (null until its pools are known). */
+  /** Tasks queued in the host's pools (null until its pools are known). */
   poolBacklog: number | null;
+  /** Jobs waiting (waiting, prioritized, paused) in the queues the host watches; null when it watches none. */
+  queueBacklog: number | null;
 }
 
 /** The `hosts` event and what `hosts.list` returns. */

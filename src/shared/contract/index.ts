@@ -14,6 +14,7 @@ import { processesRequests } from './processes';
 import { supervisorRequests, type SupervisorEvents } from './supervisor';
 import { poolsRequests, type PoolsEvents } from './pools';
 import { hostsRequests, type HostsEvents } from './hosts';
+import { queuesRequests, type QueuesEvents } from './queues';
 
 export * from './system';
 export * from './stats';
@@ -23,6 +24,7 @@ export * from './processes';
 export * from './supervisor';
 export * from './pools';
 export * from './hosts';
+export * from './queues';
 export type { RequestDef } from './define';
 
 export const requests = {
@@ -34,6 +36,7 @@ export const requests = {
   ...supervisorRequests,
   ...poolsRequests,
   ...hostsRequests,
+  ...queuesRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -43,7 +46,7 @@ export type ParamsOf<M extends Method> =
 export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodType, infer R> ? R : never;
 
 /** Every pushed event and its payload. */
-export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents & HostsEvents;
+export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents & HostsEvents & QueuesEvents;
 export type EventName = keyof Events;
 
 /** Where a request goes. */

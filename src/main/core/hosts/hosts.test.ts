@@ -7,7 +7,7 @@ import type { Result } from '../../../shared/result';
 import { until } from '../../../test-utils/until';
 import { startWebServer, type WebServer } from '../../web/server';
 import { Core, type Session } from '../core';
-import { freePort } from '../../../test-utils/redis-server';
+import { freePort, startRedis } from '../../../test-utils/redis-server';
 
 const TOKEN_A = 'host-a-token-0123456789abcdefXYZ';
 const TOKEN_B = 'host-b-token-0123456789abcdefXYZ';
@@ -122,6 +122,24 @@ describe('hosts: one window over several Spindle servers', () => {
     const before = events.length;
     await until(() => events.slice(before).some((e) => e.event === 'stats' && e.host === 'alpha'));
   }, 60_000);
+
+  it('shows the queue backlog of a host, from its own queue engine', async () => {
+    const redis = await startRedis();
+    try {
+      const conn = await req<{ id: string }>('queues.connect', { url: redis.url, save: false }, 'alpha');
+      expect(conn.ok).toBe(true);
+      const connectionId = conn.ok ? conn.value.id : '';
+      // A paused queue keeps what it is given: 7 jobs wait.
+      await req('queues.pause', { connectionId, queue: 'hosts-test' }, 'alpha');
+      const added = await req('queues.add', { connectionId, queue: 'hosts-test', count: 7 }, 'alpha');
+      expect(added.ok).toBe(true);
+      await until(() => row('alpha')?.queueBacklog === 7);
+      expect(row('local')?.queueBacklog).toBeNull(); // this server watches no queue
+      await req('queues.disconnect', { connectionId }, 'alpha');
+    } finally {
+      await redis.stop();
+    }
+  });
 
   it("stops forwarding a host's events once the session releases it", async () => {
     expect((await req('hosts.release', { id: 'alpha' })).ok).toBe(true);

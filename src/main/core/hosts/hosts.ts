@@ -15,6 +15,7 @@ import {
   type HostsState,
   type ManagedStatus,
   type PoolsTick,
+  type QueuesTick,
   type StatsSample,
   type StatsTick,
 } from '../../../shared/contract';
@@ -26,6 +27,7 @@ import { HostsFile, type SavedHost } from './hosts-file';
 export interface LocalFigures {
   managed: ManagedStatus[];
   poolBacklog: number;
+  queueBacklog: number | null;
 }
 
 export interface HostsOptions {
@@ -129,6 +131,7 @@ export class Hosts {
       series: emptySeries(),
       managed: null,
       poolBacklog: null,
+      queueBacklog: null,
     };
   }
 
@@ -233,6 +236,7 @@ export class Hosts {
       lastSeen: t,
       managed: managedCounts(l.managed),
       poolBacklog: l.poolBacklog,
+      queueBacklog: l.queueBacklog,
     });
     pushPoint(this.#localRow, t, this.#localLatest);
     for (const r of this.#remotes.values()) {
@@ -268,6 +272,7 @@ export class Hosts {
       series: emptySeries(),
       managed: null,
       poolBacklog: null,
+      queueBacklog: null,
     };
     const remote: Remote = {
       saved,
@@ -296,6 +301,8 @@ export class Hosts {
         if (sup.ok) row.managed = managedCounts(sup.value as ManagedStatus[]);
         const pools = await link.request('pools.subscribe');
         if (pools.ok) row.poolBacklog = backlogOf(pools.value as PoolsTick);
+        const queues = await link.request('queues.subscribe');
+        if (queues.ok) row.queueBacklog = queueBacklogOf(queues.value as QueuesTick);
         await link.request('stats.subscribe');
       },
       onEvent: (event, payload) => {
@@ -305,6 +312,7 @@ export class Hosts {
           row.lastSeen = s.t;
         } else if (event === 'supervisor.list') row.managed = managedCounts(payload as ManagedStatus[]);
         else if (event === 'pools') row.poolBacklog = backlogOf(payload as PoolsTick);
+        else if (event === 'queues') row.queueBacklog = queueBacklogOf(payload as QueuesTick);
       },
     });
     this.#remotes.set(saved.id, remote);
@@ -319,6 +327,12 @@ export class Hosts {
 }
 
 const backlogOf = (p: PoolsTick): number => p.pools.reduce((n, pool) => n + pool.counts.queued, 0);
+
+/** Jobs waiting to be taken across the watched queues; null when none is watched. */
+export function queueBacklogOf(t: QueuesTick): number | null {
+  if (t.queues.length === 0) return null;
+  return t.queues.reduce((n, q) => n + q.counts.waiting + q.counts.prioritized + q.counts.paused, 0);
+}
 
 /** A fresh id for a session's proxies (sessions have no id of their own). */
 export const sessionKey = (): string => randomUUID();

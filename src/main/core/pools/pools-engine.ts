@@ -193,6 +193,11 @@ export class PoolsEngine {
     this.#lab?.cancel();
   }
 
+  /** Every pool, live objects (for readers that only look, like the metrics endpoint). */
+  list(): readonly Pool[] {
+    return [...this.#pools.values()];
+  }
+
   /** Every pool as a usage snapshot stores it: counts and latency at the last tick, plus history. */
   snapshotRows(): SnapshotPool[] {
     const last = new Map(this.#last.pools.map((p) => [p.id, p]));

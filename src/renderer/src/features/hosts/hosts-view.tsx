@@ -131,6 +131,7 @@ export function HostsView({ client }: { client: Client }) {
             <th scope="col">Memory</th>
             <th scope="col">Managed</th>
             <th scope="col">Pool backlog</th>
+            <th scope="col">Queue backlog</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
             </th>
@@ -202,6 +203,7 @@ export function HostsView({ client }: { client: Client }) {
                   )}
                 </td>
                 <td>{h.poolBacklog ?? '—'}</td>
+                <td>{h.queueBacklog ?? '—'}</td>
                 <td>
                   {h.id !== LOCAL_HOST && (
                     <button
