@@ -11,10 +11,12 @@ import { startWebServer } from './web/server';
 import { tokenFromEnv } from './web/security';
 import { checkBind } from './web/bind-policy';
 import { parseDuration } from './core/snapshots/duration';
+import { WORKER_USAGE, runWorkerCli } from './core/queues/worker/worker-cli';
 
 const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--public-host NAME]
                   [--tls-cert FILE --tls-key FILE] [--insecure]
        spindle snapshot --out FILE [--duration 30s] [--format json|csv]
+       spindle worker --redis URL --queue NAME [--concurrency N] [--workload NAME | --module PATH] …
 
   web        serve the Spindle UI to a browser (loopback; the printed URL holds a one-time code)
     --host   address to bind (default 127.0.0.1; anything else is reachable by others)
@@ -27,7 +29,9 @@ const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--publ
   snapshot   sample the machine for a while and write a usage snapshot
     --out       the file to write (written atomically; CSV also writes FILE's .series.csv beside it)
     --duration  how long to sample first: 30s (default), 2m, 500ms, or seconds
-    --format    json (default; everything) or csv (process table + time series)`;
+    --format    json (default; everything) or csv (process table + time series)
+
+${WORKER_USAGE}`;
 
 async function snapshot(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -135,6 +139,9 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'web':
       return web(rest);
+    case 'worker':
+      process.exit(await runWorkerCli(rest));
+      return;
     case 'snapshot':
       await snapshot(rest);
       process.exit(0);
