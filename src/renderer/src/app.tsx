@@ -28,6 +28,9 @@ const SupervisorView = lazy(() =>
   import('./features/supervisor/supervisor-view').then((m) => ({ default: m.SupervisorView })),
 );
 const PoolsView = lazy(() => import('./features/pools/pools-view').then((m) => ({ default: m.PoolsView })));
+const QueuesView = lazy(() =>
+  import('./features/queues/queues-view').then((m) => ({ default: m.QueuesView })),
+);
 const SnapshotView = lazy(() =>
   import('./features/snapshots/snapshot-view').then((m) => ({ default: m.SnapshotView })),
 );
@@ -79,6 +82,12 @@ const VIEWS: ViewDef[] = [
     id: 'pools',
     label: 'Pools',
     render: ({ client, stats }) => <PoolsView client={client} stats={stats} />,
+    in: 'live',
+  },
+  {
+    id: 'queues',
+    label: 'Queues',
+    render: ({ client }) => <QueuesView client={client} />,
     in: 'live',
   },
   {
