@@ -59,6 +59,8 @@ export function QueueCharts({ history, t }: { history: QueueHistory; t: number }
   const latency = useMemo(() => queueRows(history, LATENCY_SERIES, WINDOW_SEC * 1000), [history, t]); // eslint-disable-line react-hooks/exhaustive-deps
   const last = counts.at(-1);
   const gaps = counts.filter((r) => r.active === null).length;
+  const total = (r: (typeof counts)[number]): number =>
+    COUNT_SERIES.reduce((a, f) => a + (typeof r[f.key] === 'number' ? (r[f.key] as number) : 0), 0);
   return (
     <div className="queue-charts">
       <section
@@ -69,7 +71,8 @@ export function QueueCharts({ history, t }: { history: QueueHistory; t: number }
         data-gaps={gaps}
         data-last-waiting={last?.waiting ?? ''}
         data-last-active={last?.active ?? ''}
-        data-max-waiting={Math.max(0, ...counts.map((r) => r.waiting ?? 0))}
+        data-max-backlog={Math.max(0, ...counts.map(total))}
+        data-last-backlog={last ? total(last) : ''}
       >
         <h2>Jobs by state · unfinished, stacked</h2>
         <TimeChart

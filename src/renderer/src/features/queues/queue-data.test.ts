@@ -10,7 +10,7 @@ import {
   stagesOf,
   UNKNOWN_HOST,
 } from './queue-data';
-import { applyTick, initialQueuesState } from './queues-store';
+import { applyTick, initialQueuesState } from './queues-state';
 
 const counts = (waiting: number, active = 0) => ({
   waiting,

@@ -74,7 +74,7 @@ export function appendPoint(
   h: QueueHistory,
   q: QueueStats,
   t: number,
-  max = QUEUE_LIMITS.historyPoints,
+  max: number = QUEUE_LIMITS.historyPoints,
 ): void {
   if (h.t.length && t <= h.t.at(-1)!) return; // a replayed or duplicate tick adds nothing
   const p = pointOf(q);

@@ -4,6 +4,7 @@ import { fmtMs } from '../pools/pool-data';
 import { JobsPanel } from './jobs-panel';
 import { QueueCharts } from './queue-charts';
 import { QueueControls } from './queue-controls';
+import { backlog } from './queue-data';
 import type { QueuesState } from './queues-store';
 import { QueueWorkers } from './queue-workers';
 
@@ -28,6 +29,8 @@ export function QueueDetail({
       data-testid="queue-detail"
       data-queue={queue.name}
       data-paused={queue.paused}
+      data-backlog={backlog(queue)}
+      data-ok={queue.ok}
     >
       <header className="card queue-head">
         <div>

@@ -68,6 +68,9 @@ export function QueueWorkers({
                       data-testid="queue-worker"
                       data-state={w.state}
                       data-active={r?.active.length ?? 0}
+                      data-processed={r?.processed ?? ''}
+                      data-failed={r?.failed ?? ''}
+                      data-host={r?.host ?? ''}
                     >
                       <th scope="row" title={w.id}>
                         {r?.name ?? w.id}
