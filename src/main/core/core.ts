@@ -19,6 +19,10 @@ import { snapshotRows } from './supervisor/snapshot-rows';
 import { PoolsEngine } from './pools/pools-engine';
 import { poolsHandlers } from './pools/handlers';
 import { queuesHandlers } from './queues/handlers';
+import { QueuesEngine } from './queues/queues-engine';
+import { QueueControls } from './queues/controls';
+import { dataDirOf } from './supervisor/definitions-store';
+import type { ConnectionInput } from '../../shared/contract';
 import { readSystemInfo } from './system/system-info';
 import { APP_VERSION } from './version';
 
@@ -29,7 +33,17 @@ export interface CoreOptions {
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   /** Folder for Spindle's files (default: SPINDLE_DATA_DIR, else ~/.config/spindle). */
   dataDir?: string;
+  /** Redis servers to watch (`--redis URL`, repeatable; default: SPINDLE_REDIS_URL, space-separated). Not saved. */
+  redis?: string[];
+  /** Queues poll period (default 1000 ms). */
+  queuesIntervalMs?: number;
 }
+
+/** `--redis` values, else SPINDLE_REDIS_URL's (space- or comma-separated). */
+const redisUrls = (opt?: string[]): ConnectionInput[] =>
+  (opt ?? (process.env.SPINDLE_REDIS_URL ?? '').split(/[\s,]+/))
+    .filter(Boolean)
+    .map((url) => ({ url, save: false }));
 
 /** One attached client. */
 export interface Session {
@@ -61,6 +75,10 @@ export class Core {
   readonly supervisor: Supervisor;
   /** Worker pools (threads and processes), their pipelines and the speed-up lab. */
   readonly pools = new PoolsEngine((tick) => this.publish('pools', tick));
+  /** BullMQ queues on Redis servers: connections, polling, history. */
+  readonly queues: QueuesEngine;
+  readonly queueControls: QueueControls;
+  readonly #redis: ConnectionInput[];
   readonly #sessions = new Set<SessionState>();
   readonly #handlers: Handlers;
   #systemInfo: Promise<SystemInfo> | null = null;
@@ -68,6 +86,14 @@ export class Core {
   constructor(opts: CoreOptions = {}) {
     this.sampler = new Sampler(opts);
     this.sampler.onSample((s) => this.publish('stats', s));
+    this.queues = new QueuesEngine({
+      dataDir: dataDirOf(opts.dataDir),
+      intervalMs: opts.queuesIntervalMs,
+      onTick: (t) => this.publish('queues', t),
+      producers: () => this.queueControls.producers(),
+    });
+    this.queueControls = new QueueControls(this.queues);
+    this.#redis = redisUrls(opts.redis);
     this.audit.onEntry((e) => this.publish('audit', e));
     this.supervisor = new Supervisor({
       dataDir: opts.dataDir,
@@ -121,7 +147,12 @@ export class Core {
       ...processesHandlers(this.processes),
       ...poolsHandlers(this.pools, (e) => this.audit.record(e)),
       ...supervisorHandlers(this.supervisor, this.audit),
-      ...queuesHandlers(),
+      ...queuesHandlers({
+        engine: this.queues,
+        controls: this.queueControls,
+        supervisor: this.supervisor,
+        record: (e) => this.audit.record(e),
+      }),
     };
   }
 
@@ -134,10 +165,13 @@ export class Core {
   start(): void {
     this.sampler.start();
     void this.systemInfo();
+    void this.queues.start(this.#redis);
   }
 
   async stop(): Promise<void> {
     this.pools.stop();
+    await this.queueControls.close();
+    await this.queues.stop();
     await this.supervisor.close();
     this.sampler.stop();
     for (const s of this.#sessions) s.topics.clear();

@@ -67,6 +67,7 @@ export type QueuesErrorCode =
   | 'ETOO_MANY' // past QUEUE_LIMITS.connections
   | 'ENO_QUEUE' // no such queue on that connection
   | 'ENO_JOB' // no such job
+  | 'EJOB_STATE' // the job is not in a state the control applies to (retry a job that has not failed…)
   | 'EPAYLOAD_TOO_LARGE' // `queues.add` payload past QUEUE_LIMITS.payloadBytes
   | 'ECONFIRM' // obliterate without the queue's name typed back
   | 'ENO_REDIS_SERVER' // `queues.startLocalRedis` without redis-server on PATH

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue, Worker } from 'bullmq';
+import { startRedis, type TestRedis } from '../../../test-utils/redis-server';
+import { until } from '../../../test-utils/until';
+import { QueuesEngine } from './queues-engine';
+import type { QueuesTick } from '../../../shared/contract';
+
+let redis: TestRedis;
+let engine: QueuesEngine;
+let last: QueuesTick | null = null;
+const ticks: QueuesTick[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  engine = new QueuesEngine({
+    dataDir: null,
+    intervalMs: 200,
+    onTick: (t) => {
+      last = t;
+      ticks.push(t);
+      if (ticks.length > 200) ticks.shift();
+    },
+  });
+  await engine.start();
+});
+afterAll(async () => {
+  await engine.stop();
+  await redis.stop();
+});
+
+const queueStats = (name: string) => last?.queues.find((q) => q.name === name);
+
+describe('the queues engine', () => {
+  it('finds a queue it did not create and charts it as jobs run', async () => {
+    const connection = { host: '127.0.0.1', port: redis.port };
+    const q = new Queue('found', { connection });
+    await q.addBulk(Array.from({ length: 50 }, (_, i) => ({ name: 'noop', data: { i } })));
+    const c = await engine.connect({ url: redis.url, save: false });
+    expect(c.state).toBe('up');
+    await until(() => queueStats('found')?.counts.waiting === 50, { message: '50 waiting seen' });
+    const w = new Worker('found', async () => 1, { connection, concurrency: 5, name: 'host-a:1:w1' });
+    await until(() => queueStats('found')?.counts.completed === 50, { message: 'all 50 completed' });
+    const s = queueStats('found')!;
+    expect(s.ok).toBe(true);
+    expect(s.run?.n).toBeGreaterThan(0);
+    expect(s.wait?.p95).toBeGreaterThanOrEqual(0);
+    // Every completion counted once over the ticks (rate × interval summed).
+    await until(
+      () => queueStats('found')?.workers.some((x) => x.id === 'host-a:1:w1' && x.state === 'bullmq'),
+      {
+        message: 'BullMQ worker listed',
+      },
+    );
+    await w.close();
+    await q.close();
+    const h = engine.snapshot(false).history[s.key]!;
+    expect(h.t.length).toBe(h.completed.length);
+    expect(h.completed.at(-1)).toBe(50);
+    // Each completion counted once: the rates times the tick lengths add up to the jobs.
+    let sum = 0;
+    for (let i = 1; i < h.t.length; i++)
+      sum += ((h.completedPerSec[i] ?? 0) * (h.t[i]! - h.t[i - 1]!)) / 1000;
+    expect(Math.round(sum)).toBe(50);
+  });
+
+  it('shows Redis stopped as down with the error and a gap, and reconnects by itself', async () => {
+    const key = queueStats('found')!.key;
+    await redis.stop({ keepDir: true });
+    await until(() => last?.connections[0]?.state !== 'up' && last?.connections[0]?.error, {
+      message: 'connection down',
+    });
+    expect(last!.connections[0]!.error!.code).toBe('EREDIS_UNREACHABLE');
+    await until(() => queueStats('found')?.ok === false, { message: 'queue not ok' });
+    const n = engine.snapshot(false).history[key]!.t.length;
+    await until(() => engine.snapshot(false).history[key]!.t.length > n + 1, { message: 'gap rows added' });
+    await redis.restart();
+    // The test server keeps nothing: give the queue a job again so discovery keeps it.
+    const q = new Queue('found', { connection: { host: '127.0.0.1', port: redis.port } });
+    await q.add('noop', {});
+    await q.close();
+    await until(() => last?.connections[0]?.state === 'up', { message: 'reconnected', timeout: 30_000 });
+    await until(() => queueStats('found')?.ok === true, { message: 'polling again' });
+    const h = engine.snapshot(false).history[key]!;
+    expect(h.waiting.some((v) => v === null)).toBe(true);
+  });
+});
