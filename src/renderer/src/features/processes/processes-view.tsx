@@ -9,12 +9,11 @@ import {
 } from 'react';
 import type { ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import type { FrameStore } from '../../lib/frame-store';
-import { usePref } from '../overview/prefs';
+import { usePref } from '../../lib/prefs';
 import { onShowProcess, takeShowProcess } from '../../lib/navigate';
 import { useReadOnly } from '../../lib/read-only';
 import { useProcTable } from '../overview/stats-frame';
-import type { StatsState } from '../stats/stats-store';
+import { useStores } from '../../stores';
 import { AuditPanel } from './audit-panel';
 import { COLUMNS, DEFAULT_COLUMNS, isColumnList, isSortSpec } from './columns';
 import { DEFAULT_END_TIMEOUT_MS, type ControlAction } from './control-actions';
@@ -28,7 +27,8 @@ import './processes.css';
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 
 /** Every process on the machine: sort, filter, tree, details, and safe control. */
-export function ProcessesView({ client, stats }: { client: Client; stats: FrameStore<StatsState> }) {
+export function ProcessesView({ client }: { client: Client }) {
+  const { stats } = useStores();
   const table = useProcTable(stats);
   const [sort, setSort] = usePref<SortSpec>('processes.sort', { key: 'cpu', dir: 'desc' }, isSortSpec);
   const [columnIds, setColumnIds] = usePref('processes.columns', DEFAULT_COLUMNS, isColumnList);
@@ -131,7 +131,7 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
   };
 
   const ownPid = table.latest?.self.pid ?? null;
-  const managed = useManagedKeys(client);
+  const managed = useManagedKeys();
   return (
     <div className="processes">
       <div className="toolbar" role="toolbar" aria-label="Process table controls">
