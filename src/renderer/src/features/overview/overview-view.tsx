@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import type { Client } from '../../api/client';
+import { SubscribeError } from '../../lib/subscribe-error';
 import { useStores } from '../../stores';
 import { HostInfo } from '../system/host-info';
 import { CoreCharts } from './core-charts';
@@ -66,6 +67,7 @@ export function OverviewView({ client }: { client: Client }) {
   const [minutes, setMinutes] = usePref('overview.windowMinutes', 5, isWindowMinutes);
   const windowMs = minutes * 60_000;
   const live = useStatsFrame(stats, windowMs);
+  const error = useSyncExternalStore(stats.subscribe, () => stats.get().error);
   // Pause keeps a cloned frame: sampling and the store go on, this view reads the copy.
   const [frozen, setFrozen] = useState<StatsFrame | null>(null);
   const frame = frozen ?? live;
@@ -100,6 +102,7 @@ export function OverviewView({ client }: { client: Client }) {
           </span>
         )}
       </div>
+      <SubscribeError what="system statistics" error={error} />
       <OverviewGrid client={client} frame={frame} windowMs={windowMs} />
     </div>
   );

@@ -2,6 +2,7 @@ import { useMemo, useState, useSyncExternalStore } from 'react';
 import { Controls } from '../../lib/controls';
 import type { ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
+import { SubscribeError } from '../../lib/subscribe-error';
 import { useStores } from '../../stores';
 import { LabPanel } from './lab-panel';
 import { PipelinePanel } from './pipeline-panel';
@@ -43,8 +44,11 @@ export function PoolsView({ client }: { client: Client }) {
         </Controls>
       </div>
       <div className="pools-main">
+        <SubscribeError what="pools" error={state.error} />
         <nav className="pool-list" aria-label="Pools">
-          {state.pools.length === 0 && <p className="muted">No pools yet: create one on the left.</p>}
+          {state.pools.length === 0 && !state.error && (
+            <p className="muted">No pools yet: create one on the left.</p>
+          )}
           {state.pools.map((p) => (
             <button
               key={p.id}

@@ -5,6 +5,7 @@ import {
   useMemo,
   useRef,
   useState,
+  useSyncExternalStore,
   type KeyboardEvent,
 } from 'react';
 import type { ProcRow } from '../../../../shared/contract';
@@ -13,6 +14,7 @@ import { usePref } from '../../lib/prefs';
 import { onShowProcess, takeShowProcess } from '../../lib/navigate';
 import { useReadOnly } from '../../lib/read-only';
 import { useProcTable } from '../overview/stats-frame';
+import { SubscribeError } from '../../lib/subscribe-error';
 import { useStores } from '../../stores';
 import { AuditPanel } from './audit-panel';
 import { COLUMNS, DEFAULT_COLUMNS, isColumnList, isSortSpec } from './columns';
@@ -30,6 +32,7 @@ const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 export function ProcessesView({ client }: { client: Client }) {
   const { stats } = useStores();
   const table = useProcTable(stats);
+  const statsError = useSyncExternalStore(stats.subscribe, () => stats.get().error);
   const [sort, setSort] = usePref<SortSpec>('processes.sort', { key: 'cpu', dir: 'desc' }, isSortSpec);
   const [columnIds, setColumnIds] = usePref('processes.columns', DEFAULT_COLUMNS, isColumnList);
   const [tree, setTree] = usePref('processes.tree', false, isBool);
@@ -174,6 +177,7 @@ export function ProcessesView({ client }: { client: Client }) {
         <span className="count" data-testid="process-count" role="status">
           {filter.error ?? `${lines.length.toLocaleString()} of ${rows.size.toLocaleString()} processes`}
         </span>
+        <SubscribeError what="the process table" error={statsError} />
       </div>
       <div className={`processes-main${showDetails && selectedKey ? ' with-details' : ''}`} ref={tableEl}>
         <ProcessTable

@@ -2,6 +2,7 @@ import { useRef, useState, useSyncExternalStore } from 'react';
 import { Controls } from '../../lib/controls';
 import type { ManagedStatus } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
+import { SubscribeError } from '../../lib/subscribe-error';
 import { useStores } from '../../stores';
 import { LaunchForm } from './launch-form';
 import { ManagedDetail } from './managed-detail';
@@ -45,6 +46,7 @@ export function SupervisorView({ client }: { client: Client }) {
         </Controls>
       </div>
       <div className="sup-main">
+        <SubscribeError what="managed processes" error={state.error} />
         <section className="card" aria-label="Managed processes">
           <h2>Managed</h2>
           <ManagedList items={state.items} selected={current?.id ?? null} onSelect={setSelected} />
