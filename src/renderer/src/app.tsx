@@ -2,16 +2,12 @@ import {
   lazy,
   Suspense,
   useEffect,
-  useMemo,
   useState,
   useSyncExternalStore,
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
 import type { Client } from './api/client';
-import { createStatsStore } from './features/stats/stats-store';
-import type { FrameStore } from './lib/frame-store';
-import type { StatsState } from './features/stats/stats-store';
 import { OverviewView } from './features/overview/overview-view';
 import { ProcessesView } from './features/processes/processes-view';
 import { ReplayBanner } from './features/snapshots/replay-banner';
@@ -21,6 +17,7 @@ import { FrameStore as Store } from './lib/frame-store';
 import type { Snapshot } from '../../shared/snapshot/schema';
 import { onShowProcess } from './lib/navigate';
 import { ReadOnlyContext } from './lib/read-only';
+import { createStores, StoresContext, type Stores } from './stores';
 
 // Views off the first screen load on first visit: Managed and Pools bring recharts (most of
 // the bundle), the snapshot view only matters while replaying a file.
@@ -42,10 +39,9 @@ const STATE_TEXT = {
   'token-refused': 'not signed in — open a URL Spindle printed (each code opens one tab)',
 } as const;
 
-/** What every view receives. */
+/** What every view receives; stores come from StoresContext. */
 export interface ViewProps {
   client: Client;
-  stats: FrameStore<StatsState>;
   /** Replaying a snapshot: show, never act (control requests are refused anyway). */
   replay?: Snapshot;
 }
@@ -63,25 +59,25 @@ const VIEWS: ViewDef[] = [
   {
     id: 'overview',
     label: 'Overview',
-    render: ({ client, stats }) => <OverviewView client={client} stats={stats} />,
+    render: ({ client }) => <OverviewView client={client} />,
     in: 'both',
   },
   {
     id: 'processes',
     label: 'Processes',
-    render: ({ client, stats }) => <ProcessesView client={client} stats={stats} />,
+    render: ({ client }) => <ProcessesView client={client} />,
     in: 'both',
   },
   {
     id: 'managed',
     label: 'Managed',
-    render: ({ client, stats }) => <SupervisorView client={client} stats={stats} />,
+    render: ({ client }) => <SupervisorView client={client} />,
     in: 'live',
   },
   {
     id: 'pools',
     label: 'Pools',
-    render: ({ client, stats }) => <PoolsView client={client} stats={stats} />,
+    render: ({ client }) => <PoolsView client={client} />,
     in: 'live',
   },
   {
@@ -98,12 +94,13 @@ const VIEWS: ViewDef[] = [
   },
 ];
 
-/** A snapshot being replayed, with the scrubber's position and the store views read. */
+/** A snapshot being replayed, with the scrubber's position and the stores views read. */
 interface Replay {
   snap: Snapshot;
   index: number;
   client: Client;
-  stats: FrameStore<StatsState>;
+  stats: Stores['stats'];
+  stores: Stores;
 }
 
 /** Arrow keys, Home and End move between tabs and open the one they land on (WAI-ARIA tabs). */
@@ -137,8 +134,8 @@ function initialView(): string {
   return 'overview';
 }
 
-export function App({ client }: { client: Client }) {
-  const stats = useMemo(() => createStatsStore(client), [client]);
+/** The window: tabs over the views; `stores` were made once for `client` at start (main.tsx). */
+export function App({ client, stores }: { client: Client; stores: Stores }) {
   const state = useSyncExternalStore(client.onState, client.state);
   const [view, setView] = useState(initialView);
   const [replay, setReplay] = useState<Replay | null>(null);
@@ -165,19 +162,18 @@ export function App({ client }: { client: Client }) {
   const current = views.find((v) => v.id === view) ?? views[0]!;
   const open = (snap: Snapshot): void => {
     const last = Math.max(0, snap.series.t.length - 1);
-    setReplay({
-      snap,
-      index: last,
-      client: replayClient(snap, client),
-      stats: new Store(replayState(snap, last)),
-    });
+    const rc = replayClient(snap, client);
+    const stats = new Store(replayState(snap, last));
+    // Made once per opened snapshot, like the live ones at start; the replay client answers
+    // reads from the file and refuses the rest, and pushes nothing.
+    setReplay({ snap, index: last, client: rc, stats, stores: createStores(rc, { stats }) });
   };
   const scrub = (index: number): void => {
     if (!replay) return;
     replay.stats.set(replayState(replay.snap, index));
     setReplay({ ...replay, index });
   };
-  return (
+  const page = (
     <ReadOnlyContext.Provider value={readOnly}>
       <div className="app">
         <header className="topbar">
@@ -227,14 +223,15 @@ export function App({ client }: { client: Client }) {
             {replay ? (
               // A new key per snapshot: views rebuild their state from the replay client.
               <div key={replay.snap.createdAt}>
-                {current.render({ client: replay.client, stats: replay.stats, replay: replay.snap })}
+                {current.render({ client: replay.client, replay: replay.snap })}
               </div>
             ) : (
-              current.render({ client, stats })
+              current.render({ client })
             )}
           </Suspense>
         </main>
       </div>
     </ReadOnlyContext.Provider>
   );
+  return <StoresContext.Provider value={replay ? replay.stores : stores}>{page}</StoresContext.Provider>;
 }

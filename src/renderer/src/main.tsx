@@ -7,6 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient, type Client } from './api/client';
 import { App } from './app';
+import { createStores } from './stores';
 
 /**
  * `?bench=synthetic` feeds a synthetic machine for the renderer benchmark (bench/renderer.ts).
@@ -19,9 +20,11 @@ async function pickClient(): Promise<Client> {
 }
 
 void pickClient().then((client) => {
+  // Once, outside React: StrictMode's double render must not make a second set.
+  const stores = createStores(client);
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      <App client={client} />
+      <App client={client} stores={stores} />
     </StrictMode>,
   );
 });

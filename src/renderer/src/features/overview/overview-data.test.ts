@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryWindow } from '../../../../shared/contract';
-import { coreCount, coreMatrix, cpuFields, formatBytes, selfCpuPct, toRows } from './overview-data';
+import { formatBytes } from '../../lib/format';
+import { coreCount, coreMatrix, cpuFields, selfCpuPct, toRows } from './overview-data';
 
 const win: HistoryWindow = {
   t: [1000, 2000, 3000, 7000, 8000],

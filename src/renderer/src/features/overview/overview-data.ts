@@ -3,9 +3,8 @@
  * into the per-core matrix the heat strip paints. Pure: unit tests feed literal arrays.
  */
 import type { HistoryWindow, SeriesName } from '../../../../shared/contract';
-
-/** One chart row: `t` in seconds relative to the newest sample (≤ 0), then one value per field. */
-export type ChartRow = { t: number } & Record<string, number | null>;
+import type { ChartRow } from '../../lib/chart-geometry';
+import { round } from '../../lib/format';
 
 /** A field drawn from a series, optionally scaled (e.g. bytes → GiB). */
 export interface FieldSpec {
@@ -155,31 +154,4 @@ export function coreMatrix(win: HistoryWindow, cores: number, windowMs: number, 
 /** Spindle's own CPU as % of one core, from CPU ms per tick and the tick length. */
 export function selfCpuPct(processCpuMs: number, intervalMs: number): number {
   return intervalMs > 0 ? round((100 * processCpuMs) / intervalMs, 1) : 0;
-}
-
-/** A rounded number (keeps tooltips short and rows small). */
-export function round(v: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
-
-/** Bytes as a short human figure: "1.5 GiB". */
-export function formatBytes(b: number | null | undefined): string {
-  if (b == null || !Number.isFinite(b)) return '—';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = b;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
-}
-
-/** A count as a short figure: 12.3k, 4.5M. */
-export function formatCount(n: number | null | undefined): string {
-  if (n == null || !Number.isFinite(n)) return '—';
-  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
-  if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return String(Math.round(n));
 }

@@ -4,7 +4,7 @@
  * seeded from the store's series when it has one.
  */
 import type { ProcSeries } from '../../../../shared/contract';
-import type { ChartRow } from '../overview/overview-data';
+import type { ChartRow } from '../../lib/chart-geometry';
 
 /** Points kept: 10 minutes at 1 Hz. */
 export const PROC_RING_MAX = 600;

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ProcDetails, ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import { TimeChart, type SeriesSpec } from '../overview/time-chart';
-import { formatBytes } from '../overview/overview-data';
+import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
+import { formatBytes } from '../../lib/format';
 import type { ControlAction } from './control-actions';
 import { DEFAULT_END_TIMEOUT_MS } from './control-actions';
 import { ProcRing } from './proc-ring';

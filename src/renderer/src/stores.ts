@@ -1,0 +1,47 @@
+/**
+ * Every area's store, made once per client at start (`createStores`) and handed to views by
+ * React context. A view never makes a store: one made in render is made twice under
+ * StrictMode (the discarded copy keeps its listener), one made on first visit starts empty.
+ * A new area adds one field to `Stores` and one line to `createStores`.
+ */
+import { createContext, useContext } from 'react';
+import type { Client } from './api/client';
+import { createPoolsStore, type PoolsState } from './features/pools/pools-store';
+import { createStatsStore, type StatsState } from './features/stats/stats-store';
+import { createManagedSeries, type SeriesState } from './features/supervisor/managed-series';
+import { createSupervisorStore, type SupervisorState } from './features/supervisor/supervisor-store';
+import type { FrameStore } from './lib/frame-store';
+
+/** The stores of one client, by area. */
+export interface Stores {
+  stats: FrameStore<StatsState>;
+  supervisor: FrameStore<SupervisorState>;
+  pools: FrameStore<PoolsState>;
+  /** Managed processes' CPU/memory points (follows `stats` and `supervisor`). */
+  managedSeries: FrameStore<SeriesState>;
+}
+
+/**
+ * Make every store of `client` once; `given` supplies ready-made ones (a replay passes the
+ * stats store it scrubs).
+ */
+export function createStores(client: Client, given: Partial<Pick<Stores, 'stats'>> = {}): Stores {
+  const stats = given.stats ?? createStatsStore(client);
+  const supervisor = createSupervisorStore(client);
+  return {
+    stats,
+    supervisor,
+    pools: createPoolsStore(client),
+    managedSeries: createManagedSeries(stats, supervisor),
+  };
+}
+
+/** The current stores (live, or a replay's); provided by App. */
+export const StoresContext = createContext<Stores | null>(null);
+
+/** The stores views read; throws outside App, which is a bug, not a state. */
+export function useStores(): Stores {
+  const s = useContext(StoresContext);
+  if (!s) throw new Error('useStores outside StoresContext');
+  return s;
+}
