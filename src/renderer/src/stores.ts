@@ -7,6 +7,7 @@
 import { createContext, useContext } from 'react';
 import type { Client } from './api/client';
 import { createPoolsStore, type PoolsState } from './features/pools/pools-store';
+import { createQueuesStore, type QueuesState } from './features/queues/queues-store';
 import { createStatsStore, type StatsState } from './features/stats/stats-store';
 import { createManagedSeries, type SeriesState } from './features/supervisor/managed-series';
 import { createSupervisorStore, type SupervisorState } from './features/supervisor/supervisor-store';
@@ -17,6 +18,7 @@ export interface Stores {
   stats: FrameStore<StatsState>;
   supervisor: FrameStore<SupervisorState>;
   pools: FrameStore<PoolsState>;
+  queues: FrameStore<QueuesState>;
   /** Managed processes' CPU/memory points (follows `stats` and `supervisor`). */
   managedSeries: FrameStore<SeriesState>;
 }
@@ -32,6 +34,7 @@ export function createStores(client: Client, given: Partial<Pick<Stores, 'stats'
     stats,
     supervisor,
     pools: createPoolsStore(client),
+    queues: createQueuesStore(client),
     managedSeries: createManagedSeries(stats, supervisor),
   };
 }

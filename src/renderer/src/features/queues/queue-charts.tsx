@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { QueueHistory } from '../../../../shared/contract';
-import { TimeChart, type SeriesSpec } from '../overview/time-chart';
+import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
 import { fmtMs } from '../pools/pool-data';
 import { queueRows, type QueueField } from './queue-data';
 

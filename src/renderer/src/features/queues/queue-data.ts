@@ -13,7 +13,8 @@ import {
   type QueueWorker,
   type SeriesName,
 } from '../../../../shared/contract';
-import { toRows, type ChartRow } from '../overview/overview-data';
+import type { ChartRow } from '../../lib/chart-geometry';
+import { toRows } from '../overview/overview-data';
 
 type Column = Exclude<keyof QueueHistory, 't'>;
 

@@ -1,5 +1,5 @@
 import type { QueueStats } from '../../../../shared/contract';
-import { formatBytes } from '../overview/overview-data';
+import { formatBytes } from '../../lib/format';
 import { fmtMs } from '../pools/pool-data';
 import { fmtAge, groupByHost, UNKNOWN_HOST } from './queue-data';
 

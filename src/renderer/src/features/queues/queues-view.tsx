@@ -1,25 +1,16 @@
 import { useState, useSyncExternalStore } from 'react';
 import type { Client } from '../../api/client';
-import type { FrameStore } from '../../lib/frame-store';
+import { SubscribeError } from '../../lib/subscribe-error';
+import { useStores } from '../../stores';
 import { AddJobsForm } from './add-jobs-form';
 import { ConnectForm } from './connect-form';
 import { ConnectionList } from './connection-list';
-import { ErrorLine } from './error-line';
 import { stagesOf } from './queue-data';
 import { QueueDetail } from './queue-detail';
-import { createQueuesStore, type QueuesState } from './queues-store';
 import { StagesPanel } from './stages-panel';
 // Tiles and stage boxes look as in the Pools view.
 import '../pools/pools.css';
 import './queues.css';
-
-// One store per client for the page's life: the view unmounts on a tab switch, the history must not.
-const stores = new WeakMap<Client, FrameStore<QueuesState>>();
-function queuesStore(client: Client): FrameStore<QueuesState> {
-  let s = stores.get(client);
-  if (!s) stores.set(client, (s = createQueuesStore(client)));
-  return s;
-}
 
 /** How to connect, shown while there is no connection. */
 function HowToConnect({ local }: { local: boolean }) {
@@ -59,7 +50,7 @@ function HowToConnect({ local }: { local: boolean }) {
 
 /** The Queues view: connections, every queue on them charted, its workers by host, controls and jobs. */
 export function QueuesView({ client }: { client: Client }) {
-  const store = queuesStore(client);
+  const { queues: store } = useStores();
   const state = useSyncExternalStore(store.subscribe, store.get);
   const [picked, setPicked] = useState<string | null>(null);
   const [pickedConn, setPickedConn] = useState<string | null>(null);
@@ -100,7 +91,7 @@ export function QueuesView({ client }: { client: Client }) {
         )}
       </div>
       <div className="queues-main">
-        <ErrorLine error={state.error} />
+        <SubscribeError what="queues" error={state.error} />
         {none && <HowToConnect local={state.localRedisAvailable} />}
         {!none && !queue && state.ready && (
           <p className="muted card">

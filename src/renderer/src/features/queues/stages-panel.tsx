@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { QueueHistory, QueueStats } from '../../../../shared/contract';
-import type { ChartRow } from '../overview/overview-data';
-import { TimeChart, type SeriesSpec } from '../overview/time-chart';
+import type { ChartRow } from '../../lib/chart-geometry';
+import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
 import { backlog, queueRows } from './queue-data';
 
 const WINDOW_SEC = 300;
