@@ -121,7 +121,7 @@ test('200 jobs drain across two headless workers; pause holds them, resume lets 
   await expect(detail.getByTestId('paused-badge')).toBeVisible();
   await expect(detail).toHaveAttribute('data-paused', 'true');
   const names = [unique('w1'), unique('w2')];
-  for (const n of names) await launchWorker(page, n, `--queue ${queue} --concurrency 2 --workload sleep`);
+  for (const n of names) await launchWorker(page, n, `--queue ${queue} --concurrency 2`);
   await page.getByRole('tab', { name: 'Queues' }).click();
   await chip.click();
   const workers = detail.getByTestId('queue-worker');
@@ -211,21 +211,26 @@ test('wash and dry side by side, the backlog builds at dry, dry workers on two h
     (cmd) => `unshare --uts sh -c "hostname dryer-2 && exec ${cmd}"`,
   );
   await page.getByRole('tab', { name: 'Queues' }).click();
-  await addJobs(page, 'wash', { workload: 'sleep', ms: 60, count: 80, payload: '{"dryMs": 250}' });
+  // 120 washes of 40 ms (2 at a time) feed 120 dries of 250 ms (2 dryers): dry is the slow stage.
+  await addJobs(page, 'wash', { workload: 'sleep', ms: 40, count: 120, payload: '{"dryMs": 250}' });
   const stages = page.getByTestId('queue-stages');
   await expect(stages).toHaveAttribute('data-slower', 'dry', { timeout: 30_000 });
   await page.locator(`[data-testid="queue-chip"][data-queue="dry"]`).first().click();
   const detail = page.locator(`[data-testid="queue-detail"][data-queue="dry"]`);
   await expect(detail.getByTestId('queue-host')).toHaveCount(2);
   await expect(detail.locator('[data-testid="queue-host"][data-host="dryer-2"]')).toBeVisible();
-  // Let a few ticks of backlog reach the charts.
-  await expect
-    .poll(async () => Number(await detail.getByTestId('queue-counts-chart').getAttribute('data-points')))
-    .toBeGreaterThan(8);
+  await expect(detail.getByTestId('queue-worker').and(page.locator('[data-state="reporting"]'))).toHaveCount(
+    2,
+  );
+  // A few ticks of the backlog on the charts, while it is still there.
+  const chart = detail.getByTestId('queue-counts-chart');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(5);
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.screenshot({ path: join(process.cwd(), 'docs', 'screenshot-queues.png') });
   await page.screenshot({ path: artifact('queues-stages.png'), fullPage: true });
-  await page.screenshot({ path: join(process.cwd(), 'docs', 'screenshot-queues.png'), fullPage: false });
-  await expect(detail.getByTestId('qcount-completed')).toHaveAttribute('data-value', '80', {
+  await expect(detail.getByTestId('qcount-completed')).toHaveAttribute('data-value', '120', {
     timeout: 60_000,
   });
+  await expect(stages).toHaveAttribute('data-slower', '');
   await stopWorkers(page, Object.values(names));
 });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import {
   QUEUE_LIMITS,
   QUEUE_WORKLOADS,
@@ -35,6 +35,14 @@ export function AddJobsForm({
 }) {
   const [connectionId, setConnectionId] = useState(initial?.connectionId ?? connections[0]?.id ?? '');
   const [queueName, setQueueName] = useState(initial?.queue ?? 'jobs');
+  // Picking another queue in the view retargets the form (the last outcome stays shown).
+  const pickedConn = initial?.connectionId;
+  const pickedQueue = initial?.queue;
+  useEffect(() => {
+    if (pickedConn === undefined || pickedQueue === undefined) return;
+    setConnectionId(pickedConn);
+    setQueueName(pickedQueue);
+  }, [pickedConn, pickedQueue]);
   const [workload, setWorkload] = useState<QueueWorkload>('sleep');
   const [ms, setMs] = useState('50');
   const [count, setCount] = useState('200');
@@ -43,7 +51,9 @@ export function AddJobsForm({
   const [payload, setPayload] = useState('');
   const [error, setError] = useState<CodedError | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const on = { connectionId, queue: queueName.trim() };
+  // The picked queue's connection may be down (not offered): then the first one that is up.
+  const target = connections.some((c) => c.id === connectionId) ? connectionId : (connections[0]?.id ?? '');
+  const on = { connectionId: target, queue: queueName.trim() };
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
@@ -77,11 +87,7 @@ export function AddJobsForm({
           {connections.length > 1 && (
             <label className="wide">
               Connection
-              <select
-                name="connection"
-                value={connectionId}
-                onChange={(e) => setConnectionId(e.target.value)}
-              >
+              <select name="connection" value={target} onChange={(e) => setConnectionId(e.target.value)}>
                 {connections.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}

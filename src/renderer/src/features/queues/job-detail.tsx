@@ -34,12 +34,15 @@ export function JobDetailPanel({
   client,
   queue,
   jobId,
+  changed,
   onChanged,
   onClose,
 }: {
   client: Client;
   queue: QueueStats;
   jobId: string;
+  /** Changes when the queue's counts do: the job may have moved, so it is read again. */
+  changed: string;
   onChanged: () => void;
   onClose: () => void;
 }) {
@@ -59,7 +62,7 @@ export function JobDetailPanel({
         } else setError(r.error);
       });
     return () => void (live = false);
-  }, [client, queue.connectionId, queue.name, jobId, reload]);
+  }, [client, queue.connectionId, queue.name, jobId, reload, changed]);
   const act = async (m: 'queues.retry' | 'queues.promote' | 'queues.removeJob'): Promise<void> => {
     const r = await client.api.request(m, on);
     if (!r.ok) return setError(r.error);
@@ -97,7 +100,8 @@ export function JobDetailPanel({
             <dd>{job.name}</dd>
             <dt>attempts</dt>
             <dd>
-              {job.attemptsMade} of {job.attempts}
+              {job.attemptsMade}
+              {job.attempts > 0 ? ` of ${job.attempts}` : ''}
             </dd>
             <dt>added</dt>
             <dd>{fmtTime(job.timestamp)}</dd>

@@ -119,6 +119,7 @@ export function JobsPanel({ client, queue }: { client: Client; queue: QueueStats
             client={client}
             queue={queue}
             jobId={jobId}
+            changed={JOB_STATES.map((s) => queue.counts[s]).join(',')}
             onChanged={() => setReload((n) => n + 1)}
             onClose={() => setJobId(null)}
           />

@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
 import type { QueueHistory } from '../../../../shared/contract';
 import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
-import { fmtMs } from '../pools/pool-data';
-import { queueRows, type QueueField } from './queue-data';
+import { fmtMs, spanSeconds } from '../pools/pool-data';
+import { fmtRate, queueRows, type QueueField } from './queue-data';
 
-/** Window the queue charts show (the history keeps 10 min). */
-const WINDOW_SEC = 300;
+/** Longest window the queue charts show (the history keeps 10 min); shorter while the history is. */
+const WINDOW_MS = 300_000;
 
 /** Unfinished jobs by state, stacked (finished totals are the tiles: they only grow). */
 const COUNT_SERIES: (SeriesSpec & QueueField)[] = [
@@ -46,7 +46,7 @@ const LATENCY_SERIES: (SeriesSpec & QueueField)[] = [
 ];
 
 const count = (v: number): string => String(Math.round(v));
-const rate = (v: number): string => `${v >= 10 ? Math.round(v) : Math.round(v * 10) / 10}/s`;
+const rate = (v: number): string => fmtRate(v);
 
 /**
  * The queue's three charts over the same window: unfinished jobs by state, completions and
@@ -54,9 +54,10 @@ const rate = (v: number): string => `${v >= 10 ? Math.round(v) : Math.round(v * 
  * `history` is mutated in place by the store, so `t` (the newest tick) keys the memos.
  */
 export function QueueCharts({ history, t }: { history: QueueHistory; t: number }) {
-  const counts = useMemo(() => queueRows(history, COUNT_SERIES, WINDOW_SEC * 1000), [history, t]); // eslint-disable-line react-hooks/exhaustive-deps
-  const rates = useMemo(() => queueRows(history, RATE_SERIES, WINDOW_SEC * 1000), [history, t]); // eslint-disable-line react-hooks/exhaustive-deps
-  const latency = useMemo(() => queueRows(history, LATENCY_SERIES, WINDOW_SEC * 1000), [history, t]); // eslint-disable-line react-hooks/exhaustive-deps
+  const span = spanSeconds(history.t, WINDOW_MS);
+  const counts = useMemo(() => queueRows(history, COUNT_SERIES, span * 1000), [history, t, span]); // eslint-disable-line react-hooks/exhaustive-deps
+  const rates = useMemo(() => queueRows(history, RATE_SERIES, span * 1000), [history, t, span]); // eslint-disable-line react-hooks/exhaustive-deps
+  const latency = useMemo(() => queueRows(history, LATENCY_SERIES, span * 1000), [history, t, span]); // eslint-disable-line react-hooks/exhaustive-deps
   const last = counts.at(-1);
   const gaps = counts.filter((r) => r.active === null).length;
   const total = (r: (typeof counts)[number]): number =>
@@ -78,7 +79,7 @@ export function QueueCharts({ history, t }: { history: QueueHistory; t: number }
         <TimeChart
           rows={counts}
           series={COUNT_SERIES}
-          windowSec={WINDOW_SEC}
+          windowSec={span}
           yTick={count}
           yExact={count}
           label="Jobs by state"
@@ -89,7 +90,7 @@ export function QueueCharts({ history, t }: { history: QueueHistory; t: number }
         <TimeChart
           rows={rates}
           series={RATE_SERIES}
-          windowSec={WINDOW_SEC}
+          windowSec={span}
           yTick={rate}
           yExact={rate}
           label="Completions and failures per second"
@@ -100,7 +101,7 @@ export function QueueCharts({ history, t }: { history: QueueHistory; t: number }
         <TimeChart
           rows={latency}
           series={LATENCY_SERIES}
-          windowSec={WINDOW_SEC}
+          windowSec={span}
           yTick={fmtMs}
           yExact={fmtMs}
           label="Wait and run time percentiles"

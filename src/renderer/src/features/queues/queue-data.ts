@@ -209,6 +209,13 @@ export function backlog(q: QueueStats): number {
   return c.waiting + c.prioritized + c.delayed + c.paused + c.active + c['waiting-children'];
 }
 
+/** A rate per second, rounded to what reads: "1,234/s", "12/s", "2.5/s", "0.25/s"; "—" when unknown. */
+export function fmtRate(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  const r = v >= 10 ? Math.round(v) : v >= 1 ? Math.round(v * 10) / 10 : Math.round(v * 100) / 100;
+  return `${r.toLocaleString('en')}/s`;
+}
+
 /** "42 s", "3 m 05 s", "2 h 10 m". */
 export function fmtAge(sec: number | null): string {
   if (sec === null || !Number.isFinite(sec)) return '—';

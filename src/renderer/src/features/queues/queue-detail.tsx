@@ -4,7 +4,7 @@ import { fmtMs } from '../pools/pool-data';
 import { JobsPanel } from './jobs-panel';
 import { QueueCharts } from './queue-charts';
 import { QueueControls } from './queue-controls';
-import { backlog } from './queue-data';
+import { backlog, fmtRate } from './queue-data';
 import type { QueuesState } from './queues-store';
 import { QueueWorkers } from './queue-workers';
 
@@ -65,13 +65,14 @@ export function QueueDetail({
         ))}
         <div className="tile">
           <span>completed/s</span>
-          <b>{queue.completedPerSec ?? '—'}</b>
+          <b>{fmtRate(queue.completedPerSec)}</b>
         </div>
         <div className="tile">
           <span>failed/s</span>
-          <b>{queue.failedPerSec ?? '—'}</b>
+          <b>{fmtRate(queue.failedPerSec)}</b>
         </div>
       </div>
+      <QueueWorkers queue={queue} now={state.t} />
       {history && <QueueCharts history={history} t={state.t} />}
       <table className="plain latency-table" data-testid="queue-latency" aria-label="Latency of recent jobs">
         <thead>
@@ -95,7 +96,6 @@ export function QueueDetail({
           ))}
         </tbody>
       </table>
-      <QueueWorkers queue={queue} now={state.t} />
       <JobsPanel client={client} queue={queue} />
     </div>
   );

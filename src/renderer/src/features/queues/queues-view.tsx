@@ -65,11 +65,6 @@ export function QueuesView({ client }: { client: Client }) {
   return (
     <div className="queues-view" data-testid="queues-view" data-ready={state.ready}>
       <div className="queues-side">
-        <ConnectForm
-          client={client}
-          localRedisAvailable={state.localRedisAvailable}
-          onConnected={setPickedConn}
-        />
         {state.connections.length > 0 && (
           <ConnectionList
             client={client}
@@ -81,7 +76,6 @@ export function QueuesView({ client }: { client: Client }) {
         )}
         {up.length > 0 && (
           <AddJobsForm
-            key={queue?.key ?? 'none'}
             client={client}
             connections={up}
             queueNames={[...new Set(state.queues.map((q) => q.name))]}
@@ -89,6 +83,12 @@ export function QueuesView({ client }: { client: Client }) {
             producers={state.producers}
           />
         )}
+        {/* Last, so it is first while there is nothing else, and never remounts (its error stays shown). */}
+        <ConnectForm
+          client={client}
+          localRedisAvailable={state.localRedisAvailable}
+          onConnected={setPickedConn}
+        />
       </div>
       <div className="queues-main">
         <SubscribeError what="queues" error={state.error} />
