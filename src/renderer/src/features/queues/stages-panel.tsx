@@ -58,8 +58,10 @@ export function StagesPanel({
   const span = spanSeconds(hw?.t ?? [], WINDOW_MS);
   const rows = useMemo(
     () => merge(hw ? backlogRows(hw, span * 1000) : [], hd ? backlogRows(hd, span * 1000) : []),
+    // The store appends to the history in place: `t` (the newest tick) marks a new point.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [hw, hd, t, span],
-  ); // eslint-disable-line react-hooks/exhaustive-deps
+  );
   const stages = [wash, dry];
   const slower = backlog(dry) > backlog(wash) ? 'dry' : backlog(wash) > backlog(dry) ? 'wash' : null;
   return (
