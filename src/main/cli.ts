@@ -13,7 +13,7 @@ import { checkBind } from './web/bind-policy';
 import { parseDuration } from './core/snapshots/duration';
 
 const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--public-host NAME]
-                  [--tls-cert FILE --tls-key FILE] [--insecure]
+                  [--tls-cert FILE --tls-key FILE] [--insecure] [--redis URL]...
        spindle snapshot --out FILE [--duration 30s] [--format json|csv]
 
   web        serve the Spindle UI to a browser (loopback; the printed URL holds a one-time code)
@@ -23,6 +23,8 @@ const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--publ
     --public-host  a name browsers elsewhere use to reach this machine (accepted as Host)
     --tls-cert, --tls-key  PEM files: serve https and wss
     --insecure     allow a non-loopback bind without TLS (credentials in clear text)
+    --redis URL    watch the BullMQ queues on a Redis server (redis:// or rediss://; repeatable;
+                   default SPINDLE_REDIS_URL); not saved, unlike connections made in the window
 
   snapshot   sample the machine for a while and write a usage snapshot
     --out       the file to write (written atomically; CSV also writes FILE's .series.csv beside it)
@@ -76,6 +78,7 @@ async function web(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       insecure: { type: 'boolean' },
+      redis: { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -97,7 +100,7 @@ async function web(argv: string[]): Promise<void> {
   });
   if (!verdict.ok) throw new Error(verdict.message);
   if (verdict.warning) console.error(`spindle: warning: ${verdict.warning}`);
-  const core = new Core();
+  const core = new Core({ redis: values.redis });
   core.start();
   const server = await startWebServer({
     core,
