@@ -21,6 +21,7 @@ import { poolsHandlers } from './pools/handlers';
 import { queuesHandlers } from './queues/handlers';
 import { QueuesEngine } from './queues/queues-engine';
 import { QueueControls } from './queues/controls';
+import { queueSnapshotRows } from './queues/snapshot-rows';
 import { dataDirOf } from './supervisor/definitions-store';
 import type { ConnectionInput } from '../../shared/contract';
 import { readSystemInfo } from './system/system-info';
@@ -111,6 +112,7 @@ export class Core {
       managed: () => snapshotRows(this.supervisor),
       pools: () => this.pools.snapshotRows(),
       audit: () => this.audit.list(),
+      queues: () => queueSnapshotRows(this.queues),
     });
     this.#handlers = {
       'system.info': () => this.systemInfo(),
