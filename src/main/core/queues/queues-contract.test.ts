@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import { Worker } from 'bullmq';
+import { parseSnapshot } from '../../../shared/snapshot/read';
 import { Core, type Session } from '../core';
 import { startRedis, type TestRedis } from '../../../test-utils/redis-server';
 import { until } from '../../../test-utils/until';
@@ -186,6 +188,25 @@ describe('queues over the contract', () => {
         'queue obliterate:ok',
       ]),
     );
+  });
+
+  it('puts each queue with its history and workers in a snapshot, without the password', async () => {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(chunk);
+        cb();
+      },
+    });
+    await core.snapshots.stream('json', sink);
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text).not.toContain(SECRET);
+    const parsed = parseSnapshot(text);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const work = parsed.value.queues.find((x) => x.name === 'work')!;
+    expect(work.connection.url).toContain(':***@');
+    expect(work.history.t.length).toBeGreaterThan(2);
+    expect(work.history.waiting.length).toBe(work.history.t.length);
   });
 
   it('disconnects and forgets a saved connection', async () => {
