@@ -188,6 +188,9 @@ describe('queues over the contract', () => {
         'queue obliterate:ok',
       ]),
     );
+    // One entry per control request (dispatch records it; the handlers never do).
+    expect(audit.filter((a) => a === 'queue pause:ok')).toHaveLength(1);
+    expect(audit.filter((a) => a.startsWith('queue obliterate'))).toHaveLength(2);
   });
 
   it('puts each queue with its history and workers in a snapshot, without the password', async () => {
