@@ -40,6 +40,8 @@ export class RedisLink {
   #since = Date.now();
   /** A socket reached the server in the current attempt (tells "not Redis" from "unreachable"). */
   #socketUp = false;
+  /** Redis answered in the current attempt (the link reached 'ready'). */
+  #answered = false;
   readonly #onChange: () => void;
   readonly #upListeners = new Set<() => void>();
 
@@ -63,6 +65,7 @@ export class RedisLink {
     const c = this.client;
     c.on('connect', () => (this.#socketUp = true));
     c.on('ready', () => {
+      this.#answered = true;
       this.#attempt = 0;
       this.#retryInMs = null;
       this.#error = null;
@@ -77,6 +80,7 @@ export class RedisLink {
     });
     c.on('close', () => {
       this.#socketUp = false;
+      this.#answered = false;
       if (this.#state === 'closed') return;
       this.#error ??= { code: 'EREDIS_UNREACHABLE', message: 'the connection was closed' };
       this.#set('down');
@@ -204,7 +208,7 @@ export class RedisLink {
   }
 
   #coded(err: unknown): CodedError {
-    const c = classify(err, { tls: this.settings.tls, connected: this.#socketUp });
+    const c = classify(err, { tls: this.settings.tls, connected: this.#socketUp, answered: this.#answered });
     return { code: c.code, message: scrub(c.message, this.settings) };
   }
 
