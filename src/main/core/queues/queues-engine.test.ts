@@ -85,6 +85,22 @@ describe('the queues engine', () => {
     expect(h.waiting.some((v) => v === null)).toBe(true);
   });
 
+  it('shows a server that stops answering (SIGSTOP) as down, and up again after SIGCONT', async () => {
+    const pid = redis.child.pid!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await until(() => last?.connections[0]?.state !== 'up' && last?.connections[0]?.error, {
+        message: 'down while stopped',
+      });
+      expect(last!.connections[0]!.error!.message).toMatch(/stopped answering|timed out|closed/);
+      await until(() => queueStats('found')?.ok === false, { message: 'queue not ok' });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await until(() => last?.connections[0]?.state === 'up', { message: 'up after SIGCONT', timeout: 30_000 });
+    await until(() => queueStats('found')?.ok === true, { message: 'polling again' });
+  });
+
   it('joins host reports with BullMQ workers, marks a silent one lost, and forgets it after 10 min', async () => {
     const r = new Redis(redis.port, '127.0.0.1');
     const connection = { host: '127.0.0.1', port: redis.port };
