@@ -8,8 +8,10 @@ import type { Result } from '../../shared/result';
 import { dispatch, type ClientInfo, type Handlers, type HandlerContext, type Push } from './rpc';
 import { Sampler } from './sampler/sampler';
 import { AuditLog } from './audit/audit-log';
-import { Snapshots, suggestedName } from './snapshots/snapshots';
-import { SpindleError } from '../../shared/result';
+import { auditHandlers } from './audit/handlers';
+import { Snapshots } from './snapshots/snapshots';
+import { snapshotsHandlers } from './snapshots/handlers';
+import { statsHandlers } from './stats/handlers';
 import { ProcessControl } from './processes/process-control';
 import { processesHandlers } from './processes/handlers';
 import { Supervisor } from './supervisor/supervisor';
@@ -21,9 +23,11 @@ import { poolsHandlers } from './pools/handlers';
 import { queuesHandlers } from './queues/handlers';
 import { QueuesEngine } from './queues/queues-engine';
 import { QueueControls } from './queues/controls';
+import { queueSnapshotRows } from './queues/snapshot-rows';
 import { dataDirOf } from './supervisor/definitions-store';
 import type { ConnectionInput } from '../../shared/contract';
 import { readSystemInfo } from './system/system-info';
+import { systemHandlers } from './system/handlers';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -59,11 +63,10 @@ interface SessionState {
 
 export class Core {
   readonly sampler: Sampler;
-  /** Every control action, bounded; areas record into it. */
+  /** Every control request, bounded; dispatch records into it. */
   readonly audit = new AuditLog();
   /** Signals, tree ends and renices of any process, checked by (pid, start time). */
   readonly processes = new ProcessControl({
-    audit: this.audit,
     helpers: () => {
       const pid = this.supervisor?.helperPid;
       return pid ? [pid] : [];
@@ -111,47 +114,23 @@ export class Core {
       managed: () => snapshotRows(this.supervisor),
       pools: () => this.pools.snapshotRows(),
       audit: () => this.audit.list(),
+      queues: () => queueSnapshotRows(this.queues),
     });
     this.#handlers = {
-      'system.info': () => this.systemInfo(),
-      'app.info': (_p, ctx) => ({
-        version: APP_VERSION,
-        transport: ctx.client.transport,
-        readOnly: ctx.client.readOnly,
+      ...systemHandlers(() => this.systemInfo()),
+      ...statsHandlers(this.sampler),
+      ...auditHandlers(this.audit),
+      ...snapshotsHandlers(this.snapshots, {
+        chooseSavePath: opts.chooseSavePath,
+        hostname: async () => (await this.systemInfo()).hostname,
       }),
-      'stats.subscribe': (_p, ctx) => {
-        ctx.subscribe('stats');
-        return this.sampler.snapshot();
-      },
-      'audit.list': (p, ctx) => {
-        if (p?.subscribe) ctx.subscribe('audit');
-        return this.audit.list();
-      },
-      'snapshots.export': async ({ format }) => {
-        const choose = opts.chooseSavePath;
-        if (!choose)
-          throw new SpindleError('EUNSUPPORTED', 'no save dialog here: download /api/snapshot instead');
-        const path = await choose(suggestedName((await this.systemInfo()).hostname, format));
-        if (path === null) return { path: null, bytes: 0 };
-        return this.snapshots.writeFile(path, format);
-      },
-      'stats.unsubscribe': (_p, ctx) => {
-        ctx.unsubscribe('stats');
-        return null;
-      },
-      'stats.configure': (p) => this.sampler.configure(p),
-      'stats.interest': ({ keys }, ctx) => {
-        this.sampler.setInterest(ctx.client.label, keys);
-        return null;
-      },
       ...processesHandlers(this.processes),
-      ...poolsHandlers(this.pools, (e) => this.audit.record(e)),
-      ...supervisorHandlers(this.supervisor, this.audit),
+      ...poolsHandlers(this.pools),
+      ...supervisorHandlers(this.supervisor),
       ...queuesHandlers({
         engine: this.queues,
         controls: this.queueControls,
         supervisor: this.supervisor,
-        record: (e) => this.audit.record(e),
       }),
     };
   }
@@ -200,7 +179,7 @@ export class Core {
       unsubscribe: (e) => state.topics.delete(e),
     };
     return {
-      request: (raw) => dispatch(this.#handlers, raw, ctx),
+      request: (raw) => dispatch(this.#handlers, raw, ctx, this.audit),
       close: () => {
         state.topics.clear();
         this.#sessions.delete(state);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../../../test-utils/redis-server';
 import { until } from '../../../test-utils/until';
 import { QueuesEngine } from './queues-engine';
@@ -82,5 +83,63 @@ describe('the queues engine', () => {
     await until(() => queueStats('found')?.ok === true, { message: 'polling again' });
     const h = engine.snapshot(false).history[key]!;
     expect(h.waiting.some((v) => v === null)).toBe(true);
+  });
+
+  it('shows a server that stops answering (SIGSTOP) as down, and up again after SIGCONT', async () => {
+    const pid = redis.child.pid!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await until(() => last?.connections[0]?.state !== 'up' && last?.connections[0]?.error, {
+        message: 'down while stopped',
+      });
+      expect(last!.connections[0]!.error!.message).toMatch(/stopped answering|timed out|closed/);
+      await until(() => queueStats('found')?.ok === false, { message: 'queue not ok' });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await until(() => last?.connections[0]?.state === 'up', { message: 'up after SIGCONT', timeout: 30_000 });
+    await until(() => queueStats('found')?.ok === true, { message: 'polling again' });
+  });
+
+  it('joins host reports with BullMQ workers, marks a silent one lost, and forgets it after 10 min', async () => {
+    const r = new Redis(redis.port, '127.0.0.1');
+    const connection = { host: '127.0.0.1', port: redis.port };
+    const id = 'host-b:42:w';
+    const w = new Worker('found', async () => 1, { connection, name: id });
+    const report = {
+      v: 1,
+      id,
+      name: 'w',
+      host: 'host-b',
+      pid: 42,
+      cores: 8,
+      cpuBusyPct: 12.5,
+      load: [1, 2, 3],
+      memTotalBytes: 1e9,
+      memUsedBytes: 5e8,
+      concurrency: 4,
+      active: [{ jobId: '7', name: 'sleep', elapsedMs: 120 }],
+      processed: 10,
+      failed: 1,
+      startedAt: Date.now() - 5000,
+      reportedAt: Date.now(),
+      version: 'test',
+    };
+    await r.set(`bull:found:spindle:w:${id}`, JSON.stringify(report), 'PX', 3000);
+    await r.zadd('bull:found:spindle:workers', Date.now(), id);
+    const worker = () => queueStats('found')?.workers.find((x) => x.id === id);
+    await until(() => worker()?.state === 'reporting' && worker()?.addr, { message: 'reporting, joined' });
+    expect(worker()!.report).toMatchObject({
+      host: 'host-b',
+      cores: 8,
+      active: [{ jobId: '7', elapsedMs: 120 }],
+    });
+    await r.del(`bull:found:spindle:w:${id}`); // what the 3 s TTL does when the worker stops reporting
+    await until(() => worker()?.state === 'lost', { message: 'lost' });
+    expect(worker()!.report?.host).toBe('host-b'); // the last report is still shown
+    await w.close();
+    await r.zadd('bull:found:spindle:workers', Date.now() - 11 * 60_000, id);
+    await until(() => queueStats('found') && !worker(), { message: 'forgotten after the trim' });
+    r.disconnect();
   });
 });

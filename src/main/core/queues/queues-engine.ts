@@ -274,8 +274,14 @@ export class QueuesEngine {
     try {
       if (t >= s.nextDiscovery) await this.#discover(s, t);
       s.clients = parseClientList(String(await s.link.client.client('LIST')), s.link.settings.prefix);
-    } catch {
-      // A failed discovery or CLIENT LIST: the polls below fail too and record the gap.
+    } catch (e) {
+      // Timed out on an open socket: the server hangs (SIGSTOP, swap). Reconnect, show it down.
+      if (/timed out/i.test(String((e as Error)?.message))) {
+        s.link.notAnswering();
+        for (const w of s.watches.values()) w.gap(t);
+        return;
+      }
+      // Any other failure: the polls below fail too and record the gap.
     }
     await Promise.all([...s.watches.values()].map((w) => this.#poll(s, w, t, trimBefore, true)));
   }
