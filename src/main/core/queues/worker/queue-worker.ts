@@ -9,7 +9,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
-import { entryPath } from '../../launcher';
+import { entryPath, fromSource } from '../../launcher';
 import { isQueueWorkload, runQueueWorkload, type QueueWorkloadName } from '../workloads';
 import { startHostReporter, workerIdOf, type ActiveJobReport, type HostReporter } from './host-reporter';
 
@@ -115,7 +115,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     // BullMQ forks its own child or thread for the file; the built-in one reads the forced workload from env.
     if (o.workload) process.env[FORCED_WORKLOAD_ENV] = o.workload;
     else delete process.env[FORCED_WORKLOAD_ENV];
-    processor = o.module ?? entryPath('queue-processor');
+    const builtin = entryPath('queue-processor');
+    processor = o.module ?? (fromSource ? builtin.replace(/\.ts$/, '-source.mjs') : builtin);
   } else {
     const run: Processor = o.module
       ? await moduleProcessor(o.module)
