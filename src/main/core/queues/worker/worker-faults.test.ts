@@ -35,7 +35,8 @@ beforeAll(async () => {
   client = new Redis(redis.url, { maxRetriesPerRequest: null });
 });
 afterAll(async () => {
-  for (const w of spawned) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+  for (const w of spawned)
+    if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
   for (const q of queues) await q.close();
   await client.quit();
   await redis.stop();
@@ -46,7 +47,10 @@ describe('spindle worker faults', () => {
     const q = queue('kill');
     const added = 40;
     await q.addBulk(
-      Array.from({ length: added }, (_, i) => ({ name: i % 10 === 9 ? 'fail' : 'sleep', data: { ms: 400, item: i } })),
+      Array.from({ length: added }, (_, i) => ({
+        name: i % 10 === 9 ? 'fail' : 'sleep',
+        data: { ms: 400, item: i },
+      })),
     );
     const a = await start(['--queue', 'kill', '--concurrency', '8', '--name', 'a', ...FAST]);
     const held = await until(
@@ -67,12 +71,12 @@ describe('spindle worker faults', () => {
     const counts = await until(
       async () => {
         const c = await q.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed');
-        return c.completed + c.failed === added ? c : null;
+        return (c.completed ?? 0) + (c.failed ?? 0) === added ? c : null;
       },
       { timeout: 60_000, message: 'every job finished' },
     );
     expect(counts.active).toBe(0);
-    expect(counts.waiting + counts.delayed).toBe(0);
+    expect((counts.waiting ?? 0) + (counts.delayed ?? 0)).toBe(0);
     expect(counts.failed).toBe(4); // exactly the `fail` jobs: nothing failed for being stalled
     // Every job a held when it died finished after a stall, on b.
     for (const id of held) {
