@@ -63,7 +63,10 @@ export interface StagesDemo {
 
 /** Wash jobs for the demonstration: `sleep` jobs named so any worker runs them. */
 export function washJobs(n: number, washMs: number, dryMs: number): { name: string; data: WashData }[] {
-  return Array.from({ length: n }, (_, item) => ({ name: 'sleep', data: { ms: washMs, item, payload: { dryMs } } }));
+  return Array.from({ length: n }, (_, item) => ({
+    name: 'sleep',
+    data: { ms: washMs, item, payload: { dryMs } },
+  }));
 }
 
 /** Start the washer and dryer groups in this process and add `jobs` wash jobs. */
@@ -73,7 +76,14 @@ export async function startStagesDemo(url: string, opts: StagesDemoOptions = {})
   const dryMs = opts.dryMs ?? STAGE_DEFAULT_MS.dry;
   const workers: QueueWorkerHandle[] = [];
   const start = (stage: Stage, i: number): Promise<QueueWorkerHandle> =>
-    startQueueWorker({ url, queue: stage, prefix, name: `${stage}er-${i}`, handOff: stageHandOff(stage), onError: opts.onError });
+    startQueueWorker({
+      url,
+      queue: stage,
+      prefix,
+      name: `${stage}er-${i}`,
+      handOff: stageHandOff(stage),
+      onError: opts.onError,
+    });
   try {
     for (let i = 1; i <= dryers; i++) workers.push(await start('dry', i));
     for (let i = 1; i <= washers; i++) workers.push(await start('wash', i));

@@ -54,6 +54,8 @@ export async function runQueueWorkload(name: string, data: unknown): Promise<unk
       // In a sandboxed child or thread this ends only that; in-process it ends the worker.
       return process.exit(CRASH_EXIT_CODE);
     default:
-      throw new Error(`unknown workload ${JSON.stringify(name.slice(0, 64))} (built-in: ${QUEUE_WORKLOAD_NAMES.join(', ')})`);
+      throw new Error(
+        `unknown workload ${JSON.stringify(name.slice(0, 64))} (built-in: ${QUEUE_WORKLOAD_NAMES.join(', ')})`,
+      );
   }
 }

@@ -61,6 +61,12 @@ export class HostSampler {
   #fallback(): HostFigures {
     const [a = 0, b = 0, c = 0] = loadavg();
     const total = totalmem();
-    return { cores: cpus().length, cpuBusyPct: null, load: [a, b, c], memTotalBytes: total, memUsedBytes: total - freemem() };
+    return {
+      cores: cpus().length,
+      cpuBusyPct: null,
+      load: [a, b, c],
+      memTotalBytes: total,
+      memUsedBytes: total - freemem(),
+    };
   }
 }

@@ -9,7 +9,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
-import { entryPath } from '../../launcher';
+import { entryPath, fromSource } from '../../launcher';
 import { isQueueWorkload, runQueueWorkload, type QueueWorkloadName } from '../workloads';
 import { startHostReporter, workerIdOf, type ActiveJobReport, type HostReporter } from './host-reporter';
 
@@ -90,18 +90,23 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const name = o.name ?? 'worker';
   const prefix = o.prefix ?? 'bull';
   const concurrency = o.concurrency ?? 1;
-  if (!NAME_RE.test(name)) throw new QueueWorkerError('EWORKER_ARGS', `--name: use letters, digits, . _ - (not ${name})`);
+  if (!NAME_RE.test(name))
+    throw new QueueWorkerError('EWORKER_ARGS', `--name: use letters, digits, . _ - (not ${name})`);
   if (!o.queue || o.queue.length > 200 || o.queue.includes(':'))
     throw new QueueWorkerError('EWORKER_ARGS', `--queue: 1 to 200 characters without ':' (not ${o.queue})`);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)
     throw new QueueWorkerError('EWORKER_ARGS', `--concurrency: 1 to 1000 (not ${concurrency})`);
-  if (o.workload && o.module) throw new QueueWorkerError('EWORKER_ARGS', '--workload and --module exclude each other');
+  if (o.workload && o.module)
+    throw new QueueWorkerError('EWORKER_ARGS', '--workload and --module exclude each other');
   if (o.workload && !isQueueWorkload(o.workload))
     throw new QueueWorkerError('EWORKER_ARGS', `--workload: not a built-in workload: ${o.workload}`);
   if (o.module && (!isAbsolute(o.module) || !existsSync(o.module)))
     throw new QueueWorkerError('EWORKER_MODULE', `--module: not an existing absolute path: ${o.module}`);
   if (o.handOff && o.sandboxed)
-    throw new QueueWorkerError('EWORKER_ARGS', 'a stage hand-off runs in the worker process: drop --sandboxed');
+    throw new QueueWorkerError(
+      'EWORKER_ARGS',
+      'a stage hand-off runs in the worker process: drop --sandboxed',
+    );
 
   const id = workerIdOf(name);
   const onError = (err: Error): void => o.onError?.(err);
@@ -115,7 +120,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     // BullMQ forks its own child or thread for the file; the built-in one reads the forced workload from env.
     if (o.workload) process.env[FORCED_WORKLOAD_ENV] = o.workload;
     else delete process.env[FORCED_WORKLOAD_ENV];
-    processor = o.module ?? entryPath('queue-processor');
+    const builtin = entryPath('queue-processor');
+    processor = o.module ?? (fromSource ? builtin.replace(/\.ts$/, '-source.mjs') : builtin);
   } else {
     const run: Processor = o.module
       ? await moduleProcessor(o.module)

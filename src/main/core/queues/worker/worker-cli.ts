@@ -68,9 +68,11 @@ export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   }
   const url = values.redis ?? env.SPINDLE_REDIS_URL;
   if (!url) throw args('worker: --redis URL is required (or set SPINDLE_REDIS_URL)');
-  if (!/^rediss?:\/\//.test(url)) throw args(`--redis: a redis:// or rediss:// URL, not ${maskRedisUrl(url)}`);
+  if (!/^rediss?:\/\//.test(url))
+    throw args(`--redis: a redis:// or rediss:// URL, not ${maskRedisUrl(url)}`);
   const stage = values.stage as Stage | undefined;
-  if (stage !== undefined && !STAGES.includes(stage)) throw args(`--stage: ${STAGES.join(' or ')}, not ${stage}`);
+  if (stage !== undefined && !STAGES.includes(stage))
+    throw args(`--stage: ${STAGES.join(' or ')}, not ${stage}`);
   const queue = values.queue ?? stage;
   if (!queue) throw args('worker: --queue NAME is required');
   const sandboxed = values.sandboxed;
@@ -133,10 +135,14 @@ export async function runWorkerCli(argv: string[]): Promise<number> {
         resolve(1);
         return;
       }
-      console.log(`spindle worker: ${sig}: taking no new jobs; waiting up to ${graceMs} ms for ${h.active().length} active`);
+      console.log(
+        `spindle worker: ${sig}: taking no new jobs; waiting up to ${graceMs} ms for ${h.active().length} active`,
+      );
       void h.close(graceMs).then(({ abandoned }) => {
         if (abandoned.length) {
-          console.error(`spindle worker: grace ran out; ${abandoned.length} jobs left to the stalled check: ${abandoned.slice(0, 10).join(' ')}`);
+          console.error(
+            `spindle worker: grace ran out; ${abandoned.length} jobs left to the stalled check: ${abandoned.slice(0, 10).join(' ')}`,
+          );
           resolve(1);
         } else {
           console.log(`spindle worker: stopped (${h.processed()} completed, ${h.failed()} failed)`);
