@@ -8,7 +8,6 @@ import { createContext, useContext } from 'react';
 import type { Client } from './api/client';
 import { createPoolsStore, type PoolsState } from './features/pools/pools-store';
 import { createStatsStore, type StatsState } from './features/stats/stats-store';
-import { createManagedSeries, type SeriesState } from './features/supervisor/managed-series';
 import { createSupervisorStore, type SupervisorState } from './features/supervisor/supervisor-store';
 import type { FrameStore } from './lib/frame-store';
 
@@ -17,8 +16,6 @@ export interface Stores {
   stats: FrameStore<StatsState>;
   supervisor: FrameStore<SupervisorState>;
   pools: FrameStore<PoolsState>;
-  /** Managed processes' CPU/memory points (follows `stats` and `supervisor`). */
-  managedSeries: FrameStore<SeriesState>;
 }
 
 /**
@@ -26,13 +23,10 @@ export interface Stores {
  * stats store it scrubs).
  */
 export function createStores(client: Client, given: Partial<Pick<Stores, 'stats'>> = {}): Stores {
-  const stats = given.stats ?? createStatsStore(client);
-  const supervisor = createSupervisorStore(client);
   return {
-    stats,
-    supervisor,
+    stats: given.stats ?? createStatsStore(client),
+    supervisor: createSupervisorStore(client),
     pools: createPoolsStore(client),
-    managedSeries: createManagedSeries(stats, supervisor),
   };
 }
 
