@@ -9,7 +9,6 @@ import type { Client } from './api/client';
 import { createPoolsStore, type PoolsState } from './features/pools/pools-store';
 import { createQueuesStore, type QueuesState } from './features/queues/queues-store';
 import { createStatsStore, type StatsState } from './features/stats/stats-store';
-import { createManagedSeries, type SeriesState } from './features/supervisor/managed-series';
 import { createSupervisorStore, type SupervisorState } from './features/supervisor/supervisor-store';
 import type { FrameStore } from './lib/frame-store';
 
@@ -19,8 +18,6 @@ export interface Stores {
   supervisor: FrameStore<SupervisorState>;
   pools: FrameStore<PoolsState>;
   queues: FrameStore<QueuesState>;
-  /** Managed processes' CPU/memory points (follows `stats` and `supervisor`). */
-  managedSeries: FrameStore<SeriesState>;
 }
 
 /**
@@ -28,14 +25,11 @@ export interface Stores {
  * stats store it scrubs).
  */
 export function createStores(client: Client, given: Partial<Pick<Stores, 'stats'>> = {}): Stores {
-  const stats = given.stats ?? createStatsStore(client);
-  const supervisor = createSupervisorStore(client);
   return {
-    stats,
-    supervisor,
+    stats: given.stats ?? createStatsStore(client),
+    supervisor: createSupervisorStore(client),
     pools: createPoolsStore(client),
     queues: createQueuesStore(client),
-    managedSeries: createManagedSeries(stats, supervisor),
   };
 }
 

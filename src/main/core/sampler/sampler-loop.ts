@@ -50,7 +50,7 @@ export class SamplerLoop {
     this.#lastProcessCpu = process.cpuUsage();
   }
 
-  async tick(): Promise<StatsTick> {
+  async tick(): Promise<Omit<StatsTick, 'interest'>> {
     const wall0 = performance.now();
     const cpu0 = this.#threadCpu();
     const focus = new Set([...this.#focus, ...this.#top]);

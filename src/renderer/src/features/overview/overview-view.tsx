@@ -5,11 +5,12 @@ import { useStores } from '../../stores';
 import { HostInfo } from '../system/host-info';
 import { CoreCharts } from './core-charts';
 import { CPU_COLORS, TimeChart, type SeriesSpec } from '../../lib/time-chart';
-import { cpuFields, CPU_PARTS, selfCpuPct, toRows, type FieldSpec } from './overview-data';
+import { cpuFields, CPU_PARTS, selfCpuPct, toRows, type FieldSpec } from '../../lib/history-rows';
 import { niceMax } from '../../lib/chart-geometry';
 import { formatBytes, formatCount } from '../../lib/format';
 import { isWindowMinutes, usePref, WINDOW_MINUTES } from '../../lib/prefs';
-import { overviewColumns, useStatsFrame, type StatsFrame } from './stats-frame';
+import { frameOf, useStatsFrame, type StatsFrame } from '../stats/stats-frame';
+import { overviewSeries } from './overview-columns';
 import './overview.css';
 
 const GIB = 1024 ** 3;
@@ -61,12 +62,14 @@ const CTXT_SERIES: SeriesSpec[] = [
   { key: 'forks', name: 'forks/s', color: 'var(--chart-pink)' },
 ];
 
+const pickColumns = (cores: number) => ({ series: overviewSeries(cores) });
+
 /** The machine at a glance: CPU (total and per core), load, memory, tasks, Spindle's own cost. */
 export function OverviewView({ client }: { client: Client }) {
   const { stats } = useStores();
   const [minutes, setMinutes] = usePref('overview.windowMinutes', 5, isWindowMinutes);
   const windowMs = minutes * 60_000;
-  const live = useStatsFrame(stats, windowMs);
+  const live = useStatsFrame(stats, windowMs, pickColumns);
   const error = useSyncExternalStore(stats.subscribe, () => stats.get().error);
   // Pause keeps a cloned frame: sampling and the store go on, this view reads the copy.
   const [frozen, setFrozen] = useState<StatsFrame | null>(null);
@@ -91,7 +94,7 @@ export function OverviewView({ client }: { client: Client }) {
           aria-pressed={frozen !== null}
           onClick={() =>
             // The longest window is cut on pause so the window selector still works while paused.
-            setFrozen(frozen ? null : { ...live, history: overviewColumns(stats).window(MAX_WINDOW_MS) })
+            setFrozen(frozen ? null : frameOf(stats.get(), MAX_WINDOW_MS, pickColumns))
           }
         >
           {frozen ? '▶ Resume' : '❚❚ Pause'}

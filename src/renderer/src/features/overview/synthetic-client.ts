@@ -215,6 +215,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
       sample: sample(Date.now(), seq),
       procs: { base, added, removed, changed, resync: [], count: rows.size },
       top: top(),
+      interest: [],
     };
     // rAF callbacks run in order: `before` runs just ahead of the store's flush, `after` once
     // React has rendered and committed what the flush scheduled.

@@ -2,6 +2,7 @@ import { useMemo, useState, useSyncExternalStore } from 'react';
 import { Controls } from '../../lib/controls';
 import type { ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
+import { coreBusySeries } from '../../lib/history-rows';
 import { SubscribeError } from '../../lib/subscribe-error';
 import { useStores } from '../../stores';
 import { LabPanel } from './lab-panel';
@@ -26,14 +27,12 @@ export function PoolsView({ client }: { client: Client }) {
     for (const r of statsState.procs?.values() ?? []) byPid.set(r.pid, r);
     return (pid: number) => byPid.get(pid);
   }, [statsState.procs]);
-  // Per-core CPU over the charts' window, from the stats history (once per stats tick).
-  const cpu = useMemo(
-    () => ({
-      win: statsState.history?.window(120_000) ?? null,
-      cores: statsState.latest?.cpu.cores.length ?? state.cores,
-    }),
-    [statsState, state.cores],
-  );
+  // Per-core busy % over the charts' window: only those columns of the stats history (at 64
+  // cores the whole history is ~700 columns), once per stats tick.
+  const cpu = useMemo(() => {
+    const cores = statsState.latest?.cpu.cores.length ?? state.cores;
+    return { win: statsState.history.window(120_000, { series: coreBusySeries(cores) }), cores };
+  }, [statsState, state.cores]);
 
   return (
     <div className="pools-view" data-testid="pools-view" data-ready={state.ready}>

@@ -13,7 +13,7 @@ import type { Client } from '../../api/client';
 import { usePref } from '../../lib/prefs';
 import { onShowProcess, takeShowProcess } from '../../lib/navigate';
 import { useReadOnly } from '../../lib/read-only';
-import { useProcTable } from '../overview/stats-frame';
+import { useProcTable } from '../stats/stats-frame';
 import { SubscribeError } from '../../lib/subscribe-error';
 import { useStores } from '../../stores';
 import { AuditPanel } from './audit-panel';

@@ -6,7 +6,6 @@
 import {
   JOB_STATES,
   QUEUE_LIMITS,
-  type HistoryWindow,
   type JobState,
   type QueueHistory,
   type QueueStats,
@@ -14,7 +13,7 @@ import {
   type SeriesName,
 } from '../../../../shared/contract';
 import type { ChartRow } from '../../lib/chart-geometry';
-import { toRows } from '../overview/overview-data';
+import { toRows, type Columns } from '../../lib/history-rows';
 
 type Column = Exclude<keyof QueueHistory, 't'>;
 
@@ -103,7 +102,7 @@ export function queueRows(h: QueueHistory, fields: readonly QueueField[], window
   // The converter reads `series[name]` only: the queue's columns stand in under their own names.
   const series = {} as Record<string, (number | null)[]>;
   for (const f of fields) series[f.col] = h[f.col];
-  const win: HistoryWindow = { t: h.t, series: series as HistoryWindow['series'], procs: {} };
+  const win: Columns = { t: h.t, series: series as Columns['series'] };
   return toRows(
     win,
     fields.map((f) => ({ key: f.key, series: f.col as SeriesName })),

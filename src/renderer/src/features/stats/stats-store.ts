@@ -122,7 +122,8 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
     const s = tick.sample;
     if (s.intervalMs !== prev.intervalMs)
       prev.history.reconfigure(prev.config?.retentionMs ?? 600_000, s.intervalMs);
-    prev.history.push(s, procs, tick.top);
+    // Core's tracked set (top + interest): the same per-process series core records.
+    prev.history.push(s, procs, tick.top.concat(tick.interest));
     store.set({ ...prev, intervalMs: s.intervalMs, seq: s.seq, latest: s, procs, top: tick.top });
   });
   client.onReconnect(() => void subscribe());

@@ -11,9 +11,8 @@ import './supervisor.css';
 
 /** The Managed view: launch form, list, and the selected process's output, chart and controls. */
 export function SupervisorView({ client }: { client: Client }) {
-  const { supervisor, managedSeries: series } = useStores();
+  const { supervisor } = useStores();
   const state = useSyncExternalStore(supervisor.subscribe, supervisor.get);
-  const points = useSyncExternalStore(series.subscribe, series.get);
   const [selected, setSelected] = useState<string | null>(null);
   const [editId, setEditId] = useState<string | null>(null);
   const current = state.items.find((m) => m.id === selected) ?? state.items.at(-1) ?? null;
@@ -58,7 +57,6 @@ export function SupervisorView({ client }: { client: Client }) {
             m={current}
             live={state.output.get(current.id) ?? []}
             dropped={state.dropped.get(current.id) ?? current.dropped}
-            points={points.get(current.id) ?? []}
             onEdit={() => startEdit(current)}
           />
         )}

@@ -1,16 +1,62 @@
 /**
- * Converts history columns (one time axis, null = gap) into the rows recharts draws, and
- * into the per-core matrix the heat strip paints. Pure: unit tests feed literal arrays.
+ * The converters every chart reads the stats history through: a named column window (see
+ * `StatsHistory.window`) in, the rows a chart draws or the per-core matrix the heat strip
+ * paints out. Pure: unit tests feed literal arrays.
  */
-import type { HistoryWindow, SeriesName } from '../../../../shared/contract';
-import type { ChartRow } from '../../lib/chart-geometry';
-import { round } from '../../lib/format';
+import type { HistoryWindow, SeriesName } from '../../../shared/contract';
+import type { ChartRow } from './chart-geometry';
+import { round } from './format';
+
+/** Series of processes summed by `sumProcs`: `proc.cpu` (%), `proc.rss` (bytes), `proc.threads`. */
+export type ProcSeriesName = `proc.${'cpu' | 'rss' | 'threads'}`;
+
+/** Columns over one time axis: a history window, or processes summed by `sumProcs`. */
+export interface Columns {
+  t: readonly number[];
+  series: Partial<Record<SeriesName | ProcSeriesName, readonly (number | null)[]>>;
+}
 
 /** A field drawn from a series, optionally scaled (e.g. bytes → GiB). */
 export interface FieldSpec {
   key: string;
-  series: SeriesName;
+  series: SeriesName | ProcSeriesName;
   scale?: number;
+}
+
+/**
+ * The series of `keys` summed per tick (a pipeline's stages, or one process), as columns
+ * named `proc.*`, from their first reading on; null where none of them has a reading.
+ */
+export function sumProcs(win: HistoryWindow, keys: readonly string[]): Columns {
+  const n = win.t.length;
+  const cpu: (number | null)[] = new Array<number | null>(n).fill(null);
+  const rss: (number | null)[] = new Array<number | null>(n).fill(null);
+  const threads: (number | null)[] = new Array<number | null>(n).fill(null);
+  const add = (out: (number | null)[], col: readonly (number | null)[], i: number): void => {
+    const v = col[i];
+    if (v != null) out[i] = (out[i] ?? 0) + v;
+  };
+  for (const key of keys) {
+    const p = win.procs[key];
+    if (!p) continue;
+    for (let i = 0; i < n; i++) {
+      add(cpu, p.cpu, i);
+      add(rss, p.rss, i);
+      add(threads, p.threads, i);
+    }
+  }
+  // Ticks before the first reading (before core tracked them) are not history: left out.
+  let first = 0;
+  while (first < n && cpu[first] === null && rss[first] === null) first++;
+  if (first === 0) return { t: win.t, series: { 'proc.cpu': cpu, 'proc.rss': rss, 'proc.threads': threads } };
+  return {
+    t: win.t.slice(first),
+    series: {
+      'proc.cpu': cpu.slice(first),
+      'proc.rss': rss.slice(first),
+      'proc.threads': threads.slice(first),
+    },
+  };
 }
 
 /** A time step more than this many typical intervals wide is a gap: the line breaks there. */
@@ -46,7 +92,7 @@ export const MAX_CHART_POINTS = 300;
  * row (k as small as fits), so a 10-minute window at 1 Hz draws 3-second means.
  */
 export function toRows(
-  win: HistoryWindow,
+  win: Columns,
   fields: readonly FieldSpec[],
   windowMs: number,
   maxPoints = MAX_CHART_POINTS,
@@ -108,6 +154,11 @@ export const CPU_PARTS = ['user', 'system', 'iowait', 'steal'] as const;
 export function cpuFields(core: number | null): FieldSpec[] {
   const p = core === null ? 'cpu' : `cpu${core}`;
   return CPU_PARTS.map((part) => ({ key: part, series: `${p}.${part}` as SeriesName }));
+}
+
+/** Names of the per-core busy % series of a machine with `cores` cores. */
+export function coreBusySeries(cores: number): SeriesName[] {
+  return Array.from({ length: cores }, (_, i) => `cpu${i}.busy` as const);
 }
 
 /** How many cores the window has series for. */
