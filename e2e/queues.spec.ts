@@ -234,3 +234,31 @@ test('wash and dry side by side, the backlog builds at dry, dry workers on two h
   await expect(stages).toHaveAttribute('data-slower', '');
   await stopWorkers(page, Object.values(names));
 });
+
+test('Redis stopped while watched: down with its code, a gap in the charts, up again by itself', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const conn = await connect(page);
+  const queue = unique('gap');
+  await addJobs(page, queue, { workload: 'noop', count: 5 });
+  await page.locator(`[data-testid="queue-chip"][data-queue="${queue}"]`).click();
+  const detail = page.locator(`[data-testid="queue-detail"][data-queue="${queue}"]`);
+  const chart = detail.getByTestId('queue-counts-chart');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(2);
+  await expect(chart).toHaveAttribute('data-gaps', '0');
+
+  await redis.stop({ keepDir: true });
+  await expect(conn).toHaveAttribute('data-state', /down|reconnecting/);
+  await expect(conn.getByTestId('connection-error')).toHaveAttribute('data-code', /^EREDIS/);
+  await expect(detail).toHaveAttribute('data-ok', 'false');
+  // Ticks while down are breaks in the lines, not zeros.
+  await expect.poll(async () => Number(await chart.getAttribute('data-gaps'))).toBeGreaterThan(0);
+  await page.screenshot({ path: artifact('queues-down.png'), fullPage: true });
+
+  await redis.restart();
+  await expect(conn).toHaveAttribute('data-state', 'up', { timeout: 30_000 });
+  await expect(conn.getByTestId('connection-error')).toHaveCount(0);
+  await conn.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(conn).toHaveCount(0);
+});

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Client } from '../../api/client';
+import { Controls } from '../../lib/controls';
 import { ErrorLine, type CodedError } from './error-line';
 
 const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
@@ -58,53 +59,67 @@ export function ConnectForm({
   return (
     <form className="card queue-form" aria-label="Connect to Redis" onSubmit={(e) => void connect(e)}>
       <h2>Connect to Redis</h2>
-      <label className="wide">
-        URL
-        <input
-          name="url"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder="redis://host:6379/0 or rediss://…"
-          required
-        />
-      </label>
-      <label>
-        User
-        <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} />
-      </label>
-      <label>
-        Password
-        <input
-          name="password"
-          type="password"
-          autoComplete="off"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </label>
-      <label>
-        DB
-        <input name="db" type="number" min={0} value={db} onChange={(e) => setDb(e.target.value)} />
-      </label>
-      <label>
-        Prefix
-        <input name="prefix" placeholder="bull" value={prefix} onChange={(e) => setPrefix(e.target.value)} />
-      </label>
-      <label>
-        Label
-        <input name="name" placeholder="host:port" value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label className="check">
-        <input type="checkbox" checked={save} onChange={(e) => setSave(e.target.checked)} /> Remember
-      </label>
-      <button type="submit" className="primary" disabled={busy !== null}>
-        {busy === 'connect' ? 'Connecting…' : 'Connect'}
-      </button>
-      {localRedisAvailable && (
-        <button type="button" onClick={() => void startLocal()} disabled={busy !== null}>
-          {busy === 'local' ? 'Starting…' : 'Start a local Redis'}
-        </button>
-      )}
+      <Controls>
+        <div className="queue-form-grid">
+          <label className="wide">
+            URL
+            <input
+              name="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="redis://host:6379/0 or rediss://…"
+              required
+            />
+          </label>
+          <label>
+            User
+            <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+          </label>
+          <label>
+            Password
+            <input
+              name="password"
+              type="password"
+              autoComplete="off"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </label>
+          <label>
+            DB
+            <input name="db" type="number" min={0} value={db} onChange={(e) => setDb(e.target.value)} />
+          </label>
+          <label>
+            Prefix
+            <input
+              name="prefix"
+              placeholder="bull"
+              value={prefix}
+              onChange={(e) => setPrefix(e.target.value)}
+            />
+          </label>
+          <label>
+            Label
+            <input
+              name="name"
+              placeholder="host:port"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={save} onChange={(e) => setSave(e.target.checked)} /> Remember
+          </label>
+          <button type="submit" className="primary" disabled={busy !== null}>
+            {busy === 'connect' ? 'Connecting…' : 'Connect'}
+          </button>
+          {localRedisAvailable && (
+            <button type="button" onClick={() => void startLocal()} disabled={busy !== null}>
+              {busy === 'local' ? 'Starting…' : 'Start a local Redis'}
+            </button>
+          )}
+        </div>
+      </Controls>
       <ErrorLine error={error} />
     </form>
   );
