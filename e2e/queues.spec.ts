@@ -154,6 +154,12 @@ test('200 jobs drain across two headless workers; pause holds them, resume lets 
   await expect(detail.getByTestId('qcount-failed')).toHaveAttribute('data-value', '1');
   const jobs = detail.getByTestId('queue-jobs');
   await jobs.getByRole('tab', { name: /^failed/ }).click();
+  // The state tabs move with the arrow keys, as the view tabs do.
+  await page.keyboard.press('ArrowRight');
+  await expect(jobs.getByRole('tab', { name: /^paused/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(jobs.getByRole('tab', { name: /^paused/ })).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(jobs.getByRole('tab', { name: /^failed/ })).toHaveAttribute('aria-selected', 'true');
   await jobs.getByTestId('job-row').first().getByRole('button').click();
   const job = detail.getByTestId('job-detail');
   await expect(job.getByTestId('job-failure')).toContainText('fail workload');
