@@ -15,6 +15,7 @@ import {
   type ConnectionInput,
   type QueueConnection,
   type QueueProducer,
+  type QueueStats,
   type QueuesSnapshot,
   type QueuesTick,
 } from '../../../shared/contract';
@@ -151,7 +152,9 @@ export class QueuesEngine {
   /** Watch a queue now (a control just made it), before discovery would find it. */
   watch(id: string, queue: string): void {
     const s = this.#state(id);
-    if (!s.watches.has(queue) && s.watches.size < QUEUE_LIMITS.queuesPerConnection) {
+    const room =
+      s.watches.size < QUEUE_LIMITS.queuesPerConnection && this.#watchCount() < QUEUE_LIMITS.queues;
+    if (!s.watches.has(queue) && room) {
       s.watches.set(queue, new QueueWatch(id, queue));
       this.#changed();
     }
@@ -194,8 +197,25 @@ export class QueuesEngine {
   }
 
   #now(reason: QueuesTick['reason']): QueuesTick {
-    const queues = [];
-    for (const s of this.#links.values()) for (const w of s.watches.values()) queues.push(w.stats);
+    const queues: QueueStats[] = [];
+    // The event stays bounded: past QUEUE_LIMITS.workersPerTick, queues list no more workers.
+    let budget: number = QUEUE_LIMITS.workersPerTick;
+    for (const s of this.#links.values()) {
+      for (const w of s.watches.values()) {
+        const st = w.stats;
+        const keep = Math.min(budget, st.workers.length);
+        budget -= keep;
+        queues.push(
+          keep === st.workers.length
+            ? st
+            : {
+                ...st,
+                workers: st.workers.slice(0, keep),
+                workersOmitted: st.workersOmitted + st.workers.length - keep,
+              },
+        );
+      }
+    }
     return {
       reason,
       t: Date.now(),
@@ -213,6 +233,12 @@ export class QueuesEngine {
       this.#changeQueued = false;
       if (this.#running) this.#opts.onTick(this.#now('change'));
     });
+  }
+
+  #watchCount(): number {
+    let n = 0;
+    for (const s of this.#links.values()) n += s.watches.size;
+    return n;
   }
 
   #state(id: string): LinkState {
@@ -307,7 +333,8 @@ export class QueuesEngine {
     let omitted = 0;
     for (const name of found) {
       if (s.watches.has(name)) continue;
-      if (s.watches.size >= QUEUE_LIMITS.queuesPerConnection) omitted++;
+      if (s.watches.size >= QUEUE_LIMITS.queuesPerConnection || this.#watchCount() >= QUEUE_LIMITS.queues)
+        omitted++;
       else s.watches.set(name, new QueueWatch(s.link.id, name));
     }
     if (complete) {
