@@ -105,7 +105,9 @@ export class QueuesEngine {
     }
     const settings = parseConnection(input);
     const save = input.save ?? true;
-    const state = this.#add(newId(), settings, save && this.#saved !== null, o.managedId ?? null);
+    // An unreadable queues.json is never overwritten: a new connection then is not saved (and says so).
+    const canSave = this.#saved !== null && this.#saved.problem === null;
+    const state = this.#add(newId(), settings, save && canSave, o.managedId ?? null);
     try {
       await state.link.firstConnect();
     } catch (e) {
