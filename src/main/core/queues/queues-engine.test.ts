@@ -167,6 +167,15 @@ describe('the queues engine', () => {
     const listed = last!.queues.reduce((n, x) => n + x.workers.length, 0);
     expect(listed).toBeLessThanOrEqual(512);
     expect(many().reduce((n, x) => n + x.workersOmitted, 0)).toBeGreaterThanOrEqual(100 + 64 * 8 - 512);
+    // 128 queues (a connection's bound; more are not watched): the subscribe reply sends fewer points each.
+    const id = last!.connections[0]!.id;
+    for (let i = 0; i < 300; i++) engine.watch(id, `extra${i}`);
+    const snap = engine.snapshot(false);
+    expect(snap.queues.length).toBe(128);
+    const points = Math.max(...Object.values(snap.history).map((h) => h.t.length));
+    expect(points).toBeLessThanOrEqual(Math.floor(400_000 / (128 * 19)));
+    expect(JSON.stringify(snap).length).toBeLessThan(8 * 1024 * 1024);
+    for (let i = 0; i < 300; i++) engine.unwatch(id, `extra${i}`);
     r.disconnect();
   });
 });

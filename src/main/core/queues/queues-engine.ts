@@ -23,13 +23,15 @@ import { SpindleError } from '../../../shared/result';
 import { RedisLink } from './connection';
 import { Discovery } from './discovery';
 import { pollQueue, WORKER_FORGET_MS } from './poll-script';
-import { QueueWatch } from './queue-watch';
+import { HISTORY_COLUMNS, QueueWatch } from './queue-watch';
 import { parseConnection, type ConnectionSettings } from './redis-url';
 import { SavedConnections } from './saved-connections';
 import { parseClientList, type BullClient } from './workers';
 
 /** How often each connection looks for new queues. */
 export const DISCOVERY_MS = 5000;
+/** Numbers of history in one `queues.subscribe` reply (~3 MB of JSON at most). */
+const HISTORY_VALUES = 400_000;
 /** Trim the workers set every this many ticks (ZREMRANGEBYSCORE is cheap, but not free). */
 const TRIM_EVERY = 10;
 
@@ -181,10 +183,18 @@ export class QueuesEngine {
     this.#changed();
   }
 
-  /** Everything now, with each queue's history. */
+  /**
+   * Everything now, with each queue's history. The reply stays well under the web
+   * transport's 8 MB of unsent bytes: past HISTORY_VALUES numbers in all, each queue sends
+   * only its newest points (256 queues: the last ~80 s each; the ticks add the rest).
+   */
   snapshot(localRedisAvailable: boolean): QueuesSnapshot {
     const history: QueuesSnapshot['history'] = {};
-    for (const s of this.#links.values()) for (const w of s.watches.values()) history[w.key] = w.history();
+    const n = Math.max(1, this.#watchCount());
+    const points = Math.max(1, Math.floor(HISTORY_VALUES / (n * HISTORY_COLUMNS)));
+    for (const s of this.#links.values()) {
+      for (const w of s.watches.values()) history[w.key] = w.history(points);
+    }
     return { ...this.#now('change'), localRedisAvailable, intervalMs: this.intervalMs, history };
   }
 
