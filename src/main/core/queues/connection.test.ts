@@ -3,6 +3,7 @@ import { createServer as createHttp, type Server as HttpServer } from 'node:http
 import { createServer, type Server } from 'node:net';
 import { startRedis, freePort, type TestRedis } from '../../../test-utils/redis-server';
 import { until } from '../../../test-utils/until';
+import { Redis } from 'ioredis';
 import { RedisLink } from './connection';
 import { parseConnection } from './redis-url';
 import type { ConnectionInput } from '../../../shared/contract';
@@ -59,6 +60,22 @@ describe('a Redis connection', () => {
     expect(info.url).toBe(`redis://:***@127.0.0.1:${redis.port}/2`);
     expect(JSON.stringify(info)).not.toContain(SECRET);
     await until(() => l.redisVersion, { message: 'redis version read' });
+  });
+
+  it('connects as an ACL user with its password, and refuses a wrong user', async () => {
+    const admin = new Redis({ port: redis.port, host: '127.0.0.1', password: SECRET });
+    await admin.call('ACL', 'SETUSER', 'app', 'on', '>app-pw', '~*', '&*', '+@all');
+    admin.disconnect();
+    const l = link({ url: `redis://app:app-pw@127.0.0.1:${redis.port}` });
+    await l.firstConnect();
+    expect(l.info()).toMatchObject({
+      state: 'up',
+      username: 'app',
+      url: `redis://app:***@127.0.0.1:${redis.port}`,
+    });
+    expect((await attempt({ url: `redis://nobody:app-pw@127.0.0.1:${redis.port}` })).code).toBe(
+      'EREDIS_AUTH',
+    );
   });
 
   it('gives EREDIS_AUTH for a wrong password, without echoing it', async () => {
