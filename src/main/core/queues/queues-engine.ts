@@ -77,6 +77,7 @@ export class QueuesEngine {
     if (this.#running) return;
     this.#running = true;
     const saved = this.#saved ? await this.#saved.load() : [];
+    if (!this.#running) return; // stopped while the file was read: connect nothing
     if (this.#saved?.problem) console.error(`spindle: queues: ${this.#saved.problem}`);
     for (const s of saved) this.#add(s.id, s, true).link.start();
     for (const input of extra) {
