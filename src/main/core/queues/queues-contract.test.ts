@@ -95,6 +95,7 @@ describe('queues over the contract', () => {
     expect(r.producer.id).toBeTruthy();
     await until(() => last?.producers.some((p) => p.id === r.producer.id && p.state === 'done'));
     await until(() => stats('work')?.counts.waiting === 30, { message: '30 waiting' });
+    expect(await call(rw, 'queues.stopAdding', q('work'))).toBe(0); // it had finished
     expect(await code(ro, 'queues.add', { ...q('work'), count: 1 })).toBe('EREADONLY');
   });
 
@@ -216,5 +217,8 @@ describe('queues over the contract', () => {
     await call(rw, 'queues.disconnect', { connectionId: conn.id });
     expect(await call(rw, 'queues.connections')).toEqual([]);
     expect(JSON.parse(readFileSync(join(dir, 'queues.json'), 'utf8')).connections).toEqual([]);
+    const audit = core.audit.list().map((e) => `${e.action}:${e.outcome}`);
+    expect(audit).toEqual(expect.arrayContaining(['queue stop adding:ok', 'queues disconnect:ok']));
+    expect(await code(rw, 'queues.disconnect', { connectionId: conn.id })).toBe('ENO_CONNECTION');
   });
 });

@@ -142,4 +142,40 @@ describe('the queues engine', () => {
     await until(() => queueStats('found') && !worker(), { message: 'forgotten after the trim' });
     r.disconnect();
   });
+
+  it('keeps the event bounded: 64 workers per queue, 512 per event, the rest counted', async () => {
+    const r = new Redis(redis.port, '127.0.0.1');
+    const now = Date.now();
+    const p = r.pipeline();
+    for (let q = 0; q < 9; q++) {
+      p.hset(`bull:many${q}:meta`, 'opts.maxLenEvents', 10000);
+      for (let i = 0; i < (q === 0 ? 100 : 64); i++) {
+        const id = `h:${q}:${i}`;
+        p.set(`bull:many${q}:spindle:w:${id}`, JSON.stringify({ v: 1, id, host: 'h' }), 'PX', 60_000);
+        p.zadd(`bull:many${q}:spindle:workers`, now, id);
+      }
+    }
+    await p.exec();
+    const many = () => last?.queues.filter((x) => x.name.startsWith('many')) ?? [];
+    await until(() => many().length === 9 && many().every((x) => x.workers.length + x.workersOmitted >= 64), {
+      message: 'all 9 queues with their workers',
+      timeout: 30_000,
+    });
+    const first = many().find((x) => x.name === 'many0')!;
+    expect(first.workers.length + first.workersOmitted).toBe(100);
+    expect(first.workers.length).toBeLessThanOrEqual(64);
+    const listed = last!.queues.reduce((n, x) => n + x.workers.length, 0);
+    expect(listed).toBeLessThanOrEqual(512);
+    expect(many().reduce((n, x) => n + x.workersOmitted, 0)).toBeGreaterThanOrEqual(100 + 64 * 8 - 512);
+    // 128 queues (a connection's bound; more are not watched): the subscribe reply sends fewer points each.
+    const id = last!.connections[0]!.id;
+    for (let i = 0; i < 300; i++) engine.watch(id, `extra${i}`);
+    const snap = engine.snapshot(false);
+    expect(snap.queues.length).toBe(128);
+    const points = Math.max(...Object.values(snap.history).map((h) => h.t.length));
+    expect(points).toBeLessThanOrEqual(Math.floor(400_000 / (128 * 19)));
+    expect(JSON.stringify(snap).length).toBeLessThan(8 * 1024 * 1024);
+    for (let i = 0; i < 300; i++) engine.unwatch(id, `extra${i}`);
+    r.disconnect();
+  });
 });
