@@ -2,7 +2,10 @@
  * The Queues view against a real Redis (started here, on a free loopback port) and real
  * `spindle worker` processes launched as managed processes from the Managed view.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startRedis, type TestRedis } from '../src/test-utils/redis-server';
@@ -268,4 +271,56 @@ test('Redis stopped while watched: down with its code, a gap in the charts, up a
   await expect(conn.getByTestId('connection-error')).toHaveCount(0);
   await conn.getByRole('button', { name: 'Disconnect' }).click();
   await expect(conn).toHaveCount(0);
+});
+
+test('a read-only server shows its queues with every control disabled', async ({ page }) => {
+  // A second server of its own: read-only, watching the test Redis from the command line.
+  const child = spawn(
+    process.execPath,
+    [SPINDLE, 'web', '--port', '0', '--read-only', '--redis', redis.url],
+    {
+      env: {
+        ...process.env,
+        SPINDLE_TOKEN: randomBytes(24).toString('base64url'),
+        SPINDLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'spindle-e2e-ro-')),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        const m = /Spindle web UI: (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`read-only server exited with ${code}: ${out}`)));
+    });
+    const queue = unique('ro');
+    // The queue exists before the page opens (added through the shared server's UI).
+    const setup = await page.context().newPage();
+    await connect(setup);
+    await addJobs(setup, queue, { workload: 'noop', count: 3 });
+    await setup.close();
+
+    await page.goto(url + '#queues');
+    const conn = page.locator('[data-testid="queue-connection"]');
+    await expect(conn).toHaveAttribute('data-state', 'up');
+    await page.locator(`[data-testid="queue-chip"][data-queue="${queue}"]`).click();
+    const detail = page.locator(`[data-testid="queue-detail"][data-queue="${queue}"]`);
+    await expect(detail.getByTestId('qcount-waiting')).toHaveAttribute('data-value', '3');
+    for (const name of ['Pause', 'Drain', 'Obliterate…'])
+      await expect(detail.getByRole('button', { name, exact: true })).toBeDisabled();
+    await expect(
+      page.getByRole('form', { name: 'Add jobs' }).getByRole('button', { name: 'Add' }),
+    ).toBeDisabled();
+    await expect(
+      page.getByRole('form', { name: 'Connect to Redis' }).getByRole('button', { name: 'Connect' }),
+    ).toBeDisabled();
+    await expect(conn.getByRole('button', { name: 'Disconnect' })).toBeDisabled();
+    await page.screenshot({ path: artifact('queues-read-only.png'), fullPage: true });
+  } finally {
+    child.kill('SIGTERM');
+  }
 });
