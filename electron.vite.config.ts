@@ -19,6 +19,7 @@ export default defineConfig({
           'supervisor-helper': resolve('src/main/core/entries/supervisor-helper.ts'),
           'pool-thread': resolve('src/main/core/entries/pool-thread.ts'),
           'pool-process': resolve('src/main/core/entries/pool-process.ts'),
+          'queue-processor': resolve('src/main/core/entries/queue-processor.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

@@ -1,9 +1,9 @@
 /**
  * Renderer benchmark: the real built renderer in Chromium, fed a synthetic machine of 64
  * cores and 5,000 processes at 1 Hz (`?bench=synthetic`, see
- * src/renderer/src/features/overview/synthetic-client.ts), first on the Processes view
- * (sorted by CPU, so rows move every tick), then on the Overview (64-core heat strip and
- * charts over a full 10-minute history). Per tick it times the store apply plus React's
+ * src/renderer/src/features/overview/synthetic-client.ts), on the Processes view (sorted by
+ * CPU, so rows move every tick), the Overview (64-core heat strip and charts over a full
+ * 10-minute history), then the Managed and Pools views. Per tick it times the store apply plus React's
  * render and commit; every 30 s it forces a GC (CDP) and reads the JS heap, and reports the
  * drift from the first reading after warm-up to the last.
  * SPINDLE_BENCH_MINUTES (default 10) sets the run length. Needs a build (`npm run build`).
@@ -24,6 +24,13 @@ const PROCESSES = 5000;
 const HZ = 1;
 const HEAP_EVERY_MS = 30_000;
 const WARMUP_MS = 20_000;
+/** Views measured, in order, each for an equal share of the run (the first is opened by the URL). */
+const VIEWS = [
+  { id: 'processes', tab: 'Processes' },
+  { id: 'overview', tab: 'Overview' },
+  { id: 'managed', tab: 'Managed' },
+  { id: 'pools', tab: 'Pools' },
+] as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -154,55 +161,44 @@ export async function run(): Promise<void> {
 
     const started = Date.now();
     const heap: { atMs: number; bytes: number; view: string }[] = [];
-    let phaseStart = 0;
     const phases: { view: string; from: number; to: number }[] = [];
     const threadMs: Record<string, number[]> = {};
-    const traceMs = Math.min(30_000, totalMs / 6);
+    // Each view gets an equal share of the run, in this order (Managed and Pools open too:
+    // they read the same stats history while the synthetic machine ticks).
+    const slot = totalMs / VIEWS.length;
+    const traceMs = Math.min(30_000, slot / 3);
     const loads: number[] = [];
-    let from = 0;
-    let switched = false;
     await sleep(WARMUP_MS);
-    from = (await updates(page)).length; // warm-up ticks (JIT, first layout) are not counted
-    let nextHeap = Date.now();
-    while (Date.now() - started < totalMs) {
-      if (Date.now() >= nextHeap) {
-        // Readings start 30 s into each view, once its caches (per-process series: 256 max) are full.
-        if (Date.now() - started - phaseStart >= 30_000) {
-          heap.push({
-            atMs: Date.now() - started,
-            bytes: await heapBytes(cdp),
-            view: switched ? 'overview' : 'processes',
-          });
-        }
-        nextHeap += HEAP_EVERY_MS;
-      }
-      loads.push(loadavg()[0]!);
-      const view = switched ? 'overview' : 'processes';
-      if (!threadMs[view] && Date.now() - started >= (switched ? totalMs * 0.75 : totalMs * 0.25)) {
-        threadMs[view] = await frameThreadMs(browser, page, traceMs);
-      }
-      if (!switched && Date.now() - started >= totalMs / 2) {
-        const n = (await updates(page)).length;
-        phases.push({ view: 'processes', from, to: n });
-        await page.getByRole('tab', { name: 'Overview' }).click();
-        await page.getByTestId('cpu-chart').waitFor();
+    let from = (await updates(page)).length; // warm-up ticks (JIT, first layout) are not counted
+    for (const [i, view] of VIEWS.entries()) {
+      if (i > 0) {
+        await page.getByRole('tab', { name: view.tab }).click();
+        await page.getByRole('tabpanel', { name: view.tab }).waitFor();
         await sleep(3000);
         from = (await updates(page)).length;
-        switched = true;
-        phaseStart = Date.now() - started;
       }
-      await sleep(1000);
+      const phaseStart = Date.now();
+      let nextHeap = phaseStart + 30_000; // once its caches are full
+      let traced = false;
+      while (Date.now() - phaseStart < slot) {
+        if (Date.now() >= nextHeap) {
+          heap.push({ atMs: Date.now() - started, bytes: await heapBytes(cdp), view: view.id });
+          nextHeap += HEAP_EVERY_MS;
+        }
+        loads.push(loadavg()[0]!);
+        if (!traced && Date.now() - phaseStart >= slot / 2) {
+          threadMs[view.id] = await frameThreadMs(browser, page, traceMs);
+          traced = true;
+        }
+        await sleep(1000);
+      }
+      heap.push({ atMs: Date.now() - started, bytes: await heapBytes(cdp), view: view.id });
+      phases.push({ view: view.id, from, to: (await updates(page)).length });
     }
     const all = await updates(page);
     const applies = await page.evaluate(
       () => (globalThis as { __spindleBench?: { applyMs: number[] } }).__spindleBench?.applyMs.slice() ?? [],
     );
-    phases.push({ view: switched ? 'overview' : 'processes', from, to: all.length });
-    heap.push({
-      atMs: Date.now() - started,
-      bytes: await heapBytes(cdp),
-      view: switched ? 'overview' : 'processes',
-    });
 
     const views: Record<string, ViewFigures> = {};
     for (const p of phases) {
@@ -251,7 +247,7 @@ export async function run(): Promise<void> {
       heapMaxMiB: r2(Math.max(...heap.map((h) => h.bytes)) / 2 ** 20),
       views,
       method:
-        'updateP95Ms: wall time per tick = synchronous store apply + frame start to after React committed (rAF before/after the store flush), p95 over the run; updateThreadP95Ms: the same in main-thread CPU time (FireAnimationFrame tdur from a Chrome trace of up to 30 s per view, plus apply p95); heap: CDP collectGarbage + Runtime.getHeapUsage every 30 s from 30 s into each view, drift = last vs first reading within a view (worst view), across views also given',
+        'views in turn (processes, overview, managed, pools), each a quarter of the run; updateP95Ms: wall time per tick = synchronous store apply + frame start to after React committed (rAF before/after the store flush), p95 over the run; updateThreadP95Ms: the same in main-thread CPU time (FireAnimationFrame tdur from a Chrome trace of up to 30 s per view, plus apply p95); heap: CDP collectGarbage + Runtime.getHeapUsage every 30 s from 30 s into each view, drift = last vs first reading within a view (worst view), across views also given',
     };
     console.table(Object.entries(views).map(([view, v]) => ({ view, ...v })));
     console.table([
@@ -267,7 +263,7 @@ export async function run(): Promise<void> {
         loadAvg: result.machineLoadAvg1,
       },
     ]);
-    writeResult('renderer', result);
+    writeResult(process.env.SPINDLE_BENCH_RESULT ?? 'renderer', result);
   } finally {
     await browser.close();
     await server.stop();

@@ -142,7 +142,7 @@ export async function run(): Promise<void> {
       console.table([
         { btopPct: result.btopPct, overviewTotalPct: result.totalPct, worstViewTotalPct: worst },
       ]);
-      writeResult('selfcost', result);
+      writeResult(process.env.SPINDLE_BENCH_RESULT ?? 'selfcost', result);
     } finally {
       await browser.close();
       await server.stop();

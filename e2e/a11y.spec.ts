@@ -26,11 +26,11 @@ test('tabs move with the arrow keys (one tab stop, roving tabindex)', async ({ p
   await expect(processes).toHaveAttribute('tabindex', '0');
   await expect(page.getByRole('tabpanel', { name: 'Processes' })).toBeVisible();
   await page.keyboard.press('End');
-  await expect(page.getByRole('tab', { name: 'Pools' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'Queues' })).toBeFocused();
   await page.keyboard.press('ArrowRight'); // wraps to the first
   await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowLeft');
-  await expect(page.getByRole('tab', { name: 'Pools' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Queues' })).toHaveAttribute('aria-selected', 'true');
 });
 
 test('the process grid points aria-activedescendant at the selected row as the arrows move', async ({
@@ -97,6 +97,7 @@ test('charts have a text alternative with their latest values, and focus is visi
     Processes: page.getByRole('grid', { name: 'Processes' }),
     Managed: page.getByRole('form', { name: 'Launch a process' }),
     Pools: page.getByRole('button', { name: 'Create pool' }),
+    Queues: page.getByRole('form', { name: 'Connect to Redis' }),
   };
   for (const [view, shown] of Object.entries(ready)) {
     await page.getByRole('tab', { name: view }).click();

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
 import { artifact, serverUrl } from './fixtures';
 
 /** A name no earlier test (or repeat, or retry) on the same server has used. */
@@ -172,4 +172,49 @@ test('a regex search that backtracks without end is refused and the page keeps w
   // The server answered other requests meanwhile and still searches.
   await page.getByLabel('Search output').fill('^DONE$');
   await expect(page.getByText('1 matching')).toBeVisible();
+});
+
+test('the M marks follow managed processes launched after the window reconnects', async ({
+  page,
+  context,
+}) => {
+  // Every socket of this page goes through the route, so the test can drop it and refuse
+  // reconnects for a while (the server, and a second tab, carry on).
+  let live: { page: WebSocketRoute; server: WebSocketRoute } | null = null;
+  let blocked = false;
+  let refused = 0;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    if (blocked) {
+      refused++;
+      void ws.close();
+      return;
+    }
+    live = { page: ws, server: ws.connectToServer() };
+  });
+  await page.goto(serverUrl());
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+  await page.getByRole('tab', { name: 'Processes' }).click();
+  blocked = true;
+  await live!.server.close();
+  await live!.page.close();
+  // Refused four times: the retries have backed off to seconds, so any request made while
+  // down (a poll's included) has failed with EDISCONNECTED.
+  await expect.poll(() => refused, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+  blocked = false;
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected', {
+    timeout: 30_000,
+  });
+
+  // Launched from another tab: this one stays on the Processes view and only hears of it.
+  const name = unique('after-reconnect');
+  const token = unique('marker');
+  const other = await context.newPage();
+  const item = await launch(other, name, `node -e "setInterval(() => {}, 1000) // ${token}"`);
+  await expect(item).toHaveAttribute('data-state', 'running');
+  await page.getByLabel('Filter processes').fill(token);
+  const marked = page.locator('[role=row].managed');
+  await expect(marked.getByTestId('managed-badge')).toHaveAttribute('title', new RegExp(name));
+  await item.click();
+  await other.getByTestId('sup-stop').click();
+  await expect(item).toHaveAttribute('data-state', 'stopped');
 });

@@ -13,11 +13,13 @@ import { checkBind } from './web/bind-policy';
 import { parseDuration } from './core/snapshots/duration';
 import { parseSelection } from './core/metrics/selection';
 import { AGENT_PORT, agentStartLines, agentToken } from './web/agent';
+import { WORKER_USAGE, runWorkerCli } from './core/queues/worker/worker-cli';
 
 const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--public-host NAME]
-                  [--tls-cert FILE --tls-key FILE] [--insecure]
+                  [--tls-cert FILE --tls-key FILE] [--insecure] [--redis URL]...
        spindle agent [--port N] [--token-file FILE] [--allow-control] [web's options]
        spindle snapshot --out FILE [--duration 30s] [--format json|csv]
+       spindle worker --redis URL --queue NAME [--concurrency N] [--workload NAME | --module PATH] …
 
   web        serve the Spindle UI to a browser (loopback; the printed URL holds a one-time code)
     --host   address to bind (default 127.0.0.1; anything else is reachable by others)
@@ -26,6 +28,8 @@ const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--publ
     --public-host  a name browsers elsewhere use to reach this machine (accepted as Host)
     --tls-cert, --tls-key  PEM files: serve https and wss
     --insecure     allow a non-loopback bind without TLS (credentials in clear text)
+    --redis URL    watch the BullMQ queues on a Redis server (redis:// or rediss://; repeatable;
+                   default SPINDLE_REDIS_URL); not saved, unlike connections made in the window
     --metrics-processes top:N|managed|none  per-process series in /metrics (default top:20, plus managed)
 
   agent      web mode as a service: read-only, /metrics for Prometheus, port ${AGENT_PORT} by default
@@ -35,7 +39,9 @@ const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--publ
   snapshot   sample the machine for a while and write a usage snapshot
     --out       the file to write (written atomically; CSV also writes FILE's .series.csv beside it)
     --duration  how long to sample first: 30s (default), 2m, 500ms, or seconds
-    --format    json (default; everything) or csv (process table + time series)`;
+    --format    json (default; everything) or csv (process table + time series)
+
+${WORKER_USAGE}`;
 
 async function snapshot(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -85,6 +91,7 @@ async function web(argv: string[], agent = false): Promise<void> {
       'tls-key': { type: 'string' },
       insecure: { type: 'boolean' },
       'metrics-processes': { type: 'string' },
+      redis: { type: 'string', multiple: true },
       ...(agent ? { 'token-file': { type: 'string' }, 'allow-control': { type: 'boolean' } } : {}),
     } as const,
     strict: true,
@@ -112,7 +119,7 @@ async function web(argv: string[], agent = false): Promise<void> {
   const token = agent
     ? agentToken(values['token-file'] as string | undefined)
     : { token: tokenFromEnv(), where: '', created: false };
-  const core = new Core();
+  const core = new Core({ redis: values.redis });
   core.start();
   const server = await startWebServer({
     core,
@@ -161,6 +168,9 @@ async function main(argv: string[]): Promise<void> {
       return web(rest);
     case 'agent':
       return web(rest, true);
+    case 'worker':
+      process.exit(await runWorkerCli(rest));
+      return;
     case 'snapshot':
       await snapshot(rest);
       process.exit(0);

@@ -16,8 +16,12 @@ import { requests } from '../../shared/contract';
 import { dispatch, type ClientInfo, type Handlers, type HandlerContext, type Push } from './rpc';
 import { Sampler } from './sampler/sampler';
 import { AuditLog } from './audit/audit-log';
-import { Snapshots, suggestedName } from './snapshots/snapshots';
-import { SpindleError, fail } from '../../shared/result';
+import { auditHandlers } from './audit/handlers';
+import { Snapshots } from './snapshots/snapshots';
+import { snapshotsHandlers } from './snapshots/handlers';
+import { statsHandlers } from './stats/handlers';
+import { fail } from '../../shared/result';
+import { hostsHandlers } from './hosts/handlers';
 import { ProcessControl } from './processes/process-control';
 import { processesHandlers } from './processes/handlers';
 import { Supervisor } from './supervisor/supervisor';
@@ -29,8 +33,10 @@ import { poolsHandlers } from './pools/handlers';
 import { queuesHandlers } from './queues/handlers';
 import { QueuesEngine } from './queues/queues-engine';
 import { QueueControls } from './queues/controls';
+import { queueSnapshotRows } from './queues/snapshot-rows';
 import type { ConnectionInput } from '../../shared/contract';
 import { readSystemInfo } from './system/system-info';
+import { systemHandlers } from './system/handlers';
 import { APP_VERSION } from './version';
 import { Hosts, queueBacklogOf, sessionKey } from './hosts/hosts';
 import { dataDirOf } from './supervisor/definitions-store';
@@ -68,11 +74,10 @@ interface SessionState {
 
 export class Core {
   readonly sampler: Sampler;
-  /** Every control action, bounded; areas record into it. */
+  /** Every control request, bounded; dispatch records into it. */
   readonly audit = new AuditLog();
   /** Signals, tree ends and renices of any process, checked by (pid, start time). */
   readonly processes = new ProcessControl({
-    audit: this.audit,
     helpers: () => {
       const pid = this.supervisor?.helperPid;
       return pid ? [pid] : [];
@@ -147,77 +152,24 @@ export class Core {
       managed: () => snapshotRows(this.supervisor),
       pools: () => this.pools.snapshotRows(),
       audit: () => this.audit.list(),
+      queues: () => queueSnapshotRows(this.queues),
     });
     this.#handlers = {
-      'system.info': () => this.systemInfo(),
-      'app.info': (_p, ctx) => ({
-        version: APP_VERSION,
-        transport: ctx.client.transport,
-        readOnly: ctx.client.readOnly,
+      ...systemHandlers(() => this.systemInfo()),
+      ...statsHandlers(this.sampler),
+      ...auditHandlers(this.audit),
+      ...snapshotsHandlers(this.snapshots, {
+        chooseSavePath: opts.chooseSavePath,
+        hostname: async () => (await this.systemInfo()).hostname,
       }),
-      'stats.subscribe': (_p, ctx) => {
-        ctx.subscribe('stats');
-        return this.sampler.snapshot();
-      },
-      'audit.list': (p, ctx) => {
-        if (p?.subscribe) ctx.subscribe('audit');
-        return this.audit.list();
-      },
-      'snapshots.export': async ({ format }) => {
-        const choose = opts.chooseSavePath;
-        if (!choose)
-          throw new SpindleError('EUNSUPPORTED', 'no save dialog here: download /api/snapshot instead');
-        const path = await choose(suggestedName((await this.systemInfo()).hostname, format));
-        if (path === null) return { path: null, bytes: 0 };
-        return this.snapshots.writeFile(path, format);
-      },
-      'stats.unsubscribe': (_p, ctx) => {
-        ctx.unsubscribe('stats');
-        return null;
-      },
-      'stats.configure': (p) => this.sampler.configure(p),
-      'stats.interest': ({ keys }, ctx) => {
-        this.sampler.setInterest(ctx.client.label, keys);
-        return null;
-      },
-      'hosts.list': (p, ctx) => {
-        if (p?.subscribe) ctx.subscribe('hosts');
-        return this.hosts.state();
-      },
-      'hosts.add': async (p, ctx) => {
-        const row = await this.hosts.add(p);
-        this.audit.record({
-          client: ctx.client.label,
-          action: 'add host',
-          target: { id: row.id, name: row.url },
-          outcome: 'ok',
-          detail: `watching ${row.url}`,
-        });
-        return row;
-      },
-      'hosts.release': ({ id }, ctx) => {
-        this.hosts.closeSession(ctx.sessionId, id);
-        return null;
-      },
-      'hosts.remove': async ({ id }, ctx) => {
-        await this.hosts.remove(id);
-        this.audit.record({
-          client: ctx.client.label,
-          action: 'remove host',
-          target: { id },
-          outcome: 'ok',
-          detail: '',
-        });
-        return null;
-      },
+      ...hostsHandlers(this.hosts),
       ...processesHandlers(this.processes),
-      ...poolsHandlers(this.pools, (e) => this.audit.record(e)),
-      ...supervisorHandlers(this.supervisor, this.audit),
+      ...poolsHandlers(this.pools),
+      ...supervisorHandlers(this.supervisor),
       ...queuesHandlers({
         engine: this.queues,
         controls: this.queueControls,
         supervisor: this.supervisor,
-        record: (e) => this.audit.record(e),
       }),
     };
   }
@@ -301,7 +253,7 @@ export class Core {
     return {
       request: (raw) => {
         const host = toHost(raw);
-        if (host === null) return dispatch(this.#handlers, raw, ctx);
+        if (host === null) return dispatch(this.#handlers, raw, ctx, this.audit);
         const { method, params } = raw as { method?: unknown; params?: unknown };
         if (typeof method !== 'string')
           return Promise.resolve(fail('EBAD_MESSAGE', 'expected { method, params }'));

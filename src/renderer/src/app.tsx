@@ -3,16 +3,13 @@ import {
   lazy,
   Suspense,
   useEffect,
-  useMemo,
+  useRef,
   useState,
   useSyncExternalStore,
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
 import type { Client } from './api/client';
-import { createStatsStore } from './features/stats/stats-store';
-import type { FrameStore } from './lib/frame-store';
-import type { StatsState } from './features/stats/stats-store';
 import { OverviewView } from './features/overview/overview-view';
 import { ProcessesView } from './features/processes/processes-view';
 import { ReplayBanner } from './features/snapshots/replay-banner';
@@ -22,9 +19,11 @@ import { FrameStore as Store } from './lib/frame-store';
 import type { Snapshot } from '../../shared/snapshot/schema';
 import { onShowProcess } from './lib/navigate';
 import { ReadOnlyContext } from './lib/read-only';
+import { createStores, StoresContext, type Stores } from './stores';
 import { LOCAL_HOST } from '../../shared/local-host';
-import { scopeClient } from './api/scoped-client';
-import { createHostsStore } from './features/hosts/hosts-store';
+import { scopeClient, type ScopedClient } from './api/scoped-client';
+import type { HostsView as HostsState } from './features/hosts/hosts-store';
+import type { FrameStore } from './lib/frame-store';
 import { HostsContext, type HostsChoice } from './features/hosts/hosts-context';
 import { HostBanner, HostPicker } from './features/hosts/host-picker';
 
@@ -35,6 +34,9 @@ const SupervisorView = lazy(() =>
 );
 const PoolsView = lazy(() => import('./features/pools/pools-view').then((m) => ({ default: m.PoolsView })));
 const HostsView = lazy(() => import('./features/hosts/hosts-view').then((m) => ({ default: m.HostsView })));
+const QueuesView = lazy(() =>
+  import('./features/queues/queues-view').then((m) => ({ default: m.QueuesView })),
+);
 const SnapshotView = lazy(() =>
   import('./features/snapshots/snapshot-view').then((m) => ({ default: m.SnapshotView })),
 );
@@ -46,13 +48,12 @@ const STATE_TEXT = {
   'token-refused': 'not signed in — open a URL Spindle printed (each code opens one tab)',
 } as const;
 
-/** What every view receives. */
+/** What every view receives; stores come from StoresContext. */
 export interface ViewProps {
   /** Bound to the host every view shows (this machine unless another is chosen). */
   client: Client;
   /** This machine's server, whichever host is shown. */
   local: Client;
-  stats: FrameStore<StatsState>;
   /** Replaying a snapshot: show, never act (control requests are refused anyway). */
   replay?: Snapshot;
 }
@@ -70,25 +71,31 @@ const VIEWS: ViewDef[] = [
   {
     id: 'overview',
     label: 'Overview',
-    render: ({ client, stats }) => <OverviewView client={client} stats={stats} />,
+    render: ({ client }) => <OverviewView client={client} />,
     in: 'both',
   },
   {
     id: 'processes',
     label: 'Processes',
-    render: ({ client, stats }) => <ProcessesView client={client} stats={stats} />,
+    render: ({ client }) => <ProcessesView client={client} />,
     in: 'both',
   },
   {
     id: 'managed',
     label: 'Managed',
-    render: ({ client, stats }) => <SupervisorView client={client} stats={stats} />,
+    render: ({ client }) => <SupervisorView client={client} />,
     in: 'live',
   },
   {
     id: 'pools',
     label: 'Pools',
-    render: ({ client, stats }) => <PoolsView client={client} stats={stats} />,
+    render: ({ client }) => <PoolsView client={client} />,
+    in: 'live',
+  },
+  {
+    id: 'queues',
+    label: 'Queues',
+    render: ({ client }) => <QueuesView client={client} />,
     in: 'live',
   },
   {
@@ -106,12 +113,13 @@ const VIEWS: ViewDef[] = [
   },
 ];
 
-/** A snapshot being replayed, with the scrubber's position and the store views read. */
+/** A snapshot being replayed, with the scrubber's position and the stores views read. */
 interface Replay {
   snap: Snapshot;
   index: number;
   client: Client;
-  stats: FrameStore<StatsState>;
+  stats: Stores['stats'];
+  stores: Stores;
 }
 
 /** Arrow keys, Home and End move between tabs and open the one they land on (WAI-ARIA tabs). */
@@ -145,18 +153,43 @@ function initialView(): string {
   return 'overview';
 }
 
-export function App({ client }: { client: Client }) {
-  const [host, setHost] = useState<string>(LOCAL_HOST);
-  // Every view and store reads through a client bound to the chosen host; a new host is a
-  // new client and new stores, and the old client's listeners and subscriptions end.
-  const scoped = useMemo(() => scopeClient(client, host), [client, host]);
-  useEffect(() => () => scoped.dispose(), [scoped]);
-  const stats = useMemo(() => createStatsStore(scoped), [scoped]);
-  const hostsStore = useMemo(() => createHostsStore(client), [client]);
-  const hosts = useMemo<HostsChoice>(
-    () => ({ store: hostsStore, current: host, choose: setHost }),
-    [hostsStore, host],
-  );
+/** What the views show: this machine, or a remote host with its own client and stores. */
+interface Scope {
+  host: string;
+  client: Client;
+  stores: Stores;
+}
+
+/**
+ * The window: tabs over the views. `local` (bound to this machine) and its `stores` were made
+ * once at start (main.tsx), as was `hosts`; choosing a remote host makes its client and stores
+ * in the event handler (never in render, where StrictMode would make a discarded second set),
+ * and choosing another disposes them: their listeners go and their subscriptions end.
+ */
+export function App({
+  client,
+  local,
+  stores,
+  hosts: hostsStore,
+}: {
+  client: Client;
+  local: Client;
+  stores: Stores;
+  hosts: FrameStore<HostsState>;
+}) {
+  const [scope, setScope] = useState<Scope>({ host: LOCAL_HOST, client: local, stores });
+  const remote = useRef<ScopedClient | null>(null);
+  const choose = (id: string): void => {
+    if (id === scope.host) return;
+    remote.current?.dispose();
+    remote.current = null;
+    if (id === LOCAL_HOST) return setScope({ host: LOCAL_HOST, client: local, stores });
+    const c = scopeClient(client, id);
+    remote.current = c;
+    setScope({ host: id, client: c, stores: createStores(c) });
+  };
+  useEffect(() => () => remote.current?.dispose(), []);
+  const hosts: HostsChoice = { store: hostsStore, current: scope.host, choose };
   const state = useSyncExternalStore(client.onState, client.state);
   const [view, setView] = useState(initialView);
   const [replay, setReplay] = useState<Replay | null>(null);
@@ -183,86 +216,83 @@ export function App({ client }: { client: Client }) {
   const current = views.find((v) => v.id === view) ?? views[0]!;
   const open = (snap: Snapshot): void => {
     const last = Math.max(0, snap.series.t.length - 1);
-    setReplay({
-      snap,
-      index: last,
-      client: replayClient(snap, scoped),
-      stats: new Store(replayState(snap, last)),
-    });
+    const rc = replayClient(snap, local);
+    const stats = new Store(replayState(snap, last));
+    // Made once per opened snapshot, like the live ones at start; the replay client answers
+    // reads from the file and refuses the rest, and pushes nothing.
+    setReplay({ snap, index: last, client: rc, stats, stores: createStores(rc, { stats }) });
   };
   const scrub = (index: number): void => {
     if (!replay) return;
     replay.stats.set(replayState(replay.snap, index));
     setReplay({ ...replay, index });
   };
+  const page = (
+    <ReadOnlyContext.Provider value={readOnly}>
+      <div className="app">
+        <header className="topbar">
+          <span className="brand">Spindle</span>
+          <nav
+            className="tabs"
+            role="tablist"
+            aria-label="Views"
+            onKeyDown={(e) => onTabKey(e, views, current.id, setView)}
+          >
+            {views.map((v) => (
+              <button
+                key={v.id}
+                id={`tab-${v.id}`}
+                role="tab"
+                aria-selected={v.id === current.id}
+                aria-controls="view-panel"
+                // Roving tabindex: Tab reaches the tab list once, arrows move within it.
+                tabIndex={v.id === current.id ? 0 : -1}
+                className={v.id === current.id ? 'tab active' : 'tab'}
+                onClick={() => setView(v.id)}
+              >
+                {v.label}
+              </button>
+            ))}
+          </nav>
+          <HostPicker />
+          <SnapshotMenu client={local} onOpen={open} />
+          <span className={`conn conn-${state}`} data-testid="connection" data-state={state} role="status">
+            {STATE_TEXT[state]}
+          </span>
+        </header>
+        {!replay && <HostBanner />}
+        {replay && (
+          <ReplayBanner
+            snap={replay.snap}
+            index={replay.index}
+            onScrub={scrub}
+            onLive={() => setReplay(null)}
+          />
+        )}
+        <main
+          id="view-panel"
+          className={replay ? 'view replaying' : 'view'}
+          role="tabpanel"
+          aria-label={current.label}
+        >
+          <Suspense fallback={<p className="muted view-loading">loading…</p>}>
+            {replay ? (
+              // A new key per snapshot: views rebuild their state from the replay client.
+              <div key={replay.snap.createdAt}>
+                {current.render({ client: replay.client, local, replay: replay.snap })}
+              </div>
+            ) : (
+              // A new key per host: views rebuild their state from the host's client and stores.
+              <Fragment key={scope.host}>{current.render({ client: scope.client, local })}</Fragment>
+            )}
+          </Suspense>
+        </main>
+      </div>
+    </ReadOnlyContext.Provider>
+  );
   return (
     <HostsContext.Provider value={hosts}>
-      <ReadOnlyContext.Provider value={readOnly}>
-        <div className="app">
-          <header className="topbar">
-            <span className="brand">Spindle</span>
-            <nav
-              className="tabs"
-              role="tablist"
-              aria-label="Views"
-              onKeyDown={(e) => onTabKey(e, views, current.id, setView)}
-            >
-              {views.map((v) => (
-                <button
-                  key={v.id}
-                  id={`tab-${v.id}`}
-                  role="tab"
-                  aria-selected={v.id === current.id}
-                  aria-controls="view-panel"
-                  // Roving tabindex: Tab reaches the tab list once, arrows move within it.
-                  tabIndex={v.id === current.id ? 0 : -1}
-                  className={v.id === current.id ? 'tab active' : 'tab'}
-                  onClick={() => setView(v.id)}
-                >
-                  {v.label}
-                </button>
-              ))}
-            </nav>
-            <HostPicker />
-            <SnapshotMenu client={client} onOpen={open} />
-            <span className={`conn conn-${state}`} data-testid="connection" data-state={state} role="status">
-              {STATE_TEXT[state]}
-            </span>
-          </header>
-          {!replay && <HostBanner />}
-          {replay && (
-            <ReplayBanner
-              snap={replay.snap}
-              index={replay.index}
-              onScrub={scrub}
-              onLive={() => setReplay(null)}
-            />
-          )}
-          <main
-            id="view-panel"
-            className={replay ? 'view replaying' : 'view'}
-            role="tabpanel"
-            aria-label={current.label}
-          >
-            <Suspense fallback={<p className="muted view-loading">loading…</p>}>
-              {replay ? (
-                // A new key per snapshot: views rebuild their state from the replay client.
-                <div key={replay.snap.createdAt}>
-                  {current.render({
-                    client: replay.client,
-                    local: client,
-                    stats: replay.stats,
-                    replay: replay.snap,
-                  })}
-                </div>
-              ) : (
-                // A new key per host: views rebuild their state from the new host's client.
-                <Fragment key={host}>{current.render({ client: scoped, local: client, stats })}</Fragment>
-              )}
-            </Suspense>
-          </main>
-        </div>
-      </ReadOnlyContext.Provider>
+      <StoresContext.Provider value={replay ? replay.stores : scope.stores}>{page}</StoresContext.Provider>
     </HostsContext.Provider>
   );
 }

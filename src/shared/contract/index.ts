@@ -44,6 +44,10 @@ export type Method = keyof Requests;
 export type ParamsOf<M extends Method> =
   Requests[M] extends RequestDef<infer P, unknown> ? z.input<P> : never;
 export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodType, infer R> ? R : never;
+/** The requests declared `control: true`: refused read-only, audited by dispatch. */
+export type ControlMethod = {
+  [M in Method]: Requests[M] extends RequestDef<z.ZodType, unknown, true> ? M : never;
+}[Method];
 
 /** Every pushed event and its payload. */
 export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents & HostsEvents & QueuesEvents;

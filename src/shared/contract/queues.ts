@@ -13,8 +13,12 @@ export const QUEUE_LIMITS = {
   connections: 16,
   /** Queues watched per connection (discovery stops adding past it; `omitted` counts the rest). */
   queuesPerConnection: 128,
+  /** Queues watched over all connections (history memory: ~90 KB each). */
+  queues: 256,
   /** Workers listed per queue (BullMQ's and Spindle's reports joined). */
   workersPerQueue: 64,
+  /** Workers listed in one `queues` event over all queues (the rest counted in `workersOmitted`). */
+  workersPerTick: 512,
   /** Host reports read per queue per tick. */
   reportsPerQueue: 256,
   /** Jobs in progress listed per worker report. */

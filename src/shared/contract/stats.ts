@@ -146,6 +146,12 @@ export interface StatsTick {
   procs: ProcDelta;
   /** Keys of the top N processes by CPU this tick (busiest first). */
   top: string[];
+  /**
+   * Keys of the other processes core records per-process series for this tick (selected by a
+   * client, managed), at most `MAX_TRACKED_PROCS`. Their values are their rows in the table, so
+   * a client pushing `top` + `interest` into its own history holds the series core holds.
+   */
+  interest: string[];
 }
 
 /** The sampler's settings. */

@@ -134,4 +134,15 @@ describe('StatsHistory', () => {
     copy.push(sample(51, 51_000, 51), table, []);
     expect(copy.window().series['cpu.busy']?.at(-1)).toBe(51);
   });
+
+  it('cuts a named column window: only the series and processes asked for', () => {
+    const h = new StatsHistory(10_000, 1000);
+    const table = new Map([row(1, { cpu: 5 }), row(2, { cpu: 90 })].map((r) => [r.key, r]));
+    for (let i = 1; i <= 4; i++) h.push(sample(i, i * 1000, i), table, ['1:1', '2:1']);
+    const w = h.window(1500, { series: ['cpu.busy', 'cpu9.busy'], procs: ['2:1', '3:1'] });
+    expect(w.t).toEqual([3000, 4000]);
+    expect(w.series).toEqual({ 'cpu.busy': [3, 4] });
+    expect(w.procs).toEqual({ '2:1': { name: 'p', cpu: [90, 90], rss: [1000, 1000], threads: [1, 1] } });
+    expect(h.window(1500, {}).series).toEqual({});
+  });
 });

@@ -28,6 +28,7 @@ const tick = (seq: number, t: number, user: number): StatsTick => ({
   } satisfies StatsSample,
   procs: { base: seq - 1, added: [], removed: [], changed: [], resync: [], count: 0 },
   top: [],
+  interest: [],
 });
 
 /** Tallies fed literal ticks through the same listener the sampler calls. */

@@ -26,8 +26,14 @@ const UNREACHABLE_CODES = new Set([
   'EADDRNOTAVAIL',
 ]);
 
-/** Classify an error seen on a connection. `tls`: the URL was rediss:// (a reset then means a failed handshake). */
-export function classify(err: unknown, opts: { tls: boolean; connected: boolean }): CodedError {
+/**
+ * Classify an error seen on a connection. `tls`: the URL was rediss://; `connected`: a socket
+ * reached the server in this attempt; `answered`: Redis answered in it (the link was up).
+ */
+export function classify(
+  err: unknown,
+  opts: { tls: boolean; connected: boolean; answered?: boolean },
+): CodedError {
   const e = err as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : String(err);
@@ -41,6 +47,14 @@ export function classify(err: unknown, opts: { tls: boolean; connected: boolean 
   // A rediss:// handshake that the peer drops looks like a reset before any byte of TLS.
   if (opts.tls && !opts.connected && (code === 'ECONNRESET' || /socket disconnected/i.test(message))) {
     return { code: 'EREDIS_TLS', message: `TLS failed: ${message}` };
+  }
+  // Connected, then dropped at the first command without one Redis reply: something else
+  // listens there (a TLS-only port given redis://, a service that hangs up on garbage).
+  if (opts.connected && !opts.answered && (code === 'ECONNRESET' || code === 'EPIPE')) {
+    return {
+      code: 'EREDIS_NOT_REDIS',
+      message: `the server hung up without a Redis reply (${code}): not Redis, or a TLS port (use rediss://)`,
+    };
   }
   if (UNREACHABLE_CODES.has(code) || /connect ETIMEDOUT|Connection is closed|timed out/i.test(message)) {
     return { code: 'EREDIS_UNREACHABLE', message: `unreachable: ${message}` };

@@ -12,6 +12,8 @@ import { publicUrl, redisOptions, scrub, type ConnectionSettings } from './redis
 
 /** How long `queues.connect` waits for a first answer (the issue's "codes within 2 s"). */
 export const FIRST_CONNECT_MS = 2000;
+/** How long one command may take before the link counts the server as not answering. */
+export const COMMAND_TIMEOUT_MS = 3000;
 /** Backoff between reconnect attempts: 200 ms doubling to 5 s. */
 export const backoffMs = (attempt: number): number => Math.min(200 * 2 ** Math.max(0, attempt - 1), 5000);
 
@@ -40,6 +42,8 @@ export class RedisLink {
   #since = Date.now();
   /** A socket reached the server in the current attempt (tells "not Redis" from "unreachable"). */
   #socketUp = false;
+  /** Redis answered in the current attempt (the link reached 'ready'). */
+  #answered = false;
   readonly #onChange: () => void;
   readonly #upListeners = new Set<() => void>();
 
@@ -54,7 +58,8 @@ export class RedisLink {
       lazyConnect: true,
       // Longer than our own first-answer deadline, so that deadline (and its code) decides first.
       connectTimeout: FIRST_CONNECT_MS + 1000,
-      commandTimeout: 5000,
+      // A server that stops answering (stopped, swapped out) fails a poll after this long.
+      commandTimeout: COMMAND_TIMEOUT_MS,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectionName: 'spindle',
@@ -63,6 +68,7 @@ export class RedisLink {
     const c = this.client;
     c.on('connect', () => (this.#socketUp = true));
     c.on('ready', () => {
+      this.#answered = true;
       this.#attempt = 0;
       this.#retryInMs = null;
       this.#error = null;
@@ -77,6 +83,7 @@ export class RedisLink {
     });
     c.on('close', () => {
       this.#socketUp = false;
+      this.#answered = false;
       if (this.#state === 'closed') return;
       this.#error ??= { code: 'EREDIS_UNREACHABLE', message: 'the connection was closed' };
       this.#set('down');
@@ -170,6 +177,19 @@ export class RedisLink {
     }
   }
 
+  /**
+   * The server stopped answering on an open socket (a command timed out): drop the socket and
+   * reconnect, so the state says down with the reason instead of "up" over a dead server.
+   */
+  notAnswering(): void {
+    if (this.#state !== 'up') return;
+    this.#error = {
+      code: 'EREDIS_UNREACHABLE',
+      message: `${this.settings.host}:${this.settings.port} stopped answering (no reply within ${COMMAND_TIMEOUT_MS} ms)`,
+    };
+    this.client.disconnect(true);
+  }
+
   /** Close for good (no more reconnects). */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
@@ -204,7 +224,7 @@ export class RedisLink {
   }
 
   #coded(err: unknown): CodedError {
-    const c = classify(err, { tls: this.settings.tls, connected: this.#socketUp });
+    const c = classify(err, { tls: this.settings.tls, connected: this.#socketUp, answered: this.#answered });
     return { code: c.code, message: scrub(c.message, this.settings) };
   }
 

@@ -1,51 +1,47 @@
-/** The queues requests; each control recorded in the audit log (never with a password). */
-import type { Handlers, HandlerContext } from '../rpc';
-import type { AuditInput } from '../audit/audit-log';
-import { SpindleError } from '../../../shared/result';
+/**
+ * The queues area's request handlers and the audit description of each control request
+ * (dispatch records them). No description ever holds a password: connections are named by
+ * their public URL (`***` in place of the password).
+ */
+import type { AuditTarget } from '../../../shared/contract';
+import type { AreaHandlers } from '../rpc';
 import type { QueuesEngine } from './queues-engine';
 import type { QueueControls } from './controls';
 import { jobDetail, jobsPage } from './jobs';
 import { findRedisServer, startLocalRedis, type Launcher } from './local-redis';
 import { parseConnection, publicUrl } from './redis-url';
 
-type QueuesMethod = Extract<keyof Handlers, `queues.${string}`>;
-
 export interface QueuesDeps {
   engine: QueuesEngine;
   controls: QueueControls;
   supervisor: Launcher;
-  record(e: AuditInput): void;
 }
 
-/** Run a control and record it, whether it worked or not. */
-async function audited<T>(
-  d: QueuesDeps,
-  ctx: HandlerContext,
-  action: string,
-  target: { id?: string; name?: string },
-  fn: () => Promise<T> | T,
-  detail = '',
-): Promise<T> {
-  const base = { client: ctx.client.label, action, target };
+const onQueue = (p: { connectionId: string; queue: string }): AuditTarget => ({
+  id: p.connectionId,
+  name: p.queue,
+});
+
+/** A connection input as the log may show it. */
+const shownUrl = (p: Parameters<typeof parseConnection>[0]): string => {
   try {
-    const out = await fn();
-    d.record({ ...base, outcome: 'ok', detail });
-    return out;
-  } catch (e) {
-    const code = e instanceof SpindleError ? e.code : 'EINTERNAL';
-    const message = e instanceof SpindleError ? e.message : 'internal error';
-    d.record({ ...base, outcome: code, detail: [detail, message].filter(Boolean).join(': ') });
-    throw e;
+    return publicUrl(parseConnection(p));
+  } catch {
+    return '(invalid URL)'; // the request itself fails with EINVAL and says why
   }
-}
+};
 
 /** Handlers for every `queues.*` method. */
-export function queuesHandlers(d: QueuesDeps): Pick<Handlers, QueuesMethod> {
+export function queuesHandlers(d: QueuesDeps): AreaHandlers<'queues'> {
   const { engine, controls } = d;
-  const on = (p: { connectionId: string; queue: string }): { id: string; name: string } => ({
-    id: p.connectionId,
-    name: p.queue,
-  });
+  const connTarget = (p: { connectionId: string }): AuditTarget => {
+    try {
+      return { id: p.connectionId, name: engine.link(p.connectionId).settings.name };
+    } catch {
+      return { id: p.connectionId }; // no such connection: the request fails with that code
+    }
+  };
+  const jobDetailText = (p: { jobId?: string }, all: string) => (p.jobId ? `job ${p.jobId}` : all);
   return {
     'queues.subscribe': (_p, ctx) => {
       ctx.subscribe('queues');
@@ -56,103 +52,88 @@ export function queuesHandlers(d: QueuesDeps): Pick<Handlers, QueuesMethod> {
       return null;
     },
     'queues.connections': () => engine.connections(),
-    'queues.connect': (p, ctx) => {
-      let shown = '(invalid URL)';
-      try {
-        shown = publicUrl(parseConnection(p));
-      } catch {
-        // parse errors are answered by engine.connect below, with their code
-      }
-      return audited(d, ctx, 'queues connect', { name: p.name ?? shown }, () => engine.connect(p), shown);
+    'queues.connect': {
+      run: (p) => engine.connect(p),
+      audit: {
+        action: 'queues connect',
+        target: (p) => ({ name: p.name ?? shownUrl(p) }),
+        detail: (r) => r.url,
+        settled: (r) => ({ target: { id: r.id, name: r.name } }),
+      },
     },
-    'queues.disconnect': (p, ctx) =>
-      audited(d, ctx, 'queues disconnect', { id: p.connectionId }, async () => {
-        await engine.disconnect(p.connectionId, p.forget);
-        return null;
-      }),
-    'queues.startLocalRedis': (_p, ctx) =>
-      audited(d, ctx, 'queues start local redis', {}, () => startLocalRedis(engine, d.supervisor)),
-    'queues.pause': (p, ctx) =>
-      audited(
-        d,
-        ctx,
-        'queue pause',
-        on(p),
-        async () => (await controls.pause(p.connectionId, p.queue), null),
-      ),
-    'queues.resume': (p, ctx) =>
-      audited(
-        d,
-        ctx,
-        'queue resume',
-        on(p),
-        async () => (await controls.resume(p.connectionId, p.queue), null),
-      ),
-    'queues.add': (p, ctx) =>
-      audited(
-        d,
-        ctx,
-        'queue add',
-        on(p),
-        () => controls.add(p),
-        `${p.count} × ${p.workload}${p.rate ? ` at ${p.rate}/s` : ''}${p.payload !== undefined ? ' with payload' : ''}`,
-      ),
-    'queues.stopAdding': (p, ctx) =>
-      audited(d, ctx, 'queue stop adding', on(p), () => controls.stopAdding(p.connectionId, p.queue)),
-    'queues.retry': (p, ctx) =>
-      audited(
-        d,
-        ctx,
-        'queue retry',
-        on(p),
-        () => controls.retry(p.connectionId, p.queue, p.jobId),
-        p.jobId ? `job ${p.jobId}` : 'all failed',
-      ),
-    'queues.promote': (p, ctx) =>
-      audited(
-        d,
-        ctx,
-        'queue promote',
-        on(p),
-        () => controls.promote(p.connectionId, p.queue, p.jobId),
-        p.jobId ? `job ${p.jobId}` : 'all delayed',
-      ),
-    'queues.removeJob': (p, ctx) =>
-      audited(
-        d,
-        ctx,
-        'queue remove job',
-        on(p),
-        async () => (await controls.removeJob(p.connectionId, p.queue, p.jobId), null),
-        `job ${p.jobId}`,
-      ),
-    'queues.clean': (p, ctx) =>
-      audited(
-        d,
-        ctx,
-        'queue clean',
-        on(p),
-        () => controls.clean(p.connectionId, p.queue, p.state, p.olderThanMs, p.limit),
-        `${p.state} older than ${p.olderThanMs} ms`,
-      ),
-    'queues.drain': (p, ctx) =>
-      audited(
-        d,
-        ctx,
-        'queue drain',
-        on(p),
-        async () => (await controls.drain(p.connectionId, p.queue, p.delayed), null),
-        p.delayed ? 'with delayed' : '',
-      ),
-    'queues.obliterate': (p, ctx) =>
-      audited(
-        d,
-        ctx,
-        'queue obliterate',
-        on(p),
-        async () => (await controls.obliterate(p.connectionId, p.queue, p.confirm, p.force), null),
-        p.force ? 'force' : '',
-      ),
+    'queues.disconnect': {
+      run: async (p) => (await engine.disconnect(p.connectionId, p.forget), null),
+      audit: {
+        action: 'queues disconnect',
+        target: connTarget,
+        detail: (_r, p) => (p.forget ? 'forgotten' : ''),
+      },
+    },
+    'queues.startLocalRedis': {
+      run: () => startLocalRedis(engine, d.supervisor),
+      audit: {
+        action: 'queues start local redis',
+        detail: (r) => r.url,
+        settled: (r) => ({ target: { id: r.id, name: r.name } }),
+      },
+    },
+    'queues.pause': {
+      run: async (p) => (await controls.pause(p.connectionId, p.queue), null),
+      audit: { action: 'queue pause', target: onQueue },
+    },
+    'queues.resume': {
+      run: async (p) => (await controls.resume(p.connectionId, p.queue), null),
+      audit: { action: 'queue resume', target: onQueue },
+    },
+    'queues.add': {
+      run: (p) => controls.add(p),
+      audit: {
+        action: 'queue add',
+        target: onQueue,
+        detail: (_r, p) =>
+          `${p.count} × ${p.workload}${p.rate ? ` at ${p.rate}/s` : ''}${p.payload !== undefined ? ' with payload' : ''}`,
+      },
+    },
+    'queues.stopAdding': {
+      run: (p) => controls.stopAdding(p.connectionId, p.queue),
+      audit: { action: 'queue stop adding', target: onQueue, detail: (n) => `${n} stopped` },
+    },
+    'queues.retry': {
+      run: (p) => controls.retry(p.connectionId, p.queue, p.jobId),
+      audit: {
+        action: 'queue retry',
+        target: onQueue,
+        detail: (n, p) => `${jobDetailText(p, 'all failed')}: ${n}`,
+      },
+    },
+    'queues.promote': {
+      run: (p) => controls.promote(p.connectionId, p.queue, p.jobId),
+      audit: {
+        action: 'queue promote',
+        target: onQueue,
+        detail: (n, p) => `${jobDetailText(p, 'all delayed')}: ${n}`,
+      },
+    },
+    'queues.removeJob': {
+      run: async (p) => (await controls.removeJob(p.connectionId, p.queue, p.jobId), null),
+      audit: { action: 'queue remove job', target: onQueue, detail: (_r, p) => `job ${p.jobId}` },
+    },
+    'queues.clean': {
+      run: (p) => controls.clean(p.connectionId, p.queue, p.state, p.olderThanMs, p.limit),
+      audit: {
+        action: 'queue clean',
+        target: onQueue,
+        detail: (n, p) => `${n} ${p.state} older than ${p.olderThanMs} ms`,
+      },
+    },
+    'queues.drain': {
+      run: async (p) => (await controls.drain(p.connectionId, p.queue, p.delayed), null),
+      audit: { action: 'queue drain', target: onQueue, detail: (_r, p) => (p.delayed ? 'with delayed' : '') },
+    },
+    'queues.obliterate': {
+      run: async (p) => (await controls.obliterate(p.connectionId, p.queue, p.confirm, p.force), null),
+      audit: { action: 'queue obliterate', target: onQueue, detail: (_r, p) => (p.force ? 'force' : '') },
+    },
     'queues.jobs': (p) =>
       engine.use(p.connectionId, () =>
         jobsPage(controls.queue(p.connectionId, p.queue), p.state, p.start, p.count),

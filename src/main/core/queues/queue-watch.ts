@@ -32,6 +32,9 @@ const COLUMNS = [
   'workers',
 ] as const satisfies readonly Exclude<keyof QueueHistory, 't'>[];
 
+/** Columns per history row, `t` included (sizes the subscribe reply). */
+export const HISTORY_COLUMNS = COLUMNS.length + 1;
+
 /** Workers kept per queue for snapshots ("the workers seen"). */
 const SEEN_LIMIT = QUEUE_LIMITS.workersPerQueue;
 
@@ -160,11 +163,13 @@ export class QueueWatch {
     set('workers', s.workers.filter((w) => w.state === 'reporting').length);
   }
 
-  /** History as columns (null = gap), oldest first. */
-  history(): QueueHistory {
-    const { t, cols } = this.#ring.window(-Infinity, COLUMNS);
+  /** History as columns (null = gap), oldest first; the newest `maxPoints` rows at most. */
+  history(maxPoints = Infinity): QueueHistory {
+    const all = this.#ring.window(-Infinity, COLUMNS);
+    const from = Math.max(0, all.t.length - maxPoints);
+    const t = all.t.slice(from);
     const col = (name: (typeof COLUMNS)[number]): (number | null)[] =>
-      cols.get(name) ?? new Array<number | null>(t.length).fill(null);
+      all.cols.get(name)?.slice(from) ?? new Array<number | null>(t.length).fill(null);
     const h = { t } as QueueHistory;
     for (const name of COLUMNS) h[name] = col(name);
     return h;

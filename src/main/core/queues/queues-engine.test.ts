@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../../../test-utils/redis-server';
 import { until } from '../../../test-utils/until';
 import { QueuesEngine } from './queues-engine';
@@ -82,5 +83,99 @@ describe('the queues engine', () => {
     await until(() => queueStats('found')?.ok === true, { message: 'polling again' });
     const h = engine.snapshot(false).history[key]!;
     expect(h.waiting.some((v) => v === null)).toBe(true);
+  });
+
+  it('shows a server that stops answering (SIGSTOP) as down, and up again after SIGCONT', async () => {
+    const pid = redis.child.pid!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await until(() => last?.connections[0]?.state !== 'up' && last?.connections[0]?.error, {
+        message: 'down while stopped',
+      });
+      expect(last!.connections[0]!.error!.message).toMatch(/stopped answering|timed out|closed/);
+      await until(() => queueStats('found')?.ok === false, { message: 'queue not ok' });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await until(() => last?.connections[0]?.state === 'up', { message: 'up after SIGCONT', timeout: 30_000 });
+    await until(() => queueStats('found')?.ok === true, { message: 'polling again' });
+  });
+
+  it('joins host reports with BullMQ workers, marks a silent one lost, and forgets it after 10 min', async () => {
+    const r = new Redis(redis.port, '127.0.0.1');
+    const connection = { host: '127.0.0.1', port: redis.port };
+    const id = 'host-b:42:w';
+    const w = new Worker('found', async () => 1, { connection, name: id });
+    const report = {
+      v: 1,
+      id,
+      name: 'w',
+      host: 'host-b',
+      pid: 42,
+      cores: 8,
+      cpuBusyPct: 12.5,
+      load: [1, 2, 3],
+      memTotalBytes: 1e9,
+      memUsedBytes: 5e8,
+      concurrency: 4,
+      active: [{ jobId: '7', name: 'sleep', elapsedMs: 120 }],
+      processed: 10,
+      failed: 1,
+      startedAt: Date.now() - 5000,
+      reportedAt: Date.now(),
+      version: 'test',
+    };
+    await r.set(`bull:found:spindle:w:${id}`, JSON.stringify(report), 'PX', 3000);
+    await r.zadd('bull:found:spindle:workers', Date.now(), id);
+    const worker = () => queueStats('found')?.workers.find((x) => x.id === id);
+    await until(() => worker()?.state === 'reporting' && worker()?.addr, { message: 'reporting, joined' });
+    expect(worker()!.report).toMatchObject({
+      host: 'host-b',
+      cores: 8,
+      active: [{ jobId: '7', elapsedMs: 120 }],
+    });
+    await r.del(`bull:found:spindle:w:${id}`); // what the 3 s TTL does when the worker stops reporting
+    await until(() => worker()?.state === 'lost', { message: 'lost' });
+    expect(worker()!.report?.host).toBe('host-b'); // the last report is still shown
+    await w.close();
+    await r.zadd('bull:found:spindle:workers', Date.now() - 11 * 60_000, id);
+    await until(() => queueStats('found') && !worker(), { message: 'forgotten after the trim' });
+    r.disconnect();
+  });
+
+  it('keeps the event bounded: 64 workers per queue, 512 per event, the rest counted', async () => {
+    const r = new Redis(redis.port, '127.0.0.1');
+    const now = Date.now();
+    const p = r.pipeline();
+    for (let q = 0; q < 9; q++) {
+      p.hset(`bull:many${q}:meta`, 'opts.maxLenEvents', 10000);
+      for (let i = 0; i < (q === 0 ? 100 : 64); i++) {
+        const id = `h:${q}:${i}`;
+        p.set(`bull:many${q}:spindle:w:${id}`, JSON.stringify({ v: 1, id, host: 'h' }), 'PX', 60_000);
+        p.zadd(`bull:many${q}:spindle:workers`, now, id);
+      }
+    }
+    await p.exec();
+    const many = () => last?.queues.filter((x) => x.name.startsWith('many')) ?? [];
+    await until(() => many().length === 9 && many().every((x) => x.workers.length + x.workersOmitted >= 64), {
+      message: 'all 9 queues with their workers',
+      timeout: 30_000,
+    });
+    const first = many().find((x) => x.name === 'many0')!;
+    expect(first.workers.length + first.workersOmitted).toBe(100);
+    expect(first.workers.length).toBeLessThanOrEqual(64);
+    const listed = last!.queues.reduce((n, x) => n + x.workers.length, 0);
+    expect(listed).toBeLessThanOrEqual(512);
+    expect(many().reduce((n, x) => n + x.workersOmitted, 0)).toBeGreaterThanOrEqual(100 + 64 * 8 - 512);
+    // 128 queues (a connection's bound; more are not watched): the subscribe reply sends fewer points each.
+    const id = last!.connections[0]!.id;
+    for (let i = 0; i < 300; i++) engine.watch(id, `extra${i}`);
+    const snap = engine.snapshot(false);
+    expect(snap.queues.length).toBe(128);
+    const points = Math.max(...Object.values(snap.history).map((h) => h.t.length));
+    expect(points).toBeLessThanOrEqual(Math.floor(400_000 / (128 * 19)));
+    expect(JSON.stringify(snap).length).toBeLessThan(8 * 1024 * 1024);
+    for (let i = 0; i < 300; i++) engine.unwatch(id, `extra${i}`);
+    r.disconnect();
   });
 });

@@ -15,6 +15,7 @@ import {
   type ConnectionInput,
   type QueueConnection,
   type QueueProducer,
+  type QueueStats,
   type QueuesSnapshot,
   type QueuesTick,
 } from '../../../shared/contract';
@@ -22,13 +23,15 @@ import { SpindleError } from '../../../shared/result';
 import { RedisLink } from './connection';
 import { Discovery } from './discovery';
 import { pollQueue, WORKER_FORGET_MS } from './poll-script';
-import { QueueWatch } from './queue-watch';
+import { HISTORY_COLUMNS, QueueWatch } from './queue-watch';
 import { parseConnection, type ConnectionSettings } from './redis-url';
 import { SavedConnections } from './saved-connections';
 import { parseClientList, type BullClient } from './workers';
 
 /** How often each connection looks for new queues. */
 export const DISCOVERY_MS = 5000;
+/** Numbers of history in one `queues.subscribe` reply (~3 MB of JSON at most). */
+const HISTORY_VALUES = 400_000;
 /** Trim the workers set every this many ticks (ZREMRANGEBYSCORE is cheap, but not free). */
 const TRIM_EVERY = 10;
 
@@ -74,6 +77,7 @@ export class QueuesEngine {
     if (this.#running) return;
     this.#running = true;
     const saved = this.#saved ? await this.#saved.load() : [];
+    if (!this.#running) return; // stopped while the file was read: connect nothing
     if (this.#saved?.problem) console.error(`spindle: queues: ${this.#saved.problem}`);
     for (const s of saved) this.#add(s.id, s, true).link.start();
     for (const input of extra) {
@@ -104,7 +108,9 @@ export class QueuesEngine {
     }
     const settings = parseConnection(input);
     const save = input.save ?? true;
-    const state = this.#add(newId(), settings, save && this.#saved !== null, o.managedId ?? null);
+    // An unreadable queues.json is never overwritten: a new connection then is not saved (and says so).
+    const canSave = this.#saved !== null && this.#saved.problem === null;
+    const state = this.#add(newId(), settings, save && canSave, o.managedId ?? null);
     try {
       await state.link.firstConnect();
     } catch (e) {
@@ -151,7 +157,9 @@ export class QueuesEngine {
   /** Watch a queue now (a control just made it), before discovery would find it. */
   watch(id: string, queue: string): void {
     const s = this.#state(id);
-    if (!s.watches.has(queue) && s.watches.size < QUEUE_LIMITS.queuesPerConnection) {
+    const room =
+      s.watches.size < QUEUE_LIMITS.queuesPerConnection && this.#watchCount() < QUEUE_LIMITS.queues;
+    if (!s.watches.has(queue) && room) {
       s.watches.set(queue, new QueueWatch(id, queue));
       this.#changed();
     }
@@ -176,10 +184,18 @@ export class QueuesEngine {
     this.#changed();
   }
 
-  /** Everything now, with each queue's history. */
+  /**
+   * Everything now, with each queue's history. The reply stays well under the web
+   * transport's 8 MB of unsent bytes: past HISTORY_VALUES numbers in all, each queue sends
+   * only its newest points (256 queues: the last ~80 s each; the ticks add the rest).
+   */
   snapshot(localRedisAvailable: boolean): QueuesSnapshot {
     const history: QueuesSnapshot['history'] = {};
-    for (const s of this.#links.values()) for (const w of s.watches.values()) history[w.key] = w.history();
+    const n = Math.max(1, this.#watchCount());
+    const points = Math.max(1, Math.floor(HISTORY_VALUES / (n * HISTORY_COLUMNS)));
+    for (const s of this.#links.values()) {
+      for (const w of s.watches.values()) history[w.key] = w.history(points);
+    }
     return { ...this.#now('change'), localRedisAvailable, intervalMs: this.intervalMs, history };
   }
 
@@ -194,8 +210,25 @@ export class QueuesEngine {
   }
 
   #now(reason: QueuesTick['reason']): QueuesTick {
-    const queues = [];
-    for (const s of this.#links.values()) for (const w of s.watches.values()) queues.push(w.stats);
+    const queues: QueueStats[] = [];
+    // The event stays bounded: past QUEUE_LIMITS.workersPerTick, queues list no more workers.
+    let budget: number = QUEUE_LIMITS.workersPerTick;
+    for (const s of this.#links.values()) {
+      for (const w of s.watches.values()) {
+        const st = w.stats;
+        const keep = Math.min(budget, st.workers.length);
+        budget -= keep;
+        queues.push(
+          keep === st.workers.length
+            ? st
+            : {
+                ...st,
+                workers: st.workers.slice(0, keep),
+                workersOmitted: st.workersOmitted + st.workers.length - keep,
+              },
+        );
+      }
+    }
     return {
       reason,
       t: Date.now(),
@@ -213,6 +246,12 @@ export class QueuesEngine {
       this.#changeQueued = false;
       if (this.#running) this.#opts.onTick(this.#now('change'));
     });
+  }
+
+  #watchCount(): number {
+    let n = 0;
+    for (const s of this.#links.values()) n += s.watches.size;
+    return n;
   }
 
   #state(id: string): LinkState {
@@ -274,8 +313,14 @@ export class QueuesEngine {
     try {
       if (t >= s.nextDiscovery) await this.#discover(s, t);
       s.clients = parseClientList(String(await s.link.client.client('LIST')), s.link.settings.prefix);
-    } catch {
-      // A failed discovery or CLIENT LIST: the polls below fail too and record the gap.
+    } catch (e) {
+      // Timed out on an open socket: the server hangs (SIGSTOP, swap). Reconnect, show it down.
+      if (/timed out/i.test(String((e as Error)?.message))) {
+        s.link.notAnswering();
+        for (const w of s.watches.values()) w.gap(t);
+        return;
+      }
+      // Any other failure: the polls below fail too and record the gap.
     }
     await Promise.all([...s.watches.values()].map((w) => this.#poll(s, w, t, trimBefore, true)));
   }
@@ -301,7 +346,8 @@ export class QueuesEngine {
     let omitted = 0;
     for (const name of found) {
       if (s.watches.has(name)) continue;
-      if (s.watches.size >= QUEUE_LIMITS.queuesPerConnection) omitted++;
+      if (s.watches.size >= QUEUE_LIMITS.queuesPerConnection || this.#watchCount() >= QUEUE_LIMITS.queues)
+        omitted++;
       else s.watches.set(name, new QueueWatch(s.link.id, name));
     }
     if (complete) {

@@ -51,7 +51,7 @@ export class SamplerLoop {
     this.#lastProcessCpu = process.cpuUsage();
   }
 
-  async tick(): Promise<StatsTick> {
+  async tick(): Promise<Omit<StatsTick, 'interest'>> {
     const wall0 = performance.now();
     const cpu0 = this.#threadCpu();
     const focus = new Set([...this.#focus, ...this.#top]);
@@ -115,7 +115,9 @@ export function topKeys(rows: readonly ProcRow[], n: number): string[] {
 }
 
 /** What the sampler thread posts to the main thread. */
-export type FromSamplerThread = { type: 'tick'; tick: StatsTick } | { type: 'error'; message: string };
+/** The main thread adds `interest`, which only it knows. */
+export type FromSamplerThread =
+  { type: 'tick'; tick: Omit<StatsTick, 'interest'> } | { type: 'error'; message: string };
 
 /** Wait before the first tick, so the first rates cover a short but real interval. */
 const FIRST_TICK_MAX_MS = 500;

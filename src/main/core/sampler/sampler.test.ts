@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcRow, StatsTick } from '../../../shared/contract';
 import { applyProcDelta } from '../../../shared/stats/proc-delta';
+import { StatsHistory } from '../../../shared/stats/stats-history';
 import { Sampler } from './sampler';
 
 let sampler: Sampler | null = null;
@@ -71,13 +72,47 @@ describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
     await ticks(sampler, 1);
     const row = [...sampler.table().values()].find((r) => r.pid === child.pid)!;
     sampler.setInterest('test', [row.key]);
-    await ticks(sampler, 2);
+    const [, second] = await ticks(sampler, 2);
     expect(sampler.snapshot().history.procs[row.key]?.rss.at(-1)).toBe(row.rss);
+    // The tick names it, so a window records the same series from its own table.
+    expect(second!.interest).toEqual([row.key]);
     child.kill('SIGKILL');
     await once(child, 'exit');
     const [t] = await ticks(sampler, 1);
     expect(t!.procs.removed).toContain(row.key);
+    expect(t!.interest).toEqual([]);
     expect(sampler.snapshot().history.procs[row.key]).toBeUndefined();
+  });
+
+  it('ticks carry the tracked keys: a client recording top + interest holds the series core holds', async () => {
+    const child = spawn('sleep', ['30']);
+    await once(child, 'spawn');
+    try {
+      sampler = new Sampler({ intervalMs: 250, topN: 3 });
+      sampler.start();
+      const mine = new Map<string, ProcRow>();
+      const history = new StatsHistory(60_000, 250);
+      let seq = 0;
+      const off = sampler.onSample((t) => {
+        expect(applyProcDelta(mine, seq, t.procs)).toBe(true);
+        seq = t.sample.seq;
+        history.push(t.sample, mine, t.top.concat(t.interest));
+      });
+      await ticks(sampler, 1);
+      const key = [...sampler.table().values()].find((r) => r.pid === child.pid)!.key;
+      sampler.setInterest('test', [key]);
+      await ticks(sampler, 3);
+      off();
+      const core = sampler.snapshot().history;
+      const client = history.window();
+      expect(client.procs[key]?.rss.filter((v) => v !== null).length).toBeGreaterThanOrEqual(3);
+      // Same keys, same values, aligned to the same ticks (core started earlier by a tick at most).
+      expect(Object.keys(client.procs).sort()).toEqual(Object.keys(core.procs).sort());
+      for (const [k, p] of Object.entries(client.procs))
+        expect(core.procs[k]!.rss.slice(-p.rss.length)).toEqual(p.rss);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('applies a new interval and retention', async () => {

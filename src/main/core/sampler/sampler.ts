@@ -15,7 +15,7 @@ import {
 } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
 import { applyProcDelta } from '../../../shared/stats/proc-delta';
-import { StatsHistory } from '../../../shared/stats/stats-history';
+import { MAX_TRACKED_PROCS, StatsHistory } from '../../../shared/stats/stats-history';
 import { startWorker } from '../launcher';
 import type { FromSamplerThread, LoopConfig } from './sampler-loop';
 import { threadCpuClock } from './thread-cpu';
@@ -32,6 +32,7 @@ export interface SamplerOptions {
 export type ToWorker =
   { type: 'configure'; config: Partial<LoopConfig> } | { type: 'focus'; keys: string[] } | { type: 'stop' };
 
+/** The worker's tick (without `interest`, which only the main thread knows) or its error. */
 type FromWorker = FromSamplerThread;
 
 const clamp = (v: number, lim: { min: number; max: number }): number =>
@@ -176,19 +177,26 @@ export class Sampler {
     this.#worker?.postMessage({ type: 'focus', keys: [...this.#interestKeys()] } satisfies ToWorker);
   }
 
-  #onTick(tick: StatsTick): void {
+  #onTick(collected: Omit<StatsTick, 'interest'>): void {
     const wall0 = performance.now();
     const cpu0 = this.#mainCpu();
-    if (!applyProcDelta(this.#table, this.#seq, tick.procs)) {
+    if (!applyProcDelta(this.#table, this.#seq, collected.procs)) {
       // Cannot happen over an ordered port; if it did, the rolling resync repairs it.
-      console.error(`spindle: stats delta ${tick.sample.seq} does not follow tick ${this.#seq}`);
+      console.error(`spindle: stats delta ${collected.sample.seq} does not follow tick ${this.#seq}`);
     }
-    this.#seq = tick.sample.seq;
-    this.#latest = tick.sample;
-    this.#top = tick.top;
-    const interest = this.#interestKeys();
-    for (const k of tick.top) interest.add(k);
-    this.#history.push(tick.sample, this.#table, interest);
+    this.#seq = collected.sample.seq;
+    this.#latest = collected.sample;
+    this.#top = collected.top;
+    // Keys with a row, beside top: what a client needs to record the same per-process series.
+    // Bounded like the history's tracked set (about 14 bytes a key on the wire).
+    const extra: string[] = [];
+    const top = new Set(collected.top);
+    for (const k of this.#interestKeys()) {
+      if (extra.length >= MAX_TRACKED_PROCS) break;
+      if (!top.has(k) && this.#table.has(k)) extra.push(k);
+    }
+    const tick: StatsTick = { ...collected, interest: extra };
+    this.#history.push(tick.sample, this.#table, [...tick.top, ...extra]);
     for (const l of this.#listeners) l(tick);
     const cpu1 = cpu0 === null ? null : this.#mainCpu();
     this.#lastTickMainMs = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : performance.now() - wall0;

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryWindow, StatsSample } from '../../../../shared/contract';
-import { CPU_COLORS, TimeChart, type SeriesSpec } from './time-chart';
-import { coreMatrix, CPU_PARTS, cpuFields, firstIndexFrom, toRows } from './overview-data';
+import { CPU_COLORS, TimeChart, type SeriesSpec } from '../../lib/time-chart';
+import { coreMatrix, CPU_PARTS, cpuFields, firstIndexFrom, toRows } from '../../lib/history-rows';
 
 /** Up to this many cores get a chart each; more get one heat-strip row each. */
 export const SMALL_MULTIPLES_MAX = 16;

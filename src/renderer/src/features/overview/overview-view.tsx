@@ -1,22 +1,16 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import type { Client } from '../../api/client';
-import type { FrameStore } from '../../lib/frame-store';
-import type { StatsState } from '../stats/stats-store';
+import { SubscribeError } from '../../lib/subscribe-error';
+import { useStores } from '../../stores';
 import { HostInfo } from '../system/host-info';
 import { CoreCharts } from './core-charts';
-import { CPU_COLORS, TimeChart, type SeriesSpec } from './time-chart';
-import {
-  cpuFields,
-  CPU_PARTS,
-  formatBytes,
-  formatCount,
-  selfCpuPct,
-  toRows,
-  type FieldSpec,
-} from './overview-data';
-import { niceMax } from './chart-geometry';
-import { isWindowMinutes, usePref, WINDOW_MINUTES } from './prefs';
-import { overviewColumns, useStatsFrame, type StatsFrame } from './stats-frame';
+import { CPU_COLORS, TimeChart, type SeriesSpec } from '../../lib/time-chart';
+import { cpuFields, CPU_PARTS, selfCpuPct, toRows, type FieldSpec } from '../../lib/history-rows';
+import { niceMax } from '../../lib/chart-geometry';
+import { formatBytes, formatCount } from '../../lib/format';
+import { isWindowMinutes, usePref, WINDOW_MINUTES } from '../../lib/prefs';
+import { frameOf, useStatsFrame, type StatsFrame } from '../stats/stats-frame';
+import { overviewSeries } from './overview-columns';
 import './overview.css';
 
 const GIB = 1024 ** 3;
@@ -68,11 +62,15 @@ const CTXT_SERIES: SeriesSpec[] = [
   { key: 'forks', name: 'forks/s', color: 'var(--chart-pink)' },
 ];
 
+const pickColumns = (cores: number) => ({ series: overviewSeries(cores) });
+
 /** The machine at a glance: CPU (total and per core), load, memory, tasks, Spindle's own cost. */
-export function OverviewView({ client, stats }: { client: Client; stats: FrameStore<StatsState> }) {
+export function OverviewView({ client }: { client: Client }) {
+  const { stats } = useStores();
   const [minutes, setMinutes] = usePref('overview.windowMinutes', 5, isWindowMinutes);
   const windowMs = minutes * 60_000;
-  const live = useStatsFrame(stats, windowMs);
+  const live = useStatsFrame(stats, windowMs, pickColumns);
+  const error = useSyncExternalStore(stats.subscribe, () => stats.get().error);
   // Pause keeps a cloned frame: sampling and the store go on, this view reads the copy.
   const [frozen, setFrozen] = useState<StatsFrame | null>(null);
   const frame = frozen ?? live;
@@ -96,7 +94,7 @@ export function OverviewView({ client, stats }: { client: Client; stats: FrameSt
           aria-pressed={frozen !== null}
           onClick={() =>
             // The longest window is cut on pause so the window selector still works while paused.
-            setFrozen(frozen ? null : { ...live, history: overviewColumns(stats).window(MAX_WINDOW_MS) })
+            setFrozen(frozen ? null : frameOf(stats.get(), MAX_WINDOW_MS, pickColumns))
           }
         >
           {frozen ? '▶ Resume' : '❚❚ Pause'}
@@ -107,6 +105,7 @@ export function OverviewView({ client, stats }: { client: Client; stats: FrameSt
           </span>
         )}
       </div>
+      <SubscribeError what="system statistics" error={error} />
       <OverviewGrid client={client} frame={frame} windowMs={windowMs} />
     </div>
   );

@@ -9,6 +9,7 @@ import type {
   Events,
   HistoryWindow,
   ProcChange,
+  PoolsSnapshot,
   ProcRow,
   SpindleApi,
   StatsSample,
@@ -215,6 +216,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
       sample: sample(Date.now(), seq),
       procs: { base, added, removed, changed, resync: [], count: rows.size },
       top: top(),
+      interest: [],
     };
     // rAF callbacks run in order: `before` runs just ahead of the store's flush, `after` once
     // React has rendered and committed what the flush scheduled.
@@ -262,6 +264,21 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
           return ok([]) as never;
         case 'stats.interest':
           return ok(null) as never;
+        // The Managed and Pools views open on an idle machine: nothing launched, no pools.
+        case 'supervisor.subscribe':
+          return ok([]) as never;
+        case 'pools.subscribe': {
+          const none: PoolsSnapshot = {
+            reason: 'change',
+            t: Date.now(),
+            pools: [],
+            pipelines: [],
+            lab: null,
+            cores,
+            history: {},
+          };
+          return ok(none) as never;
+        }
         default:
           return {
             ok: false,

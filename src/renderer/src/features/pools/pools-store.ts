@@ -3,6 +3,7 @@
  * activity lanes. Everything is bounded.
  */
 import type { LabState, PipelineStats, PoolHistory, PoolStats, PoolsTick } from '../../../../shared/contract';
+import type { ErrorValue } from '../../../../shared/result';
 import type { Client } from '../../api/client';
 import { FrameStore } from '../../lib/frame-store';
 
@@ -20,6 +21,8 @@ export interface PoolsState {
   history: Record<string, PoolHistory>;
   /** poolId → worker slot n → utilization per tick, oldest first. */
   lanes: Record<string, Record<number, number[]>>;
+  /** Why the last subscribe failed; null once it succeeds. */
+  error: ErrorValue | null;
 }
 
 const emptyHistory = (): PoolHistory => ({
@@ -49,6 +52,7 @@ export function createPoolsStore(client: Client): FrameStore<PoolsState> {
     lab: null,
     history: {},
     lanes: {},
+    error: null,
   });
 
   /** Apply an event or the subscribe answer; only a stats tick adds a history point. */
@@ -94,10 +98,13 @@ export function createPoolsStore(client: Client): FrameStore<PoolsState> {
 
   const subscribe = async (): Promise<void> => {
     const res = await client.api.request('pools.subscribe', {});
-    if (!res.ok) return;
+    if (!res.ok) {
+      store.set({ ...store.get(), error: res.error });
+      return;
+    }
     const snap = res.value;
     const prev = store.get();
-    store.set({ ...prev, cores: snap.cores, history: snap.history });
+    store.set({ ...prev, cores: snap.cores, history: snap.history, error: null });
     apply(snap);
   };
   client.api.on('pools', apply);

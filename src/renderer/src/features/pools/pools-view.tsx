@@ -2,26 +2,18 @@ import { useMemo, useState, useSyncExternalStore } from 'react';
 import { Controls } from '../../lib/controls';
 import type { ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import type { FrameStore } from '../../lib/frame-store';
-import type { StatsState } from '../stats/stats-store';
+import { coreBusySeries } from '../../lib/history-rows';
+import { SubscribeError } from '../../lib/subscribe-error';
+import { useStores } from '../../stores';
 import { LabPanel } from './lab-panel';
 import { PipelinePanel } from './pipeline-panel';
 import { PoolDetail } from './pool-detail';
 import { CreatePoolForm, SubmitForm } from './pool-forms';
-import { createPoolsStore, type PoolsState } from './pools-store';
 import './pools.css';
 
-// One store per client for the page's life: the view unmounts on a tab switch, the history must not.
-const stores = new WeakMap<Client, FrameStore<PoolsState>>();
-function poolsStore(client: Client): FrameStore<PoolsState> {
-  let s = stores.get(client);
-  if (!s) stores.set(client, (s = createPoolsStore(client)));
-  return s;
-}
-
 /** The Pools view: create pools, submit work, watch backlog, workers and cores; pipelines; the lab. */
-export function PoolsView({ client, stats }: { client: Client; stats: FrameStore<StatsState> }) {
-  const store = poolsStore(client);
+export function PoolsView({ client }: { client: Client }) {
+  const { pools: store, stats } = useStores();
   const state = useSyncExternalStore(store.subscribe, store.get);
   const statsState = useSyncExternalStore(stats.subscribe, stats.get);
   const [picked, setPicked] = useState<string | null>(null);
@@ -35,14 +27,12 @@ export function PoolsView({ client, stats }: { client: Client; stats: FrameStore
     for (const r of statsState.procs?.values() ?? []) byPid.set(r.pid, r);
     return (pid: number) => byPid.get(pid);
   }, [statsState.procs]);
-  // Per-core CPU over the charts' window, from the stats history (once per stats tick).
-  const cpu = useMemo(
-    () => ({
-      win: statsState.history?.window(120_000) ?? null,
-      cores: statsState.latest?.cpu.cores.length ?? state.cores,
-    }),
-    [statsState, state.cores],
-  );
+  // Per-core busy % over the charts' window: only those columns of the stats history (at 64
+  // cores the whole history is ~700 columns), once per stats tick.
+  const cpu = useMemo(() => {
+    const cores = statsState.latest?.cpu.cores.length ?? state.cores;
+    return { win: statsState.history.window(120_000, { series: coreBusySeries(cores) }), cores };
+  }, [statsState, state.cores]);
 
   return (
     <div className="pools-view" data-testid="pools-view" data-ready={state.ready}>
@@ -53,8 +43,11 @@ export function PoolsView({ client, stats }: { client: Client; stats: FrameStore
         </Controls>
       </div>
       <div className="pools-main">
+        <SubscribeError what="pools" error={state.error} />
         <nav className="pool-list" aria-label="Pools">
-          {state.pools.length === 0 && <p className="muted">No pools yet: create one on the left.</p>}
+          {state.pools.length === 0 && !state.error && (
+            <p className="muted">No pools yet: create one on the left.</p>
+          )}
           {state.pools.map((p) => (
             <button
               key={p.id}

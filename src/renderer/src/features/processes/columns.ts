@@ -1,5 +1,5 @@
 /** The process table's columns: label, width, how a cell reads, and which show by default. */
-import { formatBytes } from '../overview/overview-data';
+import { formatBytes } from '../../lib/format';
 import type { Line, SortKey } from './proc-table-model';
 
 export interface Column {

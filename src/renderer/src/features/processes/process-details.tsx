@@ -1,13 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ProcDetails, ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import { TimeChart, type SeriesSpec } from '../overview/time-chart';
-import { formatBytes } from '../overview/overview-data';
+import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
+import { formatBytes } from '../../lib/format';
 import type { ControlAction } from './control-actions';
 import { DEFAULT_END_TIMEOUT_MS } from './control-actions';
-import { ProcRing } from './proc-ring';
 import { useReadOnly } from '../../lib/read-only';
-import type { useProcTable } from '../overview/stats-frame';
+import type { ChartRow } from '../../lib/chart-geometry';
+import { sumProcs, toRows, type FieldSpec } from '../../lib/history-rows';
+import type { ProcTable } from '../stats/stats-frame';
 
 /** Details are read again this often while the panel is open (threads, files and children change). */
 const REFRESH_MS = 3000;
@@ -15,13 +16,19 @@ const SERIES: SeriesSpec[] = [
   { key: 'cpu', name: 'CPU %', color: 'var(--chart-blue)' },
   { key: 'rss', name: 'memory MiB', color: 'var(--chart-green)' },
 ];
+const FIELDS: FieldSpec[] = [
+  { key: 'cpu', series: 'proc.cpu' },
+  { key: 'rss', series: 'proc.rss', scale: 1 / 1024 ** 2 },
+];
+/** History shown: the store's retention at most. */
+const WINDOW_MS = 10 * 60_000;
 
 interface Props {
   client: Client;
   selectedKey: string;
   /** The selected row now, or null once it has exited (the panel keeps its last readings). */
   row: ProcRow | null;
-  table: ReturnType<typeof useProcTable>;
+  table: ProcTable;
   onAction: (a: ControlAction, row: ProcRow) => void;
   onMenu: (row: ProcRow) => void;
   onSelect: (key: string) => void;
@@ -43,23 +50,23 @@ export function ProcessDetails({
 }: Props) {
   const [details, setDetails] = useState<ProcDetails | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // Once it exits the panel keeps the last readings (the parent keys this component by selection).
-  const [lastRow, setLastRow] = useState<ProcRow | null>(row);
-  if (row && row !== lastRow) setLastRow(row);
-  const shown = row ?? lastRow;
-  const readOnly = useReadOnly();
-
-  // Per-process history: ask core to track it, keep our own ring meanwhile.
-  const ring = useMemo(() => {
-    const r = new ProcRing(selectedKey);
-    const win = table.procHistory(10 * 60_000);
-    r.seed(win.t, win.procs[selectedKey]);
-    return r;
-    // Seeded once per selection; later ticks are pushed below.
+  // Its series from the store's history: core tracks it from the `stats.interest` below
+  // (earlier too if it was among the busiest), and each tick names it, so the store records it.
+  const { history, seq } = table;
+  const liveRows = useMemo(
+    () =>
+      toRows(sumProcs(history.window(WINDOW_MS, { procs: [selectedKey] }), [selectedKey]), FIELDS, WINDOW_MS),
+    // `history` is mutated in place: `seq` says when it has a new tick.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [selectedKey]);
-  if (row && table.latest) ring.push(table.latest.t, row.cpu, row.rss);
-  const rows = ring.rows();
+    [history, seq, selectedKey],
+  );
+  // Once it exits (its series leave the history with its row) the panel keeps the last
+  // readings; the parent keys this component by selection.
+  const [last, setLast] = useState<{ row: ProcRow | null; rows: ChartRow[] }>({ row, rows: liveRows });
+  if (row && (row !== last.row || liveRows !== last.rows)) setLast({ row, rows: liveRows });
+  const shown = row ?? last.row;
+  const rows = row ? liveRows : last.rows;
+  const readOnly = useReadOnly();
 
   useEffect(() => {
     void client.api.request('stats.interest', { keys: [selectedKey] });

@@ -115,7 +115,10 @@ export function ProcessTable({
         {columns.map(header)}
       </div>
       <div ref={scroll} className="pbody">
-        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+        {/* The rows' containing block keeps one size whatever the count: a spacer beside it sets
+            the scroll height, so a process coming or going does not re-lay out every row. */}
+        <div className="pspacer" style={{ height: virt.getTotalSize() }} />
+        <div className="prows">
           {items.map((v) => {
             const l = lines[v.index]!;
             return (

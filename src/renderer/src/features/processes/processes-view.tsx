@@ -5,16 +5,17 @@ import {
   useMemo,
   useRef,
   useState,
+  useSyncExternalStore,
   type KeyboardEvent,
 } from 'react';
 import type { ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import type { FrameStore } from '../../lib/frame-store';
-import { usePref } from '../overview/prefs';
+import { usePref } from '../../lib/prefs';
 import { onShowProcess, takeShowProcess } from '../../lib/navigate';
 import { useReadOnly } from '../../lib/read-only';
-import { useProcTable } from '../overview/stats-frame';
-import type { StatsState } from '../stats/stats-store';
+import { useProcTable } from '../stats/stats-frame';
+import { SubscribeError } from '../../lib/subscribe-error';
+import { useStores } from '../../stores';
 import { AuditPanel } from './audit-panel';
 import { COLUMNS, DEFAULT_COLUMNS, isColumnList, isSortSpec } from './columns';
 import { DEFAULT_END_TIMEOUT_MS, type ControlAction } from './control-actions';
@@ -28,8 +29,10 @@ import './processes.css';
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 
 /** Every process on the machine: sort, filter, tree, details, and safe control. */
-export function ProcessesView({ client, stats }: { client: Client; stats: FrameStore<StatsState> }) {
+export function ProcessesView({ client }: { client: Client }) {
+  const { stats } = useStores();
   const table = useProcTable(stats);
+  const statsError = useSyncExternalStore(stats.subscribe, () => stats.get().error);
   const [sort, setSort] = usePref<SortSpec>('processes.sort', { key: 'cpu', dir: 'desc' }, isSortSpec);
   const [columnIds, setColumnIds] = usePref('processes.columns', DEFAULT_COLUMNS, isColumnList);
   const [tree, setTree] = usePref('processes.tree', false, isBool);
@@ -131,7 +134,7 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
   };
 
   const ownPid = table.latest?.self.pid ?? null;
-  const managed = useManagedKeys(client);
+  const managed = useManagedKeys();
   return (
     <div className="processes">
       <div className="toolbar" role="toolbar" aria-label="Process table controls">
@@ -174,6 +177,7 @@ export function ProcessesView({ client, stats }: { client: Client; stats: FrameS
         <span className="count" data-testid="process-count" role="status">
           {filter.error ?? `${lines.length.toLocaleString()} of ${rows.size.toLocaleString()} processes`}
         </span>
+        <SubscribeError what="the process table" error={statsError} />
       </div>
       <div className={`processes-main${showDetails && selectedKey ? ' with-details' : ''}`} ref={tableEl}>
         <ProcessTable

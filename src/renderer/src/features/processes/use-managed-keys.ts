@@ -1,38 +1,20 @@
-import { useEffect, useState } from 'react';
-import type { Client } from '../../api/client';
+import { useMemo, useSyncExternalStore } from 'react';
+import type { ManagedStatus } from '../../../../shared/contract';
+import { useStores } from '../../stores';
 
-const EMPTY: ReadonlyMap<string, string> = new Map();
-/** Managed processes change rarely; a light poll keeps the table's marks current. */
-const POLL_MS = 2000;
-
-/** Process-table keys of Spindle's managed processes (every live stage), to their names. */
-export function useManagedKeys(client: Client): ReadonlyMap<string, string> {
-  const [keys, setKeys] = useState(EMPTY);
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async (): Promise<void> => {
-      const r = await client.api.request('supervisor.list', {});
-      if (stopped) return;
-      if (r.ok) {
-        const next = new Map<string, string>();
-        for (const m of r.value) for (const k of m.procKeys) next.set(k, m.definition.name);
-        setKeys((prev) => (sameMap(prev, next) ? prev : next));
-      }
-      // A replay or a refusal answers with an error: no marks, no more polling.
-      if (r.ok) timer = setTimeout(() => void load(), POLL_MS);
-    };
-    void load();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [client]);
+/** Process-table keys of managed processes (every live stage), to their names. */
+export function managedKeys(items: readonly ManagedStatus[]): ReadonlyMap<string, string> {
+  const keys = new Map<string, string>();
+  for (const m of items) for (const k of m.procKeys) keys.set(k, m.definition.name);
   return keys;
 }
 
-function sameMap(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
+/**
+ * The managed keys, from the supervisor store: its list is pushed (`supervisor.list`) and
+ * fetched again after a reconnect, so the marks follow it without a poll of their own.
+ */
+export function useManagedKeys(): ReadonlyMap<string, string> {
+  const { supervisor } = useStores();
+  const items = useSyncExternalStore(supervisor.subscribe, () => supervisor.get().items);
+  return useMemo(() => managedKeys(items), [items]);
 }

@@ -59,6 +59,7 @@ export function replayState(snap: Snapshot, i: number): StatsState {
     procs,
     top,
     history: StatsHistory.fromWindow(win, spanMs(snap), snap.intervalMs),
+    error: null,
   };
 }
 

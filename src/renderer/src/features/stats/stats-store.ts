@@ -4,6 +4,7 @@
  * triggers a fresh `stats.subscribe`, which returns the full state again.
  */
 import type { ProcRow, StatsConfig, StatsSample, StatsTick } from '../../../../shared/contract';
+import type { ErrorValue } from '../../../../shared/result';
 import { applyProcDelta } from '../../../../shared/stats/proc-delta';
 import { StatsHistory } from '../../../../shared/stats/stats-history';
 import type { Client } from '../../api/client';
@@ -25,6 +26,8 @@ export interface StatsState {
   top: string[];
   /** Bounded history; mutated in place each tick (read it with `history.window(ms)` per render). */
   history: StatsHistory;
+  /** Why the last subscribe failed (shown instead of empty views); null once it succeeds. */
+  error: ErrorValue | null;
 }
 
 /** A new identity over the live table, so React (and memos keyed on `procs`) see each tick. */
@@ -78,6 +81,7 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
     procs: new Map(),
     top: [],
     history: new StatsHistory(10 * 60_000, 1000),
+    error: null,
   });
   let table = new Map<string, ProcRow>();
   let resyncing = false;
@@ -85,7 +89,10 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
     resyncing = true;
     try {
       const res = await client.api.request('stats.subscribe', {});
-      if (!res.ok) return;
+      if (!res.ok) {
+        store.set({ ...store.get(), error: res.error });
+        return;
+      }
       const snap = res.value;
       const { retentionMs, intervalMs } = snap.config;
       store.set({
@@ -96,6 +103,7 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
         procs: new TableView((table = new Map(snap.procs.map((r) => [r.key, r])))),
         top: snap.top,
         history: StatsHistory.fromWindow(snap.history, retentionMs, intervalMs),
+        error: null,
       });
     } finally {
       resyncing = false;
@@ -114,7 +122,8 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
     const s = tick.sample;
     if (s.intervalMs !== prev.intervalMs)
       prev.history.reconfigure(prev.config?.retentionMs ?? 600_000, s.intervalMs);
-    prev.history.push(s, procs, tick.top);
+    // Core's tracked set (top + interest): the same per-process series core records.
+    prev.history.push(s, procs, tick.top.concat(tick.interest));
     store.set({ ...prev, intervalMs: s.intervalMs, seq: s.seq, latest: s, procs, top: tick.top });
   });
   client.onReconnect(() => void subscribe());

@@ -4,7 +4,6 @@ import { showProcess } from '../../lib/navigate';
 import type { ManagedStatus, OutputLine } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import { ManagedChart } from './managed-chart';
-import type { SeriesPoint } from './managed-series';
 import { commandText } from './managed-list';
 import { OutputViewer } from './output-viewer';
 import { failedStartsText } from './failed-starts';
@@ -20,14 +19,12 @@ export function ManagedDetail({
   m,
   live,
   dropped,
-  points,
   onEdit,
 }: {
   client: Client;
   m: ManagedStatus;
   live: OutputLine[];
   dropped: number;
-  points: SeriesPoint[];
   onEdit?: () => void;
 }) {
   const [busy, setBusy] = useState<string | null>(null);
@@ -143,7 +140,7 @@ export function ManagedDetail({
           </>
         )}
       </dl>
-      <ManagedChart points={points} />
+      <ManagedChart procKeys={m.procKeys} />
       <OutputViewer client={client} id={m.id} live={live} dropped={dropped} />
       <details className="sup-timeline">
         <summary>Timeline ({m.timeline.length})</summary>

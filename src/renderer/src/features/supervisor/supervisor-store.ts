@@ -3,6 +3,7 @@
  * each (bounded per process; older lines stay in core and are fetched on search).
  */
 import type { ManagedStatus, OutputBatch, OutputLine } from '../../../../shared/contract';
+import type { ErrorValue } from '../../../../shared/result';
 import type { Client } from '../../api/client';
 import { FrameStore } from '../../lib/frame-store';
 
@@ -15,14 +16,24 @@ export interface SupervisorState {
   output: ReadonlyMap<string, OutputLine[]>;
   /** Dropped-line counts by id (core's ring). */
   dropped: ReadonlyMap<string, number>;
+  /** Why the last subscribe failed; null once it succeeds. */
+  error: ErrorValue | null;
 }
 
 export function createSupervisorStore(client: Client): FrameStore<SupervisorState> {
-  const store = new FrameStore<SupervisorState>({ items: [], output: new Map(), dropped: new Map() });
+  const store = new FrameStore<SupervisorState>({
+    items: [],
+    output: new Map(),
+    dropped: new Map(),
+    error: null,
+  });
   const subscribe = async (): Promise<void> => {
     const res = await client.api.request('supervisor.subscribe', {});
-    if (!res.ok) return;
-    store.set({ ...store.get(), items: res.value });
+    if (!res.ok) {
+      store.set({ ...store.get(), error: res.error });
+      return;
+    }
+    store.set({ ...store.get(), items: res.value, error: null });
     // Fill each process's window with what core holds now.
     for (const m of res.value) {
       const page = await client.api.request('supervisor.output', { id: m.id, tail: 500 });

@@ -2,37 +2,17 @@ import { useRef, useState, useSyncExternalStore } from 'react';
 import { Controls } from '../../lib/controls';
 import type { ManagedStatus } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import type { FrameStore } from '../../lib/frame-store';
-import type { StatsState } from '../stats/stats-store';
+import { SubscribeError } from '../../lib/subscribe-error';
+import { useStores } from '../../stores';
 import { LaunchForm } from './launch-form';
 import { ManagedDetail } from './managed-detail';
 import { ManagedList } from './managed-list';
-import { createManagedSeries, type SeriesState } from './managed-series';
-import { createSupervisorStore, type SupervisorState } from './supervisor-store';
 import './supervisor.css';
 
-interface Stores {
-  sup: FrameStore<SupervisorState>;
-  series: FrameStore<SeriesState> | null;
-}
-
-// One set of stores per client, kept across tab switches so output and charts carry on.
-const cache = new WeakMap<Client, Stores>();
-function storesFor(client: Client, stats?: FrameStore<StatsState>): Stores {
-  let s = cache.get(client);
-  if (!s) cache.set(client, (s = { sup: createSupervisorStore(client), series: null }));
-  if (stats && !s.series) s.series = createManagedSeries(stats, s.sup);
-  return s;
-}
-
-const noSeries: SeriesState = new Map();
-const none = (): (() => void) => () => {};
-
 /** The Managed view: launch form, list, and the selected process's output, chart and controls. */
-export function SupervisorView({ client, stats }: { client: Client; stats?: FrameStore<StatsState> }) {
-  const { sup, series } = storesFor(client, stats);
-  const state = useSyncExternalStore(sup.subscribe, sup.get);
-  const points = useSyncExternalStore(series?.subscribe ?? none, series?.get ?? (() => noSeries));
+export function SupervisorView({ client }: { client: Client }) {
+  const { supervisor } = useStores();
+  const state = useSyncExternalStore(supervisor.subscribe, supervisor.get);
   const [selected, setSelected] = useState<string | null>(null);
   const [editId, setEditId] = useState<string | null>(null);
   const current = state.items.find((m) => m.id === selected) ?? state.items.at(-1) ?? null;
@@ -65,6 +45,7 @@ export function SupervisorView({ client, stats }: { client: Client; stats?: Fram
         </Controls>
       </div>
       <div className="sup-main">
+        <SubscribeError what="managed processes" error={state.error} />
         <section className="card" aria-label="Managed processes">
           <h2>Managed</h2>
           <ManagedList items={state.items} selected={current?.id ?? null} onSelect={setSelected} />
@@ -76,7 +57,6 @@ export function SupervisorView({ client, stats }: { client: Client; stats?: Fram
             m={current}
             live={state.output.get(current.id) ?? []}
             dropped={state.dropped.get(current.id) ?? current.dropped}
-            points={points.get(current.id) ?? []}
             onEdit={() => startEdit(current)}
           />
         )}

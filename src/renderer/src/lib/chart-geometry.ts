@@ -1,7 +1,7 @@
 /** Pure geometry of the time chart: scales, stacking, and SVG path strings with breaks at gaps. */
-import type { ChartRow } from './overview-data';
 
-export type { ChartRow } from './overview-data';
+/** One chart row: `t` in seconds relative to the newest sample (≤ 0), then one value per field. */
+export type ChartRow = { t: number } & Record<string, number | null>;
 
 /** One drawn series: a line, or an area (stacked with others of the same `stack`). */
 export interface SeriesSpec {

@@ -1,17 +1,62 @@
 /**
- * Converts history columns (one time axis, null = gap) into the rows recharts draws, and
- * into the per-core matrix the heat strip paints. Pure: unit tests feed literal arrays.
+ * The converters every chart reads the stats history through: a named column window (see
+ * `StatsHistory.window`) in, the rows a chart draws or the per-core matrix the heat strip
+ * paints out. Pure: unit tests feed literal arrays.
  */
-import type { HistoryWindow, SeriesName } from '../../../../shared/contract';
+import type { HistoryWindow, SeriesName } from '../../../shared/contract';
+import type { ChartRow } from './chart-geometry';
+import { round } from './format';
 
-/** One chart row: `t` in seconds relative to the newest sample (≤ 0), then one value per field. */
-export type ChartRow = { t: number } & Record<string, number | null>;
+/** Series of processes summed by `sumProcs`: `proc.cpu` (%), `proc.rss` (bytes), `proc.threads`. */
+export type ProcSeriesName = `proc.${'cpu' | 'rss' | 'threads'}`;
+
+/** Columns over one time axis: a history window, or processes summed by `sumProcs`. */
+export interface Columns {
+  t: readonly number[];
+  series: Partial<Record<SeriesName | ProcSeriesName, readonly (number | null)[]>>;
+}
 
 /** A field drawn from a series, optionally scaled (e.g. bytes → GiB). */
 export interface FieldSpec {
   key: string;
-  series: SeriesName;
+  series: SeriesName | ProcSeriesName;
   scale?: number;
+}
+
+/**
+ * The series of `keys` summed per tick (a pipeline's stages, or one process), as columns
+ * named `proc.*`, from their first reading on; null where none of them has a reading.
+ */
+export function sumProcs(win: HistoryWindow, keys: readonly string[]): Columns {
+  const n = win.t.length;
+  const cpu: (number | null)[] = new Array<number | null>(n).fill(null);
+  const rss: (number | null)[] = new Array<number | null>(n).fill(null);
+  const threads: (number | null)[] = new Array<number | null>(n).fill(null);
+  const add = (out: (number | null)[], col: readonly (number | null)[], i: number): void => {
+    const v = col[i];
+    if (v != null) out[i] = (out[i] ?? 0) + v;
+  };
+  for (const key of keys) {
+    const p = win.procs[key];
+    if (!p) continue;
+    for (let i = 0; i < n; i++) {
+      add(cpu, p.cpu, i);
+      add(rss, p.rss, i);
+      add(threads, p.threads, i);
+    }
+  }
+  // Ticks before the first reading (before core tracked them) are not history: left out.
+  let first = 0;
+  while (first < n && cpu[first] === null && rss[first] === null) first++;
+  if (first === 0) return { t: win.t, series: { 'proc.cpu': cpu, 'proc.rss': rss, 'proc.threads': threads } };
+  return {
+    t: win.t.slice(first),
+    series: {
+      'proc.cpu': cpu.slice(first),
+      'proc.rss': rss.slice(first),
+      'proc.threads': threads.slice(first),
+    },
+  };
 }
 
 /** A time step more than this many typical intervals wide is a gap: the line breaks there. */
@@ -47,7 +92,7 @@ export const MAX_CHART_POINTS = 300;
  * row (k as small as fits), so a 10-minute window at 1 Hz draws 3-second means.
  */
 export function toRows(
-  win: HistoryWindow,
+  win: Columns,
   fields: readonly FieldSpec[],
   windowMs: number,
   maxPoints = MAX_CHART_POINTS,
@@ -111,6 +156,11 @@ export function cpuFields(core: number | null): FieldSpec[] {
   return CPU_PARTS.map((part) => ({ key: part, series: `${p}.${part}` as SeriesName }));
 }
 
+/** Names of the per-core busy % series of a machine with `cores` cores. */
+export function coreBusySeries(cores: number): SeriesName[] {
+  return Array.from({ length: cores }, (_, i) => `cpu${i}.busy` as const);
+}
+
 /** How many cores the window has series for. */
 export function coreCount(win: HistoryWindow): number {
   let n = 0;
@@ -155,31 +205,4 @@ export function coreMatrix(win: HistoryWindow, cores: number, windowMs: number, 
 /** Spindle's own CPU as % of one core, from CPU ms per tick and the tick length. */
 export function selfCpuPct(processCpuMs: number, intervalMs: number): number {
   return intervalMs > 0 ? round((100 * processCpuMs) / intervalMs, 1) : 0;
-}
-
-/** A rounded number (keeps tooltips short and rows small). */
-export function round(v: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
-
-/** Bytes as a short human figure: "1.5 GiB". */
-export function formatBytes(b: number | null | undefined): string {
-  if (b == null || !Number.isFinite(b)) return '—';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = b;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
-}
-
-/** A count as a short figure: 12.3k, 4.5M. */
-export function formatCount(n: number | null | undefined): string {
-  if (n == null || !Number.isFinite(n)) return '—';
-  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
-  if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return String(Math.round(n));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryWindow } from '../../../../shared/contract';
-import { coreCount, coreMatrix, cpuFields, formatBytes, selfCpuPct, toRows } from './overview-data';
+import type { HistoryWindow } from '../../../shared/contract';
+import { formatBytes } from './format';
+import { coreCount, coreMatrix, cpuFields, selfCpuPct, sumProcs, toRows } from './history-rows';
 
 const win: HistoryWindow = {
   t: [1000, 2000, 3000, 7000, 8000],
@@ -29,7 +30,7 @@ describe('toRows', () => {
       { t: -1, x: null },
       { t: 0, x: null },
     ]);
-    expect(toRows({ t: [], series: {}, procs: {} }, cpuFields(0), 1000)).toEqual([]);
+    expect(toRows({ t: [], series: {} }, cpuFields(0), 1000)).toEqual([]);
   });
 
   it('draws a core split user/system/iowait/steal', () => {
@@ -70,5 +71,33 @@ describe('toRows over long windows', () => {
     expect(rows).toHaveLength(200);
     expect(rows[0]).toEqual({ t: -598, v: 0.333 });
     expect(rows.at(-1)!.t).toBe(-1);
+  });
+});
+
+describe('sumProcs', () => {
+  it('sums the series of several processes per tick, null only where none has a reading', () => {
+    const w: HistoryWindow = {
+      t: [1000, 2000, 3000],
+      series: {},
+      procs: {
+        '1:1': { name: 'a', cpu: [10, null, 30], rss: [1024 ** 2, null, 1024 ** 2], threads: [1, null, 1] },
+        '2:1': { name: 'b', cpu: [5, null, null], rss: [1024 ** 2, null, null], threads: [2, null, null] },
+      },
+    };
+    expect(
+      sumProcs(
+        {
+          ...w,
+          t: [0, ...w.t],
+          procs: { x: { name: 'x', cpu: [null, 1, 2, 3], rss: [null, 1, 2, 3], threads: [null, 1, 1, 1] } },
+        },
+        ['x'],
+      ).t,
+    ).toEqual(w.t);
+    const cols = sumProcs(w, ['1:1', '2:1', '9:9']);
+    expect(cols.series['proc.cpu']).toEqual([15, null, 30]);
+    expect(cols.series['proc.threads']).toEqual([3, null, 1]);
+    const rows = toRows(cols, [{ key: 'mb', series: 'proc.rss', scale: 1 / 1024 ** 2 }], 10_000);
+    expect(rows.map((r) => r.mb)).toEqual([2, null, 1]);
   });
 });
