@@ -13,20 +13,12 @@ import {
 } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
 import type { QueuesEngine } from './queues-engine';
+import { Producers } from './producers';
 
 /** Jobs per addBulk call: one round trip each, a bounded message each. */
 const BULK = 500;
-/** A steady producer adds what is due every PRODUCER_STEP_MS. */
-const PRODUCER_STEP_MS = 100;
-/** Producers kept listed (finished ones drop off first). */
-const PRODUCERS_KEPT = 32;
 
 type AddParams = Omit<AddJobsInput, 'workload'> & { workload: QueueWorkload };
-
-interface Producer {
-  info: QueueProducer;
-  timer: NodeJS.Timeout | null;
-}
 
 /** The JSON text size of a payload, or EPAYLOAD_TOO_LARGE past the limit. */
 export function checkPayload(payload: unknown): void {
@@ -44,8 +36,7 @@ export function checkPayload(payload: unknown): void {
 export class QueueControls {
   readonly #engine: QueuesEngine;
   readonly #queues = new Map<string, Queue>();
-  readonly #producers = new Map<string, Producer>();
-  #producerSeq = 0;
+  readonly #producers = new Producers();
 
   constructor(engine: QueuesEngine) {
     this.#engine = engine;
@@ -129,54 +120,20 @@ export class QueueControls {
     }
     const q = this.queue(p.connectionId, p.queue, false);
     this.#engine.watch(p.connectionId, p.queue);
-    const info: QueueProducer = {
-      id: `p${++this.#producerSeq}`,
-      connectionId: p.connectionId,
-      queue: p.queue,
-      rate: p.rate,
-      total: p.count,
-      added: 0,
-      state: 'running',
-      note: null,
-    };
-    const producer: Producer = { info, timer: null };
-    this.#keep(producer);
-    const started = performance.now();
-    const step = async (): Promise<void> => {
-      producer.timer = null;
-      if (info.state !== 'running') return;
-      const due = Math.min(info.total, Math.floor(((performance.now() - started) / 1000) * info.rate) + 1);
-      try {
-        // At most one second's worth per step: a stalled loop does not turn into a flood.
-        const to = Math.min(due, info.added + Math.max(1, Math.ceil(info.rate)));
-        if (to > info.added) await this.#engine.use(p.connectionId, () => addRange(q, info.added, to));
-        info.added = Math.max(info.added, to);
-      } catch (e) {
-        info.state = 'failed';
-        info.note = e instanceof Error ? e.message : String(e);
-        return;
-      }
-      if (info.added >= info.total) info.state = 'done';
-      else producer.timer = setTimeout(() => void step(), PRODUCER_STEP_MS);
-    };
-    await step();
-    return { added: info.added, producer: { ...info } };
+    const where = { connectionId: p.connectionId, queue: p.queue };
+    const producer = await this.#producers.start(where, p.rate, p.count, (from, to) =>
+      this.#engine.use(p.connectionId, () => addRange(q, from, to)),
+    );
+    return { added: producer.added, producer };
   }
 
   /** Stop the running producers of a queue; returns how many. */
   stopAdding(c: string, name: string): number {
-    let n = 0;
-    for (const p of this.#producers.values()) {
-      if (p.info.connectionId !== c || p.info.queue !== name || p.info.state !== 'running') continue;
-      p.info.state = 'stopped';
-      if (p.timer) clearTimeout(p.timer);
-      n++;
-    }
-    return n;
+    return this.#producers.stop((p) => p.connectionId === c && p.queue === name);
   }
 
   producers(): QueueProducer[] {
-    return [...this.#producers.values()].map((p) => ({ ...p.info }));
+    return this.#producers.list();
   }
 
   /** Retry one failed job, or all; returns how many. */
@@ -251,28 +208,14 @@ export class QueueControls {
 
   /** Stop every producer and close every Queue object. */
   async close(): Promise<void> {
-    for (const p of this.#producers.values()) if (p.timer) clearTimeout(p.timer);
+    this.#producers.stop(() => true, 'Spindle stopped');
     const qs = [...this.#queues.values()];
     this.#queues.clear();
     await Promise.all(qs.map((q) => q.close().catch(() => {})));
   }
 
-  #keep(p: Producer): void {
-    this.#producers.set(p.info.id, p);
-    for (const [id, old] of this.#producers) {
-      if (this.#producers.size <= PRODUCERS_KEPT) break;
-      if (old.info.state !== 'running') this.#producers.delete(id);
-    }
-  }
-
   async #dropConnection(id: string): Promise<void> {
-    for (const p of this.#producers.values()) {
-      if (p.info.connectionId === id && p.info.state === 'running') {
-        p.info.state = 'stopped';
-        p.info.note = 'connection closed';
-        if (p.timer) clearTimeout(p.timer);
-      }
-    }
+    this.#producers.stop((p) => p.connectionId === id, 'connection closed');
     for (const [key, q] of this.#queues) {
       if (!key.startsWith(`${id}/`)) continue;
       this.#queues.delete(key);

@@ -2,9 +2,10 @@
  * One queue, one tick, one round trip: a Lua script reads BullMQ's keys for the queue
  * (layout of bullmq 6: `<prefix>:<queue>:wait|paused|active` lists, `prioritized|delayed|
  * waiting-children|completed|failed` sorted sets scored by time, `meta` hash with `paused`)
- * and the Spindle worker reports (queues-shared.md). Every command in it is O(1) or
+ * and the Spindle worker reports (queues-shared.md). It reads only, but for the trim of the
+ * workers set every 10th tick, which the engine drops on a read-only replica (READONLY). Every command in it is O(1) or
  * O(log N + sample): LLEN/ZCARD for counts, ZCOUNT from a cursor for the jobs finished since
- * the last tick, and `SORT … BY nosort DESC LIMIT 0 k GET …` on the finished set, which
+ * the last tick, and `SORT_RO … BY nosort DESC LIMIT 0 k GET …` on the finished set, which
  * walks only the k newest members (Redis orders a sorted set by score under nosort) and
  * reads their timestamps in the same command. So a queue with a million waiting jobs, or
  * thousands finishing a second, costs what an idle one does: about 13 commands idle and 18
@@ -37,8 +38,11 @@ local function finished(state, cursor)
   end
   local n = r('ZCOUNT', key, '(' .. cursor, '+inf')
   if n == 0 then return { 0, {}, cursor } end
-  local s = r('SORT', key, 'BY', 'nosort', 'LIMIT', 0, math.min(n, k), 'DESC',
-    'GET', p .. '*->timestamp', 'GET', p .. '*->processedOn', 'GET', p .. '*->finishedOn', 'GET', p .. '*->delay')
+  local args = { key, 'BY', 'nosort', 'LIMIT', 0, math.min(n, k), 'DESC',
+    'GET', p .. '*->timestamp', 'GET', p .. '*->processedOn', 'GET', p .. '*->finishedOn', 'GET', p .. '*->delay' }
+  -- SORT_RO (Redis 7) runs on a read-only replica, where SORT is refused; older servers lack it.
+  local s = redis.pcall('SORT_RO', unpack(args))
+  if type(s) == 'table' and s.err then s = r('SORT', unpack(args)) end
   local top = s[3]
   if not top then
     local z = r('ZREVRANGE', key, 0, 0, 'WITHSCORES')

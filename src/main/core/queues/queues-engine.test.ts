@@ -178,4 +178,40 @@ describe('the queues engine', () => {
     for (let i = 0; i < 300; i++) engine.unwatch(id, `extra${i}`);
     r.disconnect();
   });
+
+  it('watches a read-only replica without gaps (the workers-set trim is left to the primary)', async () => {
+    const replica = await startRedis();
+    const r = new Redis(replica.port, '127.0.0.1');
+    try {
+      await r.call('REPLICAOF', '127.0.0.1', String(redis.port));
+      await until(async () => /master_link_status:up/.test(await r.info('replication')), {
+        message: 'replica in sync',
+      });
+      const c = await engine.connect({ url: replica.url, save: false });
+      const onReplica = () => last?.queues.find((x) => x.connectionId === c.id && x.name === 'found');
+      await until(() => onReplica()?.ok, { message: 'replica polled' });
+      const key = onReplica()!.key;
+      // A job finished on the primary is sampled on the replica (SORT_RO: SORT is refused there).
+      const connection = { host: '127.0.0.1', port: redis.port };
+      const before = onReplica()!.counts.completed;
+      const q = new Queue('found', { connection });
+      await q.add('noop', {});
+      const w = new Worker('found', async () => 1, { connection });
+      await until(() => onReplica()!.counts.completed === before + 1 && onReplica()!.ok, {
+        message: 'completion seen on the replica',
+      });
+      await w.close();
+      await q.close();
+      // Past a trim tick (every 10th): still no gap.
+      const n0 = engine.snapshot(false).history[key]!.t.length;
+      await until(() => engine.snapshot(false).history[key]!.t.length >= n0 + 12, {
+        message: '12 more ticks',
+      });
+      expect(engine.snapshot(false).history[key]!.waiting.every((v) => v !== null)).toBe(true);
+      await engine.disconnect(c.id, true);
+    } finally {
+      r.disconnect();
+      await replica.stop();
+    }
+  });
 });

@@ -52,6 +52,8 @@ interface LinkState {
   nextDiscovery: number;
   watches: Map<string, QueueWatch>;
   clients: Map<string, BullClient[]>;
+  /** A read-only replica refused the workers-set trim (READONLY): poll without it from now on. */
+  noTrim: boolean;
 }
 
 export class QueuesEngine {
@@ -268,6 +270,7 @@ export class QueuesEngine {
       nextDiscovery: 0,
       watches: new Map(),
       clients: new Map(),
+      noTrim: false,
     };
     this.#links.set(id, state);
     return state;
@@ -326,14 +329,25 @@ export class QueuesEngine {
   }
 
   async #poll(s: LinkState, w: QueueWatch, t: number, trimBefore: number, point: boolean): Promise<void> {
-    try {
-      const r = await pollQueue(s.link.client, {
+    const poll = (trim: number) =>
+      pollQueue(s.link.client, {
         prefix: s.link.settings.prefix,
         queue: w.name,
         cursors: w.cursors,
-        trimBefore,
+        trimBefore: trim,
         maxReports: QUEUE_LIMITS.reportsPerQueue,
       });
+    const trim = s.noTrim ? 0 : trimBefore;
+    try {
+      let r;
+      try {
+        r = await poll(trim);
+      } catch (e) {
+        // The only write in the script is the trim; a replica refuses it. The primary trims.
+        if (!trim || !/READONLY/.test(String((e as Error)?.message))) throw e;
+        s.noTrim = true;
+        r = await poll(0);
+      }
       w.record(t, r, s.clients.get(w.name) ?? [], point);
     } catch {
       if (point) w.gap(t);
