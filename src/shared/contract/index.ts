@@ -9,10 +9,11 @@ import type { Result } from '../result';
 import { systemRequests } from './system';
 import { statsRequests, type StatsEvents } from './stats';
 import { auditRequests, type AuditEvents } from './audit';
-import { snapshotsRequests } from './snapshots';
-import { processesRequests } from './processes';
-import { supervisorRequests, type SupervisorEvents } from './supervisor';
-import { poolsRequests, type PoolsEvents } from './pools';
+import { snapshotsRequests, type SnapshotsErrorCode } from './snapshots';
+import { processesRequests, type ProcessesErrorCode } from './processes';
+import { supervisorRequests, type SupervisorErrorCode, type SupervisorEvents } from './supervisor';
+import { poolsRequests, type PoolsErrorCode, type PoolsEvents } from './pools';
+import type { TransportErrorCode } from './errors';
 
 export * from './system';
 export * from './stats';
@@ -21,6 +22,7 @@ export * from './snapshots';
 export * from './processes';
 export * from './supervisor';
 export * from './pools';
+export * from './errors';
 export type { RequestDef } from './define';
 
 export const requests = {
@@ -42,6 +44,10 @@ export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodTyp
 export type ControlMethod = {
   [M in Method]: Requests[M] extends RequestDef<z.ZodType, unknown, true> ? M : never;
 }[Method];
+
+/** Every code a request can fail with: the transport's and each area's (system, stats and audit add none). */
+export type ErrorCode =
+  TransportErrorCode | ProcessesErrorCode | SupervisorErrorCode | PoolsErrorCode | SnapshotsErrorCode;
 
 /** Every pushed event and its payload. */
 export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents;

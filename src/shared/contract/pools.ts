@@ -7,6 +7,17 @@
 import { z } from 'zod';
 import { request } from './define';
 
+/** How a pools request (or one task) fails besides the transport's codes. */
+export type PoolsErrorCode =
+  | 'EQUEUE_FULL' // nothing could be queued; the message gives the queue's state
+  | 'EPOOL_CLOSED' // the pool is terminated and accepts nothing new
+  | 'EPOOL_DRAINING' // the pool is draining (or drained) and accepts nothing new
+  | 'EPOOL_UNHEALTHY' // the pool's workers keep failing to start
+  | 'EPOOL_LIVE' // remove refused: terminate the pool first
+  | 'ELAB_BUSY' // the speed-up lab is already running
+  | 'EWORKER_EXIT' // a task's worker exited under it
+  | 'ECANCELLED'; // a queued task was cancelled
+
 /** Bounds accepted by the pools requests. */
 export const POOL_LIMITS = {
   pools: 16,

@@ -7,6 +7,17 @@
 import { z } from 'zod';
 import { request } from './define';
 
+/** How a processes request fails besides the transport's codes. */
+export type ProcessesErrorCode =
+  | 'ESRCH_GONE' // the process has already exited
+  | 'EPID_REUSED' // the PID now names another program (start time differs)
+  | 'EPERM' // not permitted (owned by another user)
+  | 'EPROTECTED_INIT' // PID 0 or 1
+  | 'EPROTECTED_SELF' // Spindle itself
+  | 'EPROTECTED_PARENT' // the process that started Spindle
+  | 'EPROTECTED_HELPER' // Spindle's supervisor helper
+  | 'EPROTECTED_TREE'; // a tree that holds one of the above
+
 /** Signals a client may send, by name without the SIG prefix. */
 export const SIGNALS = [
   'TERM',

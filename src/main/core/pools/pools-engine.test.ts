@@ -33,6 +33,27 @@ describe('PoolsEngine', () => {
     expect(row!.history.completed.at(-1)).toBe(100);
   });
 
+  it('one code per refusal: draining, terminated, unknown pool or pipeline', async () => {
+    const { engine } = make();
+    const { id } = engine.create(poolOptions.parse({ kind: 'threads', size: 1 }));
+    const codeOf = async (fn: () => unknown): Promise<string> => {
+      try {
+        await fn();
+        return 'ok';
+      } catch (err) {
+        return (err as { code: string }).code;
+      }
+    };
+    const submit = () => engine.submit(id, { kind: 'sleep', ms: 1 }, 1, null, null);
+    engine.get(id).drain();
+    expect(await codeOf(submit)).toBe('EPOOL_DRAINING');
+    expect(await codeOf(() => engine.get(id).submit({ kind: 'sleep', ms: 1 }, 0))).toBe('EPOOL_DRAINING');
+    engine.terminate(id);
+    expect(await codeOf(submit)).toBe('EPOOL_CLOSED');
+    expect(await codeOf(() => engine.get('pool-none'))).toBe('ENOT_FOUND');
+    expect(await codeOf(() => engine.pipelineStop('pipeline-none'))).toBe('ENOT_FOUND');
+  });
+
   it('counts rejections when a rate producer outruns a rejecting queue', async () => {
     const { engine, ticks } = make();
     const { id } = engine.create(

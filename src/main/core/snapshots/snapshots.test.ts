@@ -271,11 +271,12 @@ describe('opening hostile or broken snapshots', () => {
     expect(!r.ok && r.error.message).toMatch(/snapshot\.processes\[0\]\.pid/);
   });
 
-  it('reads a missing file as a clear error', async () => {
+  it('reads a missing file, or a folder, as a clear error value', async () => {
     expect(await Snapshots.readFile('/nonexistent/snap.json')).toMatchObject({
       ok: false,
       error: { code: 'ENOENT' },
     });
+    expect(await Snapshots.readFile(tmpdir())).toMatchObject({ ok: false, error: { code: 'EISDIR' } });
   });
 });
 

@@ -148,6 +148,7 @@ export async function writeFileAtomic(target: string, write: (s: Writable) => Pr
     await rename(tmp, target);
   } catch (err) {
     stream.destroy();
+    // The write's own error is the one to report; a temp file already gone is fine.
     await unlink(tmp).catch(() => {});
     throw err;
   }

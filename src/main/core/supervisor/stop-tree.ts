@@ -8,6 +8,7 @@
  * (`cgroup.kill` where there is one) at the timeout; whatever is alive after that is
  * reported as a survivor, with pid and name.
  */
+import { pidExists } from '../processes/pid-exists';
 import type { SpawnedStage } from './helper-protocol';
 import { cgroupPids, killCgroup, removeCgroup } from './cgroup';
 import {
@@ -194,13 +195,5 @@ export async function stopTree(
 /** True while any process of the tree may be alive (cheap: no /proc walk). */
 export function mayLive(tree: RunTree): boolean {
   if (tree.cgroup && cgroupPids(tree.cgroup).length > 0) return true;
-  const exists = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return tree.groups.some((g) => exists(-g)) || tree.known.some((k) => exists(k.pid));
+  return tree.groups.some((g) => pidExists(-g)) || tree.known.some((k) => pidExists(k.pid));
 }

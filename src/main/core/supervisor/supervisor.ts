@@ -124,7 +124,7 @@ export class Supervisor {
 
   #get(id: string): Managed {
     const m = this.#items.get(id);
-    if (!m) throw new SpindleError('ENOENT_MANAGED', `no managed process with id ${id}`);
+    if (!m) throw new SpindleError('ENOT_FOUND', `no managed process with id ${id}`);
     return m;
   }
 
@@ -150,6 +150,7 @@ export class Supervisor {
 
   /** Validate (including the file system), store, and start unless asked not to. */
   async launch(input: DefinitionInput, start = true): Promise<ManagedStatus> {
+    this.store.checkWritable();
     if (this.#items.size >= SUPERVISOR_LIMITS.processes) {
       throw new SpindleError(
         'ELIMIT',
@@ -171,6 +172,7 @@ export class Supervisor {
    */
   async update(id: string, input: DefinitionInput): Promise<ManagedStatus> {
     const m = this.#get(id);
+    this.store.checkWritable();
     await m.redefine(await checkedDefinition(input, id));
     await this.#save();
     this.#kick();
@@ -200,6 +202,7 @@ export class Supervisor {
 
   async remove(id: string): Promise<void> {
     const m = this.#get(id);
+    this.store.checkWritable();
     await m.stop();
     this.#items.delete(id);
     await this.#save();
@@ -254,6 +257,7 @@ export class Supervisor {
     json: string,
     mode: 'merge' | 'replace',
   ): Promise<{ added: number; removed: number }> {
+    this.store.checkWritable();
     const defs = parseDefinitions(json);
     let removed = 0;
     if (mode === 'replace') {

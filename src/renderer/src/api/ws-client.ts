@@ -1,6 +1,6 @@
 /** The contract over a WebSocket (web mode), with reconnect and a visible connection state. */
 import type { EventName, Events, Method, ParamsOf, ResultOf, SpindleApi } from '../../../shared/contract';
-import type { Result } from '../../../shared/result';
+import type { ErrorValue, Result } from '../../../shared/result';
 import { authHeader, wsProtocols } from './web-session';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'token-refused';
@@ -69,7 +69,7 @@ export class WsClient implements SpindleApi {
         payload?: unknown;
         ok?: boolean;
         value?: unknown;
-        error?: { code: string; message: string };
+        error?: ErrorValue;
       };
       try {
         msg = JSON.parse(String(ev.data));

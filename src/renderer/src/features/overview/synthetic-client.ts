@@ -265,7 +265,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
         default:
           return {
             ok: false,
-            error: { code: 'EBENCH', message: `${method} is not part of the synthetic feed` },
+            error: { code: 'EUNSUPPORTED', message: `${method} is not part of the synthetic feed` },
           };
       }
     },

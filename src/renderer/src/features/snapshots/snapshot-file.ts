@@ -17,7 +17,7 @@ export async function exportSnapshot(client: Client, format: SnapshotFormatName)
     };
   }
   if (!client.snapshotLink)
-    return { ok: false, error: { code: 'ENOTSUP', message: 'no download in this view' } };
+    return { ok: false, error: { code: 'EUNSUPPORTED', message: 'no download in this view' } };
   const link = await client.snapshotLink(format);
   if (!link.ok) return link;
   const a = document.createElement('a');
