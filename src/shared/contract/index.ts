@@ -23,6 +23,7 @@ export * from './processes';
 export * from './supervisor';
 export * from './pools';
 export * from './errors';
+export * from './proc-fields';
 export type { RequestDef } from './define';
 
 export const requests = {

@@ -14,12 +14,13 @@ export interface CpuPct {
   nice: number;
   system: number;
   idle: number;
-  iowait: number;
+  /** Null where the platform does not report it (the systeminformation fallback): unknown, not 0. */
+  iowait: number | null;
   irq: number;
-  softirq: number;
-  steal: number;
-  guest: number;
-  /** 100 - idle - iowait */
+  softirq: number | null;
+  steal: number | null;
+  guest: number | null;
+  /** 100 - idle - iowait (iowait counted as 0 when unknown) */
   busy: number;
 }
 

@@ -4,6 +4,8 @@
  * docs/snapshot.schema.json. Bounds are generous for real data and refuse absurd input.
  */
 import { z } from 'zod';
+import { PROC_FIELD_NAMES, PROC_FIELDS, type ProcField, type ProcFieldSpec } from '../contract/proc-fields';
+import type { ProcRow } from '../contract/stats';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -35,27 +37,26 @@ export const systemSchema = z
 
 export const procKeySchema = z.string().regex(/^\d{1,10}:\d{1,20}$/, 'expected "<pid>:<starttime>"');
 
+/** One ProcRow field's check, from its spec in the contract. */
+function procFieldSchema(spec: ProcFieldSpec): z.ZodType {
+  const base =
+    spec.kind === 'key'
+      ? procKeySchema
+      : spec.kind === 'count'
+        ? count
+        : spec.kind === 'number'
+          ? num
+          : text(spec.max ?? 1024);
+  return spec.nullable ? base.nullable() : base;
+}
+
+/** A process row: every field of the contract's PROC_FIELDS, null exactly where it allows null. */
 export const procRowSchema = z
-  .object({
-    key: procKeySchema,
-    pid: count,
-    ppid: count,
-    name,
-    cmd: text(65_536),
-    user: name.nullable(),
-    state: text(16),
-    cpu: num,
-    cpuNorm: num,
-    rss: num,
-    vsize: num,
-    threads: count,
-    fds: count.nullable(),
-    startTime: num,
-    nice: num,
-    priority: num,
-    readBps: nnum,
-    writeBps: nnum,
-  })
+  .object(
+    Object.fromEntries(PROC_FIELD_NAMES.map((f) => [f, procFieldSchema(PROC_FIELDS[f])])) as {
+      [K in ProcField]: z.ZodType<ProcRow[K]>;
+    },
+  )
   .strict();
 
 const column = z.array(nnum).max(MAX_POINTS);
