@@ -81,7 +81,7 @@ describe('audit in dispatch', () => {
         target: () => ({ pid: procs.b.pid, name: 'sleep' }),
       },
       {
-        method: 'processes.end-tree',
+        method: 'processes.endTree',
         params: () => ({ key: procs.c.key, timeoutMs: 2000 }),
         outcome: 'ok',
         target: () => ({ pid: procs.c.pid, name: 'sleep' }),
