@@ -418,17 +418,14 @@ export class Pool {
     this.#sweep.unref();
   }
 
-  /** Close one stats tick: counts, rates, latency, and each worker's busy share. */
-  snapshot(t = Date.now()): PoolStats {
-    const { workers, utilization, dtMs } = this.#workers.tick();
-    const queued = this.#queue.size;
-    const active = this.active;
-    const rates = this.stats.tick(t, dtMs, queued, active, utilization);
+  /** Close one stats tick: rates, latency percentiles, each worker's busy share, one history point. */
+  closeTick(t = Date.now()): void {
+    const { utilization, dtMs } = this.#workers.tick();
+    const rates = this.stats.tick(t, dtMs, this.#queue.size, this.active, utilization);
     this.#lastRates = { ...rates, utilization: Math.round(utilization * 1000) / 1000 };
-    return this.#stats(workers, queued, active);
   }
 
-  /** The pool as it is now, without closing a tick: rates and busy shares are the last tick's. */
+  /** The pool as it is now (reads only): rates and busy shares are the last closed tick's. */
   view(): PoolStats {
     return this.#stats(this.#workers.view(), this.#queue.size, this.active);
   }

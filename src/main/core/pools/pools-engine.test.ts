@@ -144,7 +144,7 @@ describe('PoolsEngine', () => {
     await until(() => engine.get(id).active === 2);
     const pids = engine
       .get(id)
-      .snapshot()
+      .view()
       .workers.map((w) => w.pid!);
     engine.stop();
     const alive = (pid: number): boolean => {

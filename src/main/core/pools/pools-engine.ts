@@ -225,7 +225,8 @@ export class PoolsEngine {
   #now(reason: PoolsTick['reason']): PoolsTick {
     const t = Date.now();
     const pools = [...this.#pools.values()].map((p) => {
-      const s = reason === 'tick' ? p.snapshot(t) : p.view();
+      if (reason === 'tick') p.closeTick(t);
+      const s = p.view();
       s.producers = (this.#producers.get(p.id) ?? []).map((x) => x.info());
       return s;
     });
