@@ -276,7 +276,7 @@ export interface PoolsTick {
   lab: LabState | null;
 }
 
-export interface PoolsSnapshot extends PoolsTick {
+export interface PoolsInitialState extends PoolsTick {
   cores: number;
   history: Record<string, PoolHistory>;
 }
@@ -295,7 +295,7 @@ export const stageSpec = z
 
 export const poolsRequests = {
   /** Start receiving `pools` events; returns every pool as it is now, with its history. */
-  'pools.subscribe': request<PoolsSnapshot>()(z.object({}).strict().optional(), { control: false }),
+  'pools.subscribe': request<PoolsInitialState>()(z.object({}).strict().optional(), { control: false }),
   'pools.create': request<PoolStats>()(poolOptions, { control: true }),
   /**
    * A batch of `count` items (rate absent) or a steady producer at `rate` per second. On a

@@ -193,7 +193,7 @@ export interface HistoryWindow {
 }
 
 /** What a new subscriber gets at once: settings, the full table at `seq`, and history. */
-export interface StatsSnapshot {
+export interface StatsInitialState {
   config: StatsConfig;
   /** The tick the table is at; the next `stats` delta has `base === seq`. 0 before the first tick. */
   seq: number;
@@ -215,7 +215,7 @@ const procKey = z.string().regex(/^\d+:\d+$/, 'expected "<pid>:<starttime>"');
 
 export const statsRequests = {
   /** Start receiving `stats` events; returns the current state and history. */
-  'stats.subscribe': request<StatsSnapshot>()(z.object({}).strict().optional(), {
+  'stats.subscribe': request<StatsInitialState>()(z.object({}).strict().optional(), {
     control: false,
   }),
   'stats.unsubscribe': request<null>()(z.object({}).strict().optional(), { control: false }),

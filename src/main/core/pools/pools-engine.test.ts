@@ -24,7 +24,7 @@ describe('PoolsEngine', () => {
     const queued = ticks.map((t) => t.pools[0]!.counts.queued);
     expect(Math.max(...queued)).toBeGreaterThan(0);
     expect(queued.at(-1)).toBe(0);
-    const snap = engine.snapshot();
+    const snap = engine.state();
     expect(snap.history[id]!.queued.length).toBeGreaterThan(2);
     expect(snap.pools[0]!.producers[0]).toMatchObject({ submitted: 100, state: 'done' });
     // What a usage snapshot stores passes the snapshot schema.
@@ -118,8 +118,8 @@ describe('PoolsEngine', () => {
     const { engine } = make();
     engine.lab({ maxWorkers: 2, repeat: 1, rounds: 3, kinds: ['threads', 'processes'] });
     // ~12 s on a quiet 2-core machine, ~57 s at load 20.
-    await until(() => engine.snapshot().lab?.state !== 'running', { timeout: 170_000 });
-    const lab = engine.snapshot().lab!;
+    await until(() => engine.state().lab?.state !== 'running', { timeout: 170_000 });
+    const lab = engine.state().lab!;
     expect(lab.state).toBe('done');
     expect(lab.rows.map((r) => `${r.mode}${r.workers}`)).toEqual([
       'serial1',

@@ -8,7 +8,7 @@ import {
   POOL_LIMITS,
   type PipelineStats,
   type PoolOptions,
-  type PoolsSnapshot,
+  type PoolsInitialState,
   type PoolStats,
   type PoolsTick,
   type ProducerInfo,
@@ -215,8 +215,8 @@ export class PoolsEngine {
   }
 
   /** What a new subscriber gets: every pool as it is now, plus its history. */
-  snapshot(): PoolsSnapshot {
-    const history: PoolsSnapshot['history'] = {};
+  state(): PoolsInitialState {
+    const history: PoolsInitialState['history'] = {};
     for (const [id, p] of this.#pools) history[id] = p.stats.history;
     return { ...this.#now('change'), cores: availableParallelism(), history };
   }

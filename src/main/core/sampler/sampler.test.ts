@@ -28,7 +28,7 @@ function ticks(s: Sampler, n: number): Promise<StatsTick[]> {
 describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
   it('streams ticks whose deltas rebuild the same table a new subscriber gets', async () => {
     sampler = new Sampler({ intervalMs: 250, resyncEvery: 4 });
-    const snap0 = sampler.snapshot();
+    const snap0 = sampler.state();
     expect(snap0).toMatchObject({ seq: 0, latest: null, procs: [] });
     sampler.start();
     const got = await ticks(sampler, 6);
@@ -44,7 +44,7 @@ describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
       expect(applyProcDelta(mine, seq, t.procs)).toBe(true);
       seq = t.sample.seq;
     }
-    const snap = sampler.snapshot();
+    const snap = sampler.state();
     expect(snap.seq).toBe(6);
     expect(new Map(snap.procs.map((r) => [r.key, r]))).toEqual(mine);
     const me = snap.procs.find((r) => r.pid === process.pid);
@@ -72,12 +72,12 @@ describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
     const row = [...sampler.table().values()].find((r) => r.pid === child.pid)!;
     sampler.setInterest('test', [row.key]);
     await ticks(sampler, 2);
-    expect(sampler.snapshot().history.procs[row.key]?.rss.at(-1)).toBe(row.rss);
+    expect(sampler.state().history.procs[row.key]?.rss.at(-1)).toBe(row.rss);
     child.kill('SIGKILL');
     await once(child, 'exit');
     const [t] = await ticks(sampler, 1);
     expect(t!.procs.removed).toContain(row.key);
-    expect(sampler.snapshot().history.procs[row.key]).toBeUndefined();
+    expect(sampler.state().history.procs[row.key]).toBeUndefined();
   });
 
   it('applies a new interval and retention', async () => {

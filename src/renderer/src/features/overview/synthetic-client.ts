@@ -12,7 +12,7 @@ import type {
   ProcRow,
   SpindleApi,
   StatsSample,
-  StatsSnapshot,
+  StatsInitialState,
 } from '../../../../shared/contract';
 import { sampleSeries } from '../../../../shared/stats/series';
 import type { Result } from '../../../../shared/result';
@@ -235,7 +235,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
       const ok = <T>(value: T): Result<T> => ({ ok: true, value });
       switch (method) {
         case 'stats.subscribe': {
-          const snap: StatsSnapshot = {
+          const snap: StatsInitialState = {
             config: { intervalMs, retentionMs: 600_000, topN: 10, resyncEvery: 1e9, source: 'procfs' },
             seq,
             latest: sample(Date.now(), seq),
