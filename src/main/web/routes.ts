@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../core/core';
-import { suggestedName, type SnapshotFormat } from '../core/snapshots/snapshots';
+import { SNAPSHOT_FORMATS, type SnapshotFormat } from '../../shared/contract';
+import { suggestedName } from '../core/snapshots/snapshots';
 import { json, jsonError, readJson, refuse, securityHeaders } from './http-reply';
 import { bearerOf, crossSite, hostAllowed, originAllowed } from './security';
 import type { Credentials } from './sessions';
@@ -68,7 +69,7 @@ export function handleRequest(ctx: RouteContext, req: IncomingMessage, res: Serv
   }
 }
 
-const FORMATS = new Set<string>(['json', 'csv-processes', 'csv-series']);
+const FORMATS = new Set<string>(SNAPSHOT_FORMATS);
 
 async function api(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const route = `${req.method ?? ''} ${url.pathname}`;
@@ -120,7 +121,7 @@ async function api(ctx: RouteContext, req: IncomingMessage, res: ServerResponse,
 }
 
 const badFormat = (res: ServerResponse): void =>
-  jsonError(res, 400, 'EINVAL', 'format must be json, csv-processes or csv-series');
+  jsonError(res, 400, 'EINVAL', `format must be one of ${SNAPSHOT_FORMATS.join(', ')}`);
 
 /** `POST /api/session {"code"}`: the printed one-time code, traded once for a session credential. */
 async function exchange(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -19,8 +19,9 @@ export type SnapshotsErrorCode =
   | 'EREPLAY'; // a control request while a snapshot is replayed
 
 /** Export formats: the whole snapshot as JSON, or the process table / series as CSV. */
-export const snapshotFormat = z.enum(['json', 'csv-processes', 'csv-series']);
-export type SnapshotFormatName = z.infer<typeof snapshotFormat>;
+export const SNAPSHOT_FORMATS = ['json', 'csv-processes', 'csv-series'] as const;
+export const snapshotFormat = z.enum(SNAPSHOT_FORMATS);
+export type SnapshotFormat = (typeof SNAPSHOT_FORMATS)[number];
 
 export interface SnapshotExportResult {
   /** Where it was written, or null when the user cancelled the save dialog. */

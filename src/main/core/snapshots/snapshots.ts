@@ -5,9 +5,8 @@ import { SpindleError, type Result } from '../../../shared/result';
 import { parseSnapshot } from '../../../shared/snapshot/read';
 import { MAX_SNAPSHOT_BYTES, type Snapshot } from '../../../shared/snapshot/schema';
 import { gather, type SnapshotSources } from './sources';
-import { writeFileAtomic, writeFormat, type SnapshotFormat } from './write';
-
-export type { SnapshotFormat } from './write';
+import type { SnapshotFormat } from '../../../shared/contract';
+import { writeFileAtomic, writeFormat } from './write';
 
 /** A file name for a download or a save dialog: spindle-<host>-<time>.<ext>. */
 export function suggestedName(host: string, format: SnapshotFormat, now = new Date()): string {

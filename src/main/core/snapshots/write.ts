@@ -12,8 +12,7 @@ import { SNAPSHOT_VERSION } from '../../../shared/snapshot/schema';
 import { csvRow } from '../../../shared/snapshot/csv';
 import { PROC_COLUMNS } from '../../../shared/snapshot/columns';
 import type { SnapshotParts } from './sources';
-
-export type SnapshotFormat = 'json' | 'csv-processes' | 'csv-series';
+import type { SnapshotFormat } from '../../../shared/contract';
 
 /** Numbers per written chunk of a column. */
 const CHUNK = 4096;
