@@ -8,5 +8,3 @@ export const requestEnvelope = z
     params: z.unknown().optional(),
   })
   .strict();
-
-export type RequestEnvelope = z.infer<typeof requestEnvelope>;

@@ -283,7 +283,7 @@ export interface PoolsInitialState extends PoolsTick {
 
 const poolId = z.object({ poolId: z.string().min(1).max(64) }).strict();
 
-export const stageSpec = z
+const stageSpec = z
   .object({
     name: z.string().min(1).max(32),
     kind: poolKind,

@@ -20,7 +20,7 @@ export type SnapshotsErrorCode =
 
 /** Export formats: the whole snapshot as JSON, or the process table / series as CSV. */
 export const SNAPSHOT_FORMATS = ['json', 'csv-processes', 'csv-series'] as const;
-export const snapshotFormat = z.enum(SNAPSHOT_FORMATS);
+const snapshotFormat = z.enum(SNAPSHOT_FORMATS);
 export type SnapshotFormat = (typeof SNAPSHOT_FORMATS)[number];
 
 export interface SnapshotExportResult {

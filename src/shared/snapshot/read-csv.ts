@@ -9,7 +9,7 @@ import type { Result } from '../result';
 import { MAX_SNAPSHOT_BYTES, procRowSchema } from './schema';
 
 /** Split RFC 4180 text into records of cells (quoted cells may hold commas, quotes and line breaks). */
-export function csvRecords(text: string): string[][] {
+function csvRecords(text: string): string[][] {
   const records: string[][] = [];
   let row: string[] = [];
   let cell = '';

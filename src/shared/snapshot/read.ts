@@ -15,7 +15,7 @@ import {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Deepest bracket nesting outside strings; stops early past `limit`. */
-export function jsonDepth(text: string, limit: number): number {
+function jsonDepth(text: string, limit: number): number {
   let depth = 0;
   let max = 0;
   let inString = false;

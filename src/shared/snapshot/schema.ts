@@ -22,7 +22,7 @@ const count = z.number().int().nonnegative();
 const text = (max: number) => z.string().max(max);
 const name = text(1024);
 
-export const systemSchema = z
+const systemSchema = z
   .object({
     hostname: name,
     platform: name,
@@ -35,7 +35,7 @@ export const systemSchema = z
   })
   .strict();
 
-export const procKeySchema = z.string().regex(/^\d{1,10}:\d{1,20}$/, 'expected "<pid>:<starttime>"');
+const procKeySchema = z.string().regex(/^\d{1,10}:\d{1,20}$/, 'expected "<pid>:<starttime>"');
 
 /** One ProcRow field's check, from its spec in the contract. */
 function procFieldSchema(spec: ProcFieldSpec): z.ZodType {
@@ -65,7 +65,7 @@ const seriesName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9.]{0,63}$/, 'bad series 
 
 const procSeriesSchema = z.object({ name, cpu: column, rss: column, threads: column }).strict();
 
-export const seriesSchema = z
+const seriesSchema = z
   .object({
     t: z.array(num).max(MAX_POINTS),
     series: z.record(seriesName, column),
@@ -94,7 +94,7 @@ export const seriesSchema = z
     }
   });
 
-export const managedSchema = z
+const managedSchema = z
   .object({
     id: name,
     name,
@@ -154,7 +154,7 @@ export const poolSchema = z
   })
   .strict();
 
-export const auditEntrySchema = z
+const auditEntrySchema = z
   .object({
     seq: count,
     t: num,

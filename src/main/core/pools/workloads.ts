@@ -8,7 +8,7 @@ import { publicEnv } from '../child-env';
 import { GCD_PAIRS, type WorkloadSpec } from '../../../shared/contract/pools';
 
 /** Greatest common divisor by trying every candidate downwards: deliberately CPU-bound. */
-export function bruteGcd(a: number, b: number): number {
+function bruteGcd(a: number, b: number): number {
   for (let i = Math.min(a, b); i > 1; i--) if (a % i === 0 && b % i === 0) return i;
   return 1;
 }

@@ -65,7 +65,7 @@ async function putColumn(out: Out, col: ArrayLike<number | null>): Promise<void>
 }
 
 /** The JSON snapshot, streamed. */
-export async function writeJson(p: SnapshotParts, stream: Writable): Promise<void> {
+async function writeJson(p: SnapshotParts, stream: Writable): Promise<void> {
   const out = new Out(stream);
   await out.put(`{"version":${SNAPSHOT_VERSION},"createdAt":${p.createdAt},"spindle":${json(p.spindle)},`);
   await out.put(`"intervalMs":${p.intervalMs},"system":${json(p.system)},"series":{"t":`);
@@ -99,7 +99,7 @@ export async function writeJson(p: SnapshotParts, stream: Writable): Promise<voi
 }
 
 /** The process table as CSV, one row per process. */
-export async function writeProcessesCsv(p: SnapshotParts, stream: Writable): Promise<void> {
+async function writeProcessesCsv(p: SnapshotParts, stream: Writable): Promise<void> {
   const out = new Out(stream);
   await out.put(csvRow(PROC_COLUMNS));
   for (const row of p.processes) await out.put(csvRow(PROC_COLUMNS.map((c) => row[c])));
@@ -107,7 +107,7 @@ export async function writeProcessesCsv(p: SnapshotParts, stream: Writable): Pro
 }
 
 /** Every machine-wide series as CSV: a `time` column (ISO) then one column per series; gaps are empty cells. */
-export async function writeSeriesCsv(p: SnapshotParts, stream: Writable): Promise<void> {
+async function writeSeriesCsv(p: SnapshotParts, stream: Writable): Promise<void> {
   const out = new Out(stream);
   const names = Object.keys(p.series.series).filter(
     (n) => p.series.series[n as keyof typeof p.series.series],

@@ -14,7 +14,7 @@ import { DEFINITIONS_VERSION, definitionsFile, type Definition } from '../../../
 import { SpindleError, type ErrorValue } from '../../../shared/result';
 
 /** Where Spindle keeps its files: the option, else SPINDLE_DATA_DIR, else ~/.config/spindle. */
-export function dataDirOf(option?: string): string {
+function dataDirOf(option?: string): string {
   return option ?? process.env.SPINDLE_DATA_DIR ?? join(homedir(), '.config', 'spindle');
 }
 

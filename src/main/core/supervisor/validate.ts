@@ -25,7 +25,7 @@ const SHELL = '/bin/sh';
 const hasNul = (s: string): boolean => s.includes('\0');
 
 /** The environment a managed process gets: Spindle's, minus secrets and removals, plus additions. */
-export function childEnv(
+function childEnv(
   def: Pick<Definition, 'env'>,
   base: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
