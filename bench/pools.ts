@@ -51,7 +51,7 @@ async function spindleRate(kind: PoolKind, n: number): Promise<number> {
     for (let i = 0; i < n; i++) pool.submit({ kind: 'noop' }, i);
     await pool.whenIdle();
     const ms = performance.now() - t0;
-    pool.snapshot(); // stats are on: close a tick as the engine would
+    pool.closeTick(); // stats are on: close a tick as the engine would
     if (pool.stats.completed !== n) throw new Error(`only ${pool.stats.completed}/${n} completed`);
     return n / (ms / 1000);
   } finally {

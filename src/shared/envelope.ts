@@ -10,5 +10,3 @@ export const requestEnvelope = z
     host: z.string().min(1).max(64).optional(),
   })
   .strict();
-
-export type RequestEnvelope = z.infer<typeof requestEnvelope>;

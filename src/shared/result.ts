@@ -1,14 +1,8 @@
 /** Failures cross the boundary as values, never as thrown exceptions. */
 
-/** Error codes every side understands. Areas may add their own `E…` codes. */
-export type ErrorCode =
-  | 'EINVAL' // params failed validation
-  | 'EUNKNOWN_METHOD'
-  | 'ETOO_LARGE' // message over the size limit
-  | 'EBAD_MESSAGE' // not a well-formed envelope
-  | 'EREADONLY' // a control request in read-only mode
-  | 'EINTERNAL' // a bug; message says no more than needed
-  | (string & {});
+import type { ErrorCode } from './contract';
+
+export type { ErrorCode };
 
 export interface ErrorValue {
   code: ErrorCode;

@@ -37,7 +37,7 @@ describe('private variables', () => {
     try {
       submit(p);
       await p.whenIdle();
-      return p.snapshot().recent.map((r) => r.text);
+      return p.view().recent.map((r) => r.text);
     } finally {
       p.terminate();
     }

@@ -141,6 +141,17 @@ export class Core {
       onList: (list) => this.publish('supervisor.list', list),
       onOutput: (batch) => this.publish('supervisor.output', batch),
     });
+    // A supervisor.json that could not be loaded is kept; say so where the user looks.
+    const problem = this.supervisor.store.problem;
+    if (problem) {
+      this.audit.record({
+        client: 'spindle',
+        action: 'load definitions',
+        target: { name: this.supervisor.store.file },
+        outcome: problem.code,
+        detail: problem.message,
+      });
+    }
     // Managed processes get per-process history, whoever is looking.
     this.supervisor.onManagedKeys((keys) => this.sampler.setInterest('supervisor', keys.slice(0, 256)));
     this.snapshots = new Snapshots({

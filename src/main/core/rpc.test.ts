@@ -67,11 +67,11 @@ describe('dispatch', () => {
   it('turns an expected failure into a value with its code', async () => {
     const h = spyHandlers();
     h['system.info'] = vi.fn(() => {
-      throw new SpindleError('ESRCH', 'no such process');
+      throw new SpindleError('ESRCH_GONE', 'no such process');
     });
     expect(await dispatch(h, { method: 'system.info' }, ctx(), noAudit)).toEqual({
       ok: false,
-      error: { code: 'ESRCH', message: 'no such process' },
+      error: { code: 'ESRCH_GONE', message: 'no such process' },
     });
   });
 

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Core } from '../core/core';
 import type { Metrics } from '../core/metrics/metrics';
-import { suggestedName, type SnapshotFormat } from '../core/snapshots/snapshots';
+import { SNAPSHOT_FORMATS, type SnapshotFormat } from '../../shared/contract';
+import { suggestedName } from '../core/snapshots/snapshots';
 import { json, jsonError, readJson, refuse, securityHeaders } from './http-reply';
 import { bearerOf, crossSite, hostAllowed, originAllowed } from './security';
 import type { Credentials } from './sessions';
@@ -79,7 +80,7 @@ export function handleRequest(ctx: RouteContext, req: IncomingMessage, res: Serv
   }
 }
 
-const FORMATS = new Set<string>(['json', 'csv-processes', 'csv-series']);
+const FORMATS = new Set<string>(SNAPSHOT_FORMATS);
 
 async function api(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const route = `${req.method ?? ''} ${url.pathname}`;
@@ -163,7 +164,7 @@ async function metrics(
 const gzipAsync = promisify(gzip);
 
 const badFormat = (res: ServerResponse): void =>
-  jsonError(res, 400, 'EINVAL', 'format must be json, csv-processes or csv-series');
+  jsonError(res, 400, 'EINVAL', `format must be one of ${SNAPSHOT_FORMATS.join(', ')}`);
 
 /** `POST /api/session {"code"}`: the printed one-time code, traded once for a session credential. */
 async function exchange(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -20,6 +20,17 @@ export const HOSTS_LIMITS = {
 
 export { LOCAL_HOST } from '../local-host';
 
+/** Codes of the hosts area (a forwarded request fails with the remote's own code). */
+export type HostsErrorCode =
+  | 'EHOST_DOWN' // the host is not connected (its row says why)
+  | 'EHOST_TIMEOUT' // the host did not answer a forwarded request in time
+  | 'EHOST_AUTH' // the host refused the credential (401)
+  | 'EHOST_REFUSED' // the host answered the upgrade with another HTTP status
+  | 'EHOST_UNREACHABLE' // connection refused, no such name, no route
+  | 'EHOST_TLS' // the TLS handshake failed (certificate, protocol)
+  | 'EHOST_EXISTS' // that URL is already a host
+  | 'EHOSTS_FILE'; // hosts.json cannot be read: it is kept, and not written over
+
 export type HostState = 'connecting' | 'up' | 'down' | 'reconnecting';
 
 /** One host as the Hosts view shows it; never holds a credential. */
@@ -30,7 +41,7 @@ export interface HostRow {
   url: string;
   state: HostState;
   /** Why it is down or reconnecting: a code and a sentence. */
-  error: { code: string; message: string } | null;
+  error: { code: HostsErrorCode; message: string } | null;
   /** Whether the remote refuses control requests (known once connected). */
   readOnly: boolean | null;
   version: string | null;

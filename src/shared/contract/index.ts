@@ -9,12 +9,13 @@ import type { Result } from '../result';
 import { systemRequests } from './system';
 import { statsRequests, type StatsEvents } from './stats';
 import { auditRequests, type AuditEvents } from './audit';
-import { snapshotsRequests } from './snapshots';
-import { processesRequests } from './processes';
-import { supervisorRequests, type SupervisorEvents } from './supervisor';
-import { poolsRequests, type PoolsEvents } from './pools';
-import { hostsRequests, type HostsEvents } from './hosts';
-import { queuesRequests, type QueuesEvents } from './queues';
+import { snapshotsRequests, type SnapshotsErrorCode } from './snapshots';
+import { processesRequests, type ProcessesErrorCode } from './processes';
+import { supervisorRequests, type SupervisorErrorCode, type SupervisorEvents } from './supervisor';
+import { poolsRequests, type PoolsErrorCode, type PoolsEvents } from './pools';
+import { hostsRequests, type HostsErrorCode, type HostsEvents } from './hosts';
+import { queuesRequests, type QueuesErrorCode, type QueuesEvents } from './queues';
+import type { TransportErrorCode } from './errors';
 
 export * from './system';
 export * from './stats';
@@ -25,6 +26,8 @@ export * from './supervisor';
 export * from './pools';
 export * from './hosts';
 export * from './queues';
+export * from './errors';
+export * from './proc-fields';
 export type { RequestDef } from './define';
 
 export const requests = {
@@ -48,6 +51,16 @@ export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodTyp
 export type ControlMethod = {
   [M in Method]: Requests[M] extends RequestDef<z.ZodType, unknown, true> ? M : never;
 }[Method];
+
+/** Every code a request can fail with: the transport's and each area's (system, stats and audit add none). */
+export type ErrorCode =
+  | TransportErrorCode
+  | ProcessesErrorCode
+  | SupervisorErrorCode
+  | PoolsErrorCode
+  | SnapshotsErrorCode
+  | QueuesErrorCode
+  | HostsErrorCode;
 
 /** Every pushed event and its payload. */
 export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents & HostsEvents & QueuesEvents;

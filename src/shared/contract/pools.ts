@@ -7,6 +7,17 @@
 import { z } from 'zod';
 import { request } from './define';
 
+/** How a pools request (or one task) fails besides the transport's codes. */
+export type PoolsErrorCode =
+  | 'EQUEUE_FULL' // nothing could be queued; the message gives the queue's state
+  | 'EPOOL_CLOSED' // the pool is terminated and accepts nothing new
+  | 'EPOOL_DRAINING' // the pool is draining (or drained) and accepts nothing new
+  | 'EPOOL_UNHEALTHY' // the pool's workers keep failing to start
+  | 'EPOOL_LIVE' // remove refused: terminate the pool first
+  | 'ELAB_BUSY' // the speed-up lab is already running
+  | 'EWORKER_EXIT' // a task's worker exited under it
+  | 'ECANCELLED'; // a queued task was cancelled
+
 /** Bounds accepted by the pools requests. */
 export const POOL_LIMITS = {
   pools: 16,
@@ -265,14 +276,14 @@ export interface PoolsTick {
   lab: LabState | null;
 }
 
-export interface PoolsSnapshot extends PoolsTick {
+export interface PoolsInitialState extends PoolsTick {
   cores: number;
   history: Record<string, PoolHistory>;
 }
 
 const poolId = z.object({ poolId: z.string().min(1).max(64) }).strict();
 
-export const stageSpec = z
+const stageSpec = z
   .object({
     name: z.string().min(1).max(32),
     kind: poolKind,
@@ -284,7 +295,7 @@ export const stageSpec = z
 
 export const poolsRequests = {
   /** Start receiving `pools` events; returns every pool as it is now, with its history. */
-  'pools.subscribe': request<PoolsSnapshot>()(z.object({}).strict().optional(), { control: false }),
+  'pools.subscribe': request<PoolsInitialState>()(z.object({}).strict().optional(), { control: false }),
   'pools.create': request<PoolStats>()(poolOptions, { control: true }),
   /**
    * A batch of `count` items (rate absent) or a steady producer at `rate` per second. On a

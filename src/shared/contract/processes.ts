@@ -7,6 +7,17 @@
 import { z } from 'zod';
 import { request } from './define';
 
+/** How a processes request fails besides the transport's codes. */
+export type ProcessesErrorCode =
+  | 'ESRCH_GONE' // the process has already exited
+  | 'EPID_REUSED' // the PID now names another program (start time differs)
+  | 'EPERM' // not permitted (owned by another user)
+  | 'EPROTECTED_INIT' // PID 0 or 1
+  | 'EPROTECTED_SELF' // Spindle itself
+  | 'EPROTECTED_PARENT' // the process that started Spindle
+  | 'EPROTECTED_HELPER' // Spindle's supervisor helper
+  | 'EPROTECTED_TREE'; // a tree that holds one of the above
+
 /** Signals a client may send, by name without the SIG prefix. */
 export const SIGNALS = [
   'TERM',
@@ -32,7 +43,7 @@ export const PROCESS_LIMITS = {
   /** Wait after TERM before KILL, ms. */
   endTimeoutMs: { min: 50, max: 60_000, default: 3000 },
   nice: { min: -20, max: 19 },
-  /** Most processes one end-tree request acts on. */
+  /** Most processes one endTree request acts on. */
   treeMax: 4096,
   /** Most thread names and children a details reply carries. */
   detailsList: 256,
@@ -114,7 +125,7 @@ export const processesRequests = {
     control: true,
   }),
   /** End the process and all its descendants (stopped first so none respawns), KILL after `timeoutMs`. */
-  'processes.end-tree': request<TreeOutcome>()(z.object({ ...target, timeoutMs }).strict(), {
+  'processes.endTree': request<TreeOutcome>()(z.object({ ...target, timeoutMs }).strict(), {
     control: true,
   }),
   /** Set the nice value of every thread of the process. */
@@ -127,5 +138,5 @@ export const processesRequests = {
   /** Command line, exe, cwd, threads, open files and children of one process. */
   'processes.details': request<ProcDetails>()(z.object(target).strict(), { control: false }),
   /** How many processes the tree rooted at this process holds (root included), for a confirmation. */
-  'processes.tree-size': request<{ total: number }>()(z.object(target).strict(), { control: false }),
+  'processes.treeSize': request<{ total: number }>()(z.object(target).strict(), { control: false }),
 };

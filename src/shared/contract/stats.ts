@@ -14,12 +14,13 @@ export interface CpuPct {
   nice: number;
   system: number;
   idle: number;
-  iowait: number;
+  /** Null where the platform does not report it (the systeminformation fallback): unknown, not 0. */
+  iowait: number | null;
   irq: number;
-  softirq: number;
-  steal: number;
-  guest: number;
-  /** 100 - idle - iowait */
+  softirq: number | null;
+  steal: number | null;
+  guest: number | null;
+  /** 100 - idle - iowait (iowait counted as 0 when unknown) */
   busy: number;
 }
 
@@ -198,7 +199,7 @@ export interface HistoryWindow {
 }
 
 /** What a new subscriber gets at once: settings, the full table at `seq`, and history. */
-export interface StatsSnapshot {
+export interface StatsInitialState {
   config: StatsConfig;
   /** The tick the table is at; the next `stats` delta has `base === seq`. 0 before the first tick. */
   seq: number;
@@ -220,7 +221,7 @@ const procKey = z.string().regex(/^\d+:\d+$/, 'expected "<pid>:<starttime>"');
 
 export const statsRequests = {
   /** Start receiving `stats` events; returns the current state and history. */
-  'stats.subscribe': request<StatsSnapshot>()(z.object({}).strict().optional(), {
+  'stats.subscribe': request<StatsInitialState>()(z.object({}).strict().optional(), {
     control: false,
   }),
   'stats.unsubscribe': request<null>()(z.object({}).strict().optional(), { control: false }),

@@ -6,6 +6,25 @@
  */
 import { z } from 'zod';
 import { request } from './define';
+import type { ErrorValue } from '../result';
+
+/** How a supervisor request (or a managed process's start) fails besides the transport's codes. */
+export type SupervisorErrorCode =
+  | 'EINVAL_ARG' // a NUL byte in the command, an argument or the working directory
+  | 'EINVAL_ENV' // a bad environment name or value, or too many
+  | 'EINVAL_REGEX' // an output search pattern that does not compile
+  | 'ENOENT_EXEC' // the program is not found (on PATH)
+  | 'EACCES_EXEC' // the program is not executable
+  | 'EISDIR_EXEC' // the program is a directory
+  | 'ENOENT_CWD' // the working directory does not exist
+  | 'ENOTDIR_CWD' // the working directory is not a directory
+  | 'ESPAWN' // the start failed otherwise
+  | 'ESTART_LIMIT' // too many failed starts in a row (state fatal)
+  | 'EHELPER' // the supervisor helper is gone
+  | 'EBAD_DEFINITIONS' // definitions text (file or import) is not JSON, fails the schema, or repeats an id
+  | 'EDEFINITIONS_UNREADABLE' // supervisor.json exists but cannot be read: kept, nothing saved over it
+  | 'EPATTERN_TIMEOUT' // an output search ran past its budget
+  | 'EPATTERN_FAILED'; // an output search failed otherwise
 
 /** Limits every definition and request is held to. */
 export const SUPERVISOR_LIMITS = {
@@ -181,7 +200,7 @@ export interface ManagedStatus {
   /** When the next start happens (state backoff). */
   nextStartAt: number | null;
   /** Why the process is fatal or a start failed, with its code. */
-  error: { code: string; message: string } | null;
+  error: ErrorValue | null;
   /** Processes still alive after the last stop's KILL (should be empty), with their names. */
   survivors: { pid: number; name: string }[];
   dropped: number;

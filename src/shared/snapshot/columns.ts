@@ -1,23 +1,4 @@
-import type { ProcRow } from '../contract';
+import { PROC_FIELD_NAMES } from '../contract/proc-fields';
 
-/** Process table columns in CSV order. */
-export const PROC_COLUMNS = [
-  'pid',
-  'ppid',
-  'name',
-  'user',
-  'state',
-  'cpu',
-  'cpuNorm',
-  'rss',
-  'vsize',
-  'threads',
-  'fds',
-  'nice',
-  'priority',
-  'readBps',
-  'writeBps',
-  'startTime',
-  'key',
-  'cmd',
-] as const satisfies readonly (keyof ProcRow)[];
+/** Process table columns in CSV order: every ProcRow field, as the contract lists them. */
+export const PROC_COLUMNS = PROC_FIELD_NAMES;

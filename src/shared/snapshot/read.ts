@@ -2,6 +2,7 @@
  * Reading a snapshot safely: size, nesting depth, forbidden keys, version, then the schema.
  * Every failure is a value naming the problem; nothing is thrown and nothing is changed.
  */
+import type { SnapshotsErrorCode } from '../contract';
 import type { Result } from '../result';
 import {
   MAX_SNAPSHOT_BYTES,
@@ -15,7 +16,7 @@ import {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Deepest bracket nesting outside strings; stops early past `limit`. */
-export function jsonDepth(text: string, limit: number): number {
+function jsonDepth(text: string, limit: number): number {
   let depth = 0;
   let max = 0;
   let inString = false;
@@ -33,7 +34,10 @@ export function jsonDepth(text: string, limit: number): number {
   return max;
 }
 
-const bad = (code: string, message: string): Result<never> => ({ ok: false, error: { code, message } });
+const bad = (code: SnapshotsErrorCode, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+});
 
 /** Parse and check a snapshot's text. */
 export function parseSnapshot(text: string, bytes = text.length): Result<Snapshot> {

@@ -5,6 +5,8 @@
  * docs/snapshot.schema.json. Bounds are generous for real data and refuse absurd input.
  */
 import { z } from 'zod';
+import { PROC_FIELD_NAMES, PROC_FIELDS, type ProcField, type ProcFieldSpec } from '../contract/proc-fields';
+import type { ProcRow } from '../contract/stats';
 
 export const SNAPSHOT_VERSION = 2;
 /** Older versions the reader still reads (upgraded to the current shape as they are read). */
@@ -23,7 +25,7 @@ const count = z.number().int().nonnegative();
 const text = (max: number) => z.string().max(max);
 const name = text(1024);
 
-export const systemSchema = z
+const systemSchema = z
   .object({
     hostname: name,
     platform: name,
@@ -36,29 +38,28 @@ export const systemSchema = z
   })
   .strict();
 
-export const procKeySchema = z.string().regex(/^\d{1,10}:\d{1,20}$/, 'expected "<pid>:<starttime>"');
+const procKeySchema = z.string().regex(/^\d{1,10}:\d{1,20}$/, 'expected "<pid>:<starttime>"');
 
+/** One ProcRow field's check, from its spec in the contract. */
+function procFieldSchema(spec: ProcFieldSpec): z.ZodType {
+  const base =
+    spec.kind === 'key'
+      ? procKeySchema
+      : spec.kind === 'count'
+        ? count
+        : spec.kind === 'number'
+          ? num
+          : text(spec.max ?? 1024);
+  return spec.nullable ? base.nullable() : base;
+}
+
+/** A process row: every field of the contract's PROC_FIELDS, null exactly where it allows null. */
 export const procRowSchema = z
-  .object({
-    key: procKeySchema,
-    pid: count,
-    ppid: count,
-    name,
-    cmd: text(65_536),
-    user: name.nullable(),
-    state: text(16),
-    cpu: num,
-    cpuNorm: num,
-    rss: num,
-    vsize: num,
-    threads: count,
-    fds: count.nullable(),
-    startTime: num,
-    nice: num,
-    priority: num,
-    readBps: nnum,
-    writeBps: nnum,
-  })
+  .object(
+    Object.fromEntries(PROC_FIELD_NAMES.map((f) => [f, procFieldSchema(PROC_FIELDS[f])])) as {
+      [K in ProcField]: z.ZodType<ProcRow[K]>;
+    },
+  )
   .strict();
 
 const column = z.array(nnum).max(MAX_POINTS);
@@ -67,7 +68,7 @@ const seriesName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9.]{0,63}$/, 'bad series 
 
 const procSeriesSchema = z.object({ name, cpu: column, rss: column, threads: column }).strict();
 
-export const seriesSchema = z
+const seriesSchema = z
   .object({
     t: z.array(num).max(MAX_POINTS),
     series: z.record(seriesName, column),
@@ -96,7 +97,7 @@ export const seriesSchema = z
     }
   });
 
-export const managedSchema = z
+const managedSchema = z
   .object({
     id: name,
     name,
@@ -156,7 +157,7 @@ export const poolSchema = z
   })
   .strict();
 
-export const auditEntrySchema = z
+const auditEntrySchema = z
   .object({
     seq: count,
     t: num,

@@ -1,26 +1,9 @@
 /** Diff two process tables into a `ProcDelta`, and apply one: the same code on both sides of the wire. */
+import { PROC_FIELD_NAMES, type ProcField } from '../contract/proc-fields';
 import type { ProcChange, ProcDelta, ProcRow } from '../contract/stats';
 
 /** Row fields compared for `changed`, in a fixed order (key is the identity, never compared). */
-const FIELDS = [
-  'pid',
-  'ppid',
-  'name',
-  'cmd',
-  'user',
-  'state',
-  'cpu',
-  'cpuNorm',
-  'rss',
-  'vsize',
-  'threads',
-  'fds',
-  'startTime',
-  'nice',
-  'priority',
-  'readBps',
-  'writeBps',
-] as const satisfies readonly (keyof ProcRow)[];
+const FIELDS = PROC_FIELD_NAMES.filter((f): f is Exclude<ProcField, 'key'> => f !== 'key');
 
 /** The changed fields of `next` against `prev`, or null when nothing changed. */
 export function diffRow(prev: ProcRow, next: ProcRow): ProcChange | null {

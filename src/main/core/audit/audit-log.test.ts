@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { snapshotSchema } from '../../../shared/snapshot/schema';
 import { AuditLog } from './audit-log';
 
 describe('AuditLog', () => {
@@ -40,5 +41,17 @@ describe('AuditLog', () => {
     off();
     log.record({ client: 'w', action: 'y', target: {}, outcome: 'ok', detail: '' });
     expect(seen).toEqual(['x']);
+  });
+  it('bounds detail and names as the snapshot format does, so an exported log reads back', () => {
+    const log = new AuditLog();
+    const e = log.record({
+      client: 'window',
+      action: 'launch',
+      target: { name: 'n'.repeat(5000) },
+      outcome: 'ok',
+      detail: 'x '.repeat(100_000),
+    });
+    expect(e.detail.length).toBeLessThanOrEqual(4096);
+    expect(snapshotSchema.shape.audit.element.safeParse(e).success).toBe(true);
   });
 });

@@ -81,7 +81,7 @@ describe('audit in dispatch', () => {
         target: () => ({ pid: procs.b.pid, name: 'sleep' }),
       },
       {
-        method: 'processes.end-tree',
+        method: 'processes.endTree',
         params: () => ({ key: procs.c.key, timeoutMs: 2000 }),
         outcome: 'ok',
         target: () => ({ pid: procs.c.pid, name: 'sleep' }),
@@ -108,7 +108,7 @@ describe('audit in dispatch', () => {
       { method: 'supervisor.restart', params: managedId, outcome: 'ok' },
       { method: 'supervisor.stop', params: managedId, outcome: 'ok' },
       { method: 'supervisor.remove', params: managedId, outcome: 'ok', target: () => ({ name: 'napper' }) },
-      { method: 'supervisor.start', params: managedId, outcome: 'ENOENT_MANAGED' },
+      { method: 'supervisor.start', params: managedId, outcome: 'ENOT_FOUND' },
       {
         method: 'supervisor.import',
         params: () => ({ json: '{"version":1,"processes":[]}', mode: 'merge' }),
@@ -149,7 +149,7 @@ describe('audit in dispatch', () => {
         outcome: 'ok',
         target: () => ({ id: poolId().poolId, name: 'p' }),
       },
-      { method: 'pools.pause', params: () => ({ poolId: 'no-such-pool' }), outcome: 'ENO_POOL' },
+      { method: 'pools.pause', params: () => ({ poolId: 'no-such-pool' }), outcome: 'ENOT_FOUND' },
       {
         method: 'pools.pipeline',
         params: () => ({

@@ -9,6 +9,7 @@ function osTid(): number | null {
   try {
     return Number(readlinkSync('/proc/thread-self').split('/').pop()) || null;
   } catch {
+    // No /proc (not Linux): the worker is just not matched to a table thread.
     return null;
   }
 }

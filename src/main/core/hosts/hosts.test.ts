@@ -83,7 +83,7 @@ describe('hosts: one window over several Spindle servers', () => {
     // Sparklines fill from the remote's own ticks.
     await until(() => (row('alpha')?.series.cpuBusy ?? []).some((v) => v !== null));
     const dup = await req('hosts.add', { url: `http://127.0.0.1:${portA}`, token: TOKEN_A });
-    expect(!dup.ok && dup.error.code).toBe('EEXIST');
+    expect(!dup.ok && dup.error.code).toBe('EHOST_EXISTS');
   });
 
   it('forwards a request to the chosen host and tags its events with the host', async () => {
@@ -95,7 +95,7 @@ describe('hosts: one window over several Spindle servers', () => {
     // The local server's own stats are not sent to this session (it did not subscribe locally).
     expect(events.some((e) => e.event === 'stats' && e.host === undefined)).toBe(false);
     const unknown = await req('system.info', undefined, 'nope');
-    expect(!unknown.ok && unknown.error.code).toBe('EHOST_UNKNOWN');
+    expect(!unknown.ok && unknown.error.code).toBe('ENOT_FOUND');
   });
 
   it('refuses control on a read-only host with EREADONLY, and audits the attempt here', async () => {
@@ -156,7 +156,7 @@ describe('hosts: one window over several Spindle servers', () => {
       token: 'wrong',
       name: 'bad',
     });
-    expect(!bad.ok && bad.error.code).toBe('EEXIST'); // the URL's path does not make it another server
+    expect(!bad.ok && bad.error.code).toBe('EHOST_EXISTS'); // the URL's path does not make it another server
     const port = await freePort();
     await req('hosts.add', { url: `http://127.0.0.1:${port}`, token: 'x', name: 'closed' });
     await until(() => row('closed')?.error?.code === 'EHOST_UNREACHABLE');
@@ -171,7 +171,7 @@ describe('hosts: one window over several Spindle servers', () => {
     }
     expect(row('closed')).toBeUndefined();
     const gone = await req('hosts.remove', { id: 'closed' });
-    expect(!gone.ok && gone.error.code).toBe('EHOST_UNKNOWN');
+    expect(!gone.ok && gone.error.code).toBe('ENOT_FOUND');
   });
 
   it('keeps an unreadable hosts file and refuses to write over it', async () => {

@@ -154,7 +154,7 @@ export class Hosts {
     if (this.#remotes.size >= HOSTS_LIMITS.hosts - 1)
       throw new SpindleError('ELIMIT', `at most ${HOSTS_LIMITS.hosts} hosts`);
     for (const r of this.#remotes.values())
-      if (r.saved.url === url) throw new SpindleError('EEXIST', `${url} is already host ${r.saved.id}`);
+      if (r.saved.url === url) throw new SpindleError('EHOST_EXISTS', `${url} is already host ${r.saved.id}`);
     const name = p.name ?? new URL(url).host;
     const saved: SavedHost = { id: this.#idFor(name), name, url, token: p.token };
     await this.#file.save([...[...this.#remotes.values()].map((r) => r.saved), saved]);
@@ -163,7 +163,7 @@ export class Hosts {
 
   async remove(id: string): Promise<void> {
     const r = this.#remotes.get(id);
-    if (!r) throw new SpindleError('EHOST_UNKNOWN', `no host ${id}`);
+    if (!r) throw new SpindleError('ENOT_FOUND', `no host ${id}`);
     await this.#file.save([...this.#remotes.values()].filter((x) => x !== r).map((x) => x.saved));
     this.#close(r);
     this.#remotes.delete(id);
@@ -184,7 +184,7 @@ export class Hosts {
     push: HostPush,
   ): Promise<Result<unknown>> {
     const r = this.#remotes.get(hostId);
-    if (!r) return fail('EHOST_UNKNOWN', `no host ${hostId}`);
+    if (!r) return fail('ENOT_FOUND', `no host ${hostId}`);
     const def = (requests as Record<string, { control: boolean } | undefined>)[method];
     if (!def || !Object.hasOwn(requests, method)) return fail('EUNKNOWN_METHOD', `unknown method ${method}`);
     if (def.control && readOnly) return fail('EREADONLY', `${method} refused: this session is read-only`);

@@ -77,7 +77,8 @@ export class Tallies {
     this.ticks++;
     s.cpu.cores.forEach((core, i) => {
       const acc = (this.cpu[i] ??= CPU_MODES.map(() => 0));
-      CPU_MODES.forEach((m, j) => (acc[j]! += (core[m] / 100) * dt));
+      // A mode the platform does not report (null) adds nothing: unknown is never counted as time.
+      CPU_MODES.forEach((m, j) => (acc[j]! += ((core[m] ?? 0) / 100) * dt));
     });
     if (s.tasks.ctxtPerSec !== null) this.contextSwitches += s.tasks.ctxtPerSec * dt;
     if (s.tasks.forksPerSec !== null) this.forks += s.tasks.forksPerSec * dt;

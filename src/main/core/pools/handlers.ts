@@ -21,7 +21,7 @@ export function poolsHandlers(engine: PoolsEngine): AreaHandlers<'pools'> {
   return {
     'pools.subscribe': (_p, ctx) => {
       ctx.subscribe('pools');
-      return engine.snapshot();
+      return engine.state();
     },
     'pools.create': {
       run: (p) => engine.create(p),

@@ -12,7 +12,7 @@ const make = (o: Partial<PoolOptions>): Pool => {
 afterEach(() => {
   for (const p of pools.splice(0)) p.terminate();
 });
-const live = (p: Pool): number => p.snapshot().workers.filter((w) => w.state !== 'dead').length;
+const live = (p: Pool): number => p.view().workers.filter((w) => w.state !== 'dead').length;
 
 describe('pool controls', () => {
   it('pause holds the queue, resume lets it run', async () => {
@@ -48,7 +48,7 @@ describe('pool controls', () => {
     expect(live(p)).toBe(3);
     p.resize(1);
     expect(live(p)).toBe(1);
-    expect(p.snapshot().workers.filter((w) => w.reason === 'resized')).toHaveLength(2);
+    expect(p.view().workers.filter((w) => w.reason === 'resized')).toHaveLength(2);
   });
 
   it('an idle timeout retires workers, and work brings them back', async () => {

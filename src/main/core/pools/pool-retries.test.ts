@@ -42,7 +42,7 @@ describe.each([
     pools.push(p);
     for (let i = 0; i < N; i++) p.submit({ kind: 'module' }, `${log}|${i}${crashes.has(i) ? '|crash' : ''}`);
     await p.whenIdle();
-    const c = p.snapshot().counts;
+    const c = p.view().counts;
     expect(c.submitted).toBe(N);
     expect(c.submitted).toBe(c.completed + c.failed);
     expect(c.failed).toBe(crashes.size);
@@ -54,7 +54,7 @@ describe.each([
       if (runs.get(i) !== want) wrong.push(`item ${i} ran ${runs.get(i) ?? 0}× (want ${want})`);
     }
     expect(wrong).toEqual([]);
-    const failedItems = p.snapshot().recent.filter((r) => !r.ok);
+    const failedItems = p.view().recent.filter((r) => !r.ok);
     for (const r of failedItems) expect(crashes.has(Number(r.item.split('|')[1]))).toBe(true);
   }, 120_000);
 });
@@ -76,10 +76,10 @@ describe('a process worker killed outright (SIGKILL, no last words)', () => {
       }
     };
     await until(() => ran().has(250), { timeout: 60_000 });
-    const pid = p.snapshot().workers.find((w) => w.state !== 'dead')!.pid!;
+    const pid = p.view().workers.find((w) => w.state !== 'dead')!.pid!;
     process.kill(pid, 'SIGKILL');
     await p.whenIdle();
-    const s = p.snapshot();
+    const s = p.view();
     expect(s.counts.submitted).toBe(s.counts.completed + s.counts.failed);
     const runs = runsPerItem(log);
     for (let i = 0; i < 300; i++) expect(runs.get(i), `item ${i}`).toBe(1);

@@ -50,7 +50,7 @@ export class PoolStatsKeeper {
 
   settle(task: Task, how: 'completed' | 'failed' | 'cancelled', o: Outcome): void {
     this[how]++;
-    if (o.code === 'ETIMEOUT') this.timedOut++;
+    if (o.code === 'ETIMEDOUT') this.timedOut++;
     // Keep failures longer than successes: they are what the user comes looking for.
     if (how !== 'completed' || this.completed % 50 === 1) {
       this.recent.push({

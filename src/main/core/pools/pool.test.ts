@@ -44,13 +44,14 @@ describe.each([
   it('reports each worker’s CPU as the OS counts it: a spinning worker near one core, an idle one near 0', async () => {
     const p = make({ kind, size: 2 }, via);
     await p.whenReady();
-    p.snapshot(); // first reading
+    p.closeTick(); // first reading
     p.submit({ kind: 'spin', ms: 900 }, 0);
     await new Promise((r) => setTimeout(r, 50));
-    p.snapshot(); // the spin has started: measure from here
+    p.closeTick(); // the spin has started: measure from here
     await new Promise((r) => setTimeout(r, 600));
+    p.closeTick();
     const cpus = p
-      .snapshot()
+      .view()
       .workers.map((w) => w.cpu!)
       .sort((a, b) => b - a);
     // A loaded 2-core machine (load 20+) may give it a small share of a core: compare with the idle one.
@@ -65,7 +66,7 @@ describe.each([
     await p.whenReady(); // on a loaded machine one worker could otherwise do all 50 before the other starts
     for (let i = 0; i < 50; i++) p.submit({ kind: 'gcd' }, i % 3);
     await p.whenIdle();
-    const s = p.snapshot();
+    const s = p.view();
     expect(s.counts.completed).toBe(50);
     conserved(s);
     expect(s.workers.filter((w) => w.state === 'idle')).toHaveLength(2);
@@ -86,7 +87,7 @@ describe.each([
     p.submit({ kind: 'throw' }, 7);
     p.submit({ kind: 'noop' }, 1);
     await p.whenIdle();
-    const s = p.snapshot();
+    const s = p.view();
     expect(s.counts).toMatchObject({ completed: 1, failed: 1 });
     expect(s.recent.find((r) => !r.ok)?.text).toBe('workload threw on item 7');
     expect(s.workers.filter((w) => w.state === 'dead')).toHaveLength(0);
@@ -97,7 +98,7 @@ describe.each([
     p.submit({ kind: 'crash', code: 70 }, 0);
     for (let i = 0; i < 5; i++) p.submit({ kind: 'noop' }, i);
     await p.whenIdle();
-    const s = p.snapshot();
+    const s = p.view();
     conserved(s);
     expect(s.counts).toMatchObject({ completed: 5, failed: 1, retried: 1 });
     expect(s.recent.find((r) => !r.ok)?.text).toMatch(/ended \(exit 70\)/);
@@ -110,7 +111,7 @@ describe.each([
     p.submit({ kind: 'spin', ms: 5000 }, 0);
     p.submit({ kind: 'noop' }, 1);
     await p.whenIdle();
-    const s = p.snapshot();
+    const s = p.view();
     conserved(s);
     expect(s.counts).toMatchObject({ completed: 1, failed: 1, timedOut: 1 });
     expect(s.workers.find((w) => w.state === 'dead')?.reason).toMatch(/timeout/);
@@ -120,7 +121,7 @@ describe.each([
     const p = make({ kind, size: 1, module: join(fixtures, 'double.mjs') }, via);
     p.submit({ kind: 'module' }, '21');
     await p.whenIdle();
-    expect(p.snapshot().recent.length + p.stats.completed).toBeGreaterThan(0);
+    expect(p.view().recent.length + p.stats.completed).toBeGreaterThan(0);
     expect(p.stats.completed).toBe(1);
   });
 
@@ -128,7 +129,7 @@ describe.each([
     const p = make({ kind, size: 1, module: join(fixtures, 'broken.mjs') }, via);
     p.submit({ kind: 'module' }, 1);
     await until(() => p.state === 'unhealthy');
-    const s = p.snapshot();
+    const s = p.view();
     conserved(s);
     expect(s.counts.failed).toBe(1);
     expect(s.workers.filter((w) => w.state === 'dead')).toHaveLength(MAX_START_FAILURES);
@@ -200,15 +201,15 @@ describe('conservation', () => {
       } catch (e) {
         expect((e as SpindleError).code).toBe('EQUEUE_FULL');
       }
-      conserved(p.snapshot());
+      conserved(p.view());
       if (rnd() < 0.3) await new Promise((res) => setTimeout(res, 5));
     }
     p.resume();
     await p.whenIdle();
-    const s = p.snapshot();
+    const s = p.view();
     conserved(s);
     expect(s.counts.queued + s.counts.active).toBe(0);
     p.terminate();
-    conserved(p.snapshot());
+    conserved(p.view());
   });
 });

@@ -111,13 +111,18 @@ export class Pool {
     return this.#holds.ms(now);
   }
 
-  #checkOpen(): void {
+  /** Throw EPOOL_CLOSED, EPOOL_UNHEALTHY or EPOOL_DRAINING unless the pool accepts new work. */
+  checkOpen(): void {
     const why = {
       terminated: 'is terminated',
       unhealthy: `is unhealthy: ${this.note}`,
       draining: 'is draining',
     };
-    const code = { terminated: 'EPOOL_CLOSED', unhealthy: 'EPOOL_UNHEALTHY', draining: 'EPOOL_DRAINING' };
+    const code = {
+      terminated: 'EPOOL_CLOSED',
+      unhealthy: 'EPOOL_UNHEALTHY',
+      draining: 'EPOOL_DRAINING',
+    } as const;
     const k = this.state === 'drained' ? 'draining' : this.state;
     if (k === 'terminated' || k === 'unhealthy' || k === 'draining')
       throw new SpindleError(code[k], `pool ${this.name} ${why[k]} and accepts nothing new`);
@@ -125,7 +130,7 @@ export class Pool {
 
   /** Queue one task now, or fail with EQUEUE_FULL (whatever the full policy: waiting is `submitWait`). */
   submit(spec: WorkloadSpec, item: string | number, onDone?: Task['onDone']): Task {
-    this.#checkOpen();
+    this.checkOpen();
     const task: Task = {
       id: ++this.#nextTask,
       spec,
@@ -154,7 +159,7 @@ export class Pool {
   /** Queue one task, waiting for room while the queue is full (back pressure). */
   async submitWait(spec: WorkloadSpec, item: string | number, onDone?: Task['onDone']): Promise<Task> {
     while (!this.hasRoom) {
-      this.#checkOpen();
+      this.checkOpen();
       await new Promise<void>((r) => this.#roomWaiters.push(r));
     }
     return this.submit(spec, item, onDone);
@@ -345,7 +350,7 @@ export class Pool {
     this.#set('unhealthy');
     this.note = note;
     for (const t of this.#queue.clear())
-      this.#settle(t, 'failed', failure('EUNHEALTHY', `pool unhealthy: ${note}`));
+      this.#settle(t, 'failed', failure('EPOOL_UNHEALTHY', `pool unhealthy: ${note}`));
     this.#wakeRoom();
     this.#checkIdle();
   }
@@ -417,7 +422,7 @@ export class Pool {
           const [head, ...rest] = this.#workers.end(s, `timeout on task ${s.inflight[0]!.id}`);
           const runMs = now - s.headStart;
           const text = `timed out after ${Math.round(runMs)} ms (limit ${taskTimeoutMs} ms)`;
-          this.#settle(head!, 'failed', failure('ETIMEOUT', text, runMs));
+          this.#settle(head!, 'failed', failure('ETIMEDOUT', text, runMs));
           this.#reclaim(rest, ran - 1, `worker ${s.n} ended (timeout on task ${head!.id})`);
         }
         for (const s of found.idle) this.#end(s, 'idle');
@@ -431,17 +436,14 @@ export class Pool {
     this.#sweep.unref();
   }
 
-  /** Close one stats tick: counts, rates, latency, and each worker's busy share. */
-  snapshot(t = Date.now()): PoolStats {
-    const { workers, utilization, dtMs } = this.#workers.tick();
-    const queued = this.#queue.size;
-    const active = this.active;
-    const rates = this.stats.tick(t, dtMs, queued, active, utilization);
+  /** Close one stats tick: rates, latency percentiles, each worker's busy share, one history point. */
+  closeTick(t = Date.now()): void {
+    const { utilization, dtMs } = this.#workers.tick();
+    const rates = this.stats.tick(t, dtMs, this.#queue.size, this.active, utilization);
     this.#lastRates = { ...rates, utilization: Math.round(utilization * 1000) / 1000 };
-    return this.#stats(workers, queued, active);
   }
 
-  /** The pool as it is now, without closing a tick: rates and busy shares are the last tick's. */
+  /** The pool as it is now (reads only): rates and busy shares are the last closed tick's. */
   view(): PoolStats {
     return this.#stats(this.#workers.view(), this.#queue.size, this.active);
   }

@@ -24,13 +24,34 @@ describe('PoolsEngine', () => {
     const queued = ticks.map((t) => t.pools[0]!.counts.queued);
     expect(Math.max(...queued)).toBeGreaterThan(0);
     expect(queued.at(-1)).toBe(0);
-    const snap = engine.snapshot();
+    const snap = engine.state();
     expect(snap.history[id]!.queued.length).toBeGreaterThan(2);
     expect(snap.pools[0]!.producers[0]).toMatchObject({ submitted: 100, state: 'done' });
     // What a usage snapshot stores passes the snapshot schema.
     const [row] = engine.snapshotRows();
     expect(poolSchema.parse(row).stats.completed).toBe(100);
     expect(row!.history.completed.at(-1)).toBe(100);
+  });
+
+  it('one code per refusal: draining, terminated, unknown pool or pipeline', async () => {
+    const { engine } = make();
+    const { id } = engine.create(poolOptions.parse({ kind: 'threads', size: 1 }));
+    const codeOf = async (fn: () => unknown): Promise<string> => {
+      try {
+        await fn();
+        return 'ok';
+      } catch (err) {
+        return (err as { code: string }).code;
+      }
+    };
+    const submit = () => engine.submit(id, { kind: 'sleep', ms: 1 }, 1, null, null);
+    engine.get(id).drain();
+    expect(await codeOf(submit)).toBe('EPOOL_DRAINING');
+    expect(await codeOf(() => engine.get(id).submit({ kind: 'sleep', ms: 1 }, 0))).toBe('EPOOL_DRAINING');
+    engine.terminate(id);
+    expect(await codeOf(submit)).toBe('EPOOL_CLOSED');
+    expect(await codeOf(() => engine.get('pool-none'))).toBe('ENOT_FOUND');
+    expect(await codeOf(() => engine.pipelineStop('pipeline-none'))).toBe('ENOT_FOUND');
   });
 
   it('counts rejections when a rate producer outruns a rejecting queue', async () => {
@@ -97,8 +118,8 @@ describe('PoolsEngine', () => {
     const { engine } = make();
     engine.lab({ maxWorkers: 2, repeat: 1, rounds: 3, kinds: ['threads', 'processes'] });
     // ~12 s on a quiet 2-core machine, ~57 s at load 20.
-    await until(() => engine.snapshot().lab?.state !== 'running', { timeout: 170_000 });
-    const lab = engine.snapshot().lab!;
+    await until(() => engine.state().lab?.state !== 'running', { timeout: 170_000 });
+    const lab = engine.state().lab!;
     expect(lab.state).toBe('done');
     expect(lab.rows.map((r) => `${r.mode}${r.workers}`)).toEqual([
       'serial1',
@@ -123,7 +144,7 @@ describe('PoolsEngine', () => {
     await until(() => engine.get(id).active === 2);
     const pids = engine
       .get(id)
-      .snapshot()
+      .view()
       .workers.map((w) => w.pid!);
     engine.stop();
     const alive = (pid: number): boolean => {

@@ -8,7 +8,7 @@ import {
   POOL_LIMITS,
   type PipelineStats,
   type PoolOptions,
-  type PoolsSnapshot,
+  type PoolsInitialState,
   type PoolStats,
   type PoolsTick,
   type ProducerInfo,
@@ -58,10 +58,10 @@ export class PoolsEngine {
     this.#launcher = opts.launcher;
   }
 
-  /** The pool by id, or ENO_POOL. */
+  /** The pool by id, or ENOT_FOUND. */
   get(id: string): Pool {
     const p = this.#pools.get(id);
-    if (!p) throw new SpindleError('ENO_POOL', `no pool ${id}`);
+    if (!p) throw new SpindleError('ENOT_FOUND', `no pool ${id}`);
     return p;
   }
 
@@ -69,8 +69,7 @@ export class PoolsEngine {
     if (this.#stopped) throw new SpindleError('ESTOPPED', 'Spindle is shutting down');
     if (this.#pools.size >= POOL_LIMITS.pools) {
       const old = [...this.#pools.values()].find((p) => p.state === 'terminated');
-      if (!old)
-        throw new SpindleError('EPOOL_LIMIT', `at most ${POOL_LIMITS.pools} pools; terminate one first`);
+      if (!old) throw new SpindleError('ELIMIT', `at most ${POOL_LIMITS.pools} pools; terminate one first`);
       this.remove(old.id);
     }
     const id = `pool-${++this.#nextId}`;
@@ -100,13 +99,7 @@ export class PoolsEngine {
       throw new SpindleError('EINVAL', 'command workloads run on process pools only');
     if (spec.kind === 'module' && !pool.options.module)
       throw new SpindleError('EINVAL', `pool ${pool.name} has no module; create one with a module path`);
-    if (
-      pool.state === 'terminated' ||
-      pool.state === 'unhealthy' ||
-      pool.state === 'draining' ||
-      pool.state === 'drained'
-    )
-      throw new SpindleError('EPOOL_CLOSED', `pool ${pool.name} is ${pool.state} and accepts nothing new`);
+    pool.checkOpen();
     const producer = new Producer(++this.#nextProducer, pool, spec, count, rate, items);
     const list = this.#producers.get(poolId) ?? [];
     list.push(producer);
@@ -151,7 +144,7 @@ export class PoolsEngine {
     }
     if (this.#pools.size + stages.length > POOL_LIMITS.pools)
       throw new SpindleError(
-        'EPOOL_LIMIT',
+        'ELIMIT',
         `a ${stages.length}-stage pipeline needs ${stages.length} pools; terminate some first`,
       );
     const id = `pipeline-${++this.#nextId}`;
@@ -177,7 +170,7 @@ export class PoolsEngine {
 
   pipelineStop(id: string): void {
     const p = this.#pipelines.get(id);
-    if (!p) throw new SpindleError('ENO_PIPELINE', `no pipeline ${id}`);
+    if (!p) throw new SpindleError('ENOT_FOUND', `no pipeline ${id}`);
     p.stop();
   }
 
@@ -237,8 +230,8 @@ export class PoolsEngine {
   }
 
   /** What a new subscriber gets: every pool as it is now, plus its history. */
-  snapshot(): PoolsSnapshot {
-    const history: PoolsSnapshot['history'] = {};
+  state(): PoolsInitialState {
+    const history: PoolsInitialState['history'] = {};
     for (const [id, p] of this.#pools) history[id] = p.stats.history;
     return { ...this.#now('change'), cores: availableParallelism(), history };
   }
@@ -247,7 +240,8 @@ export class PoolsEngine {
   #now(reason: PoolsTick['reason']): PoolsTick {
     const t = Date.now();
     const pools = [...this.#pools.values()].map((p) => {
-      const s = reason === 'tick' ? p.snapshot(t) : p.view();
+      if (reason === 'tick') p.closeTick(t);
+      const s = p.view();
       s.producers = (this.#producers.get(p.id) ?? []).map((x) => x.info());
       return s;
     });

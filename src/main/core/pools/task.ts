@@ -1,5 +1,5 @@
 /** A task inside core, and how it ended. */
-import type { WorkloadSpec } from '../../../shared/contract/pools';
+import type { ErrorCode, WorkloadSpec } from '../../../shared/contract';
 
 export interface Outcome {
   ok: boolean;
@@ -7,7 +7,7 @@ export interface Outcome {
   text: string;
   runMs: number;
   /** Why it failed when not by its own error. */
-  code?: 'ETIMEOUT' | 'EWORKER_EXIT' | 'ECANCELLED' | 'EUNHEALTHY';
+  code?: Extract<ErrorCode, 'ETIMEDOUT' | 'EWORKER_EXIT' | 'ECANCELLED' | 'EPOOL_UNHEALTHY'>;
 }
 
 export interface Task {

@@ -16,6 +16,7 @@ export function workerCpuMs(w: { pid: number | null; tid: number | null }): numb
   try {
     buf = readFileSync(path);
   } catch {
+    // The worker exited between ticks: no reading this tick (a gap, not a zero).
     return null;
   }
   const st = parsePidStat(buf, buf.length, false);

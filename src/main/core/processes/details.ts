@@ -12,6 +12,7 @@ const tryOr = <T>(fn: () => T, fallback: T): T => {
   try {
     return fn();
   } catch {
+    // Not permitted, or gone meanwhile: that field shows as unknown (the contract's null).
     return fallback;
   }
 };

@@ -24,7 +24,7 @@ export function processesHandlers(control: ProcessControl): AreaHandlers<'proces
       run: (p) => control.signal(p.key, p.signal),
       audit: { action: (p) => `signal SIG${p.signal}`, ...outcome },
     },
-    'processes.end-tree': {
+    'processes.endTree': {
       run: (p) => control.endTree(p.key, p.timeoutMs),
       audit: { action: 'end tree', ...outcome },
     },
@@ -33,6 +33,6 @@ export function processesHandlers(control: ProcessControl): AreaHandlers<'proces
       audit: { action: (p) => `renice ${p.nice}`, ...outcome },
     },
     'processes.details': (p) => control.details(p.key),
-    'processes.tree-size': (p) => control.treeSize(p.key),
+    'processes.treeSize': (p) => control.treeSize(p.key),
   };
 }

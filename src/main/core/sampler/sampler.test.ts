@@ -29,7 +29,7 @@ function ticks(s: Sampler, n: number): Promise<StatsTick[]> {
 describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
   it('streams ticks whose deltas rebuild the same table a new subscriber gets', async () => {
     sampler = new Sampler({ intervalMs: 250, resyncEvery: 4 });
-    const snap0 = sampler.snapshot();
+    const snap0 = sampler.state();
     expect(snap0).toMatchObject({ seq: 0, latest: null, procs: [] });
     sampler.start();
     const got = await ticks(sampler, 6);
@@ -45,7 +45,7 @@ describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
       expect(applyProcDelta(mine, seq, t.procs)).toBe(true);
       seq = t.sample.seq;
     }
-    const snap = sampler.snapshot();
+    const snap = sampler.state();
     expect(snap.seq).toBe(6);
     expect(new Map(snap.procs.map((r) => [r.key, r]))).toEqual(mine);
     const me = snap.procs.find((r) => r.pid === process.pid);
@@ -73,7 +73,7 @@ describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
     const row = [...sampler.table().values()].find((r) => r.pid === child.pid)!;
     sampler.setInterest('test', [row.key]);
     const [, second] = await ticks(sampler, 2);
-    expect(sampler.snapshot().history.procs[row.key]?.rss.at(-1)).toBe(row.rss);
+    expect(sampler.state().history.procs[row.key]?.rss.at(-1)).toBe(row.rss);
     // The tick names it, so a window records the same series from its own table.
     expect(second!.interest).toEqual([row.key]);
     child.kill('SIGKILL');
@@ -81,7 +81,7 @@ describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
     const [t] = await ticks(sampler, 1);
     expect(t!.procs.removed).toContain(row.key);
     expect(t!.interest).toEqual([]);
-    expect(sampler.snapshot().history.procs[row.key]).toBeUndefined();
+    expect(sampler.state().history.procs[row.key]).toBeUndefined();
   });
 
   it('ticks carry the tracked keys: a client recording top + interest holds the series core holds', async () => {
@@ -103,7 +103,7 @@ describe.runIf(process.platform === 'linux')('Sampler (worker thread)', () => {
       sampler.setInterest('test', [key]);
       await ticks(sampler, 3);
       off();
-      const core = sampler.snapshot().history;
+      const core = sampler.state().history;
       const client = history.window();
       expect(client.procs[key]?.rss.filter((v) => v !== null).length).toBeGreaterThanOrEqual(3);
       // Same keys, same values, aligned to the same ticks (core started earlier by a tick at most).

@@ -10,7 +10,7 @@ import {
   type ProcRow,
   type StatsConfig,
   type StatsSample,
-  type StatsSnapshot,
+  type StatsInitialState,
   type StatsTick,
 } from '../../../shared/contract';
 import { SpindleError } from '../../../shared/result';
@@ -113,7 +113,7 @@ export class Sampler {
   }
 
   /** Current state for a new subscriber: the full table at `seq` and the history window. */
-  snapshot(): StatsSnapshot {
+  state(): StatsInitialState {
     return {
       config: this.config,
       seq: this.#seq,

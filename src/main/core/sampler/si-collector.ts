@@ -1,7 +1,7 @@
 /**
  * The fallback on systems without procfs: systeminformation's currentLoad, mem and
- * processes. Slower and poorer (no thread or fd counts, no per-core iowait), but the same
- * shape. Keys use the start time in ms, since there is no boot-relative starttime.
+ * processes. Slower and poorer (no thread or fd counts, no iowait or softirq: those are null,
+ * unknown, never 0), but the same shape. Keys use the start time in ms, since there is no boot-relative starttime.
  */
 import os from 'node:os';
 import si from 'systeminformation';
@@ -13,11 +13,11 @@ const toPct = (c: si.Systeminformation.CurrentLoadCpuData): CpuPct => ({
   nice: c.loadNice,
   system: c.loadSystem,
   idle: c.loadIdle,
-  iowait: 0,
+  iowait: null,
   irq: c.loadIrq,
-  softirq: 0,
-  steal: c.loadSteal ?? 0,
-  guest: c.loadGuest ?? 0,
+  softirq: null,
+  steal: c.loadSteal ?? null,
+  guest: c.loadGuest ?? null,
   busy: c.load,
 });
 
@@ -62,11 +62,11 @@ export class SiCollector implements Collector {
           nice: load.currentLoadNice,
           system: load.currentLoadSystem,
           idle: load.currentLoadIdle,
-          iowait: 0,
+          iowait: null,
           irq: load.currentLoadIrq,
-          softirq: 0,
-          steal: load.currentLoadSteal ?? 0,
-          guest: load.currentLoadGuest ?? 0,
+          softirq: null,
+          steal: load.currentLoadSteal ?? null,
+          guest: load.currentLoadGuest ?? null,
           busy: load.currentLoad,
         },
         cores: load.cpus.map(toPct),

@@ -5,7 +5,9 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { HistoryWindow, ProcRow } from '../../../shared/contract';
 import { parseSnapshot } from '../../../shared/snapshot/read';
-import { csvCell } from '../../../shared/snapshot/csv';
+import { parseProcessesCsv } from '../../../shared/snapshot/read-csv';
+import { csvCell, csvRow } from '../../../shared/snapshot/csv';
+import { PROC_COLUMNS } from '../../../shared/snapshot/columns';
 import { Snapshots, suggestedName } from './snapshots';
 import type { SnapshotSources } from './sources';
 import type { SnapshotQueue } from '../../../shared/snapshot/schema';
@@ -196,6 +198,32 @@ describe('snapshot export and open', () => {
     expect(s.audit[0]!.detail).toBe('gone after 12 ms');
   });
 
+  it('round-trips rows with every nullable field null (as the non-Linux collector sends) through JSON and CSV', async () => {
+    // What the systeminformation collector reports: no thread, fd or I/O counts, sometimes no user.
+    const unknowns = { threads: null, fds: null, user: null, readBps: null, writeBps: null };
+    const rows = [
+      row(2, unknowns),
+      row(3, { ...unknowns, name: '=cmd|x', cmd: '' }),
+      row(4, { cmd: 'a,"b"\nc' }),
+    ];
+    const src = sources(0, 3, rows);
+    const dir = tmp();
+    await new Snapshots(src).writeFile(join(dir, 's.json'), 'json');
+    const json = await Snapshots.readFile(join(dir, 's.json'));
+    expect(json).toMatchObject({ ok: true });
+    if (json.ok) expect(json.value.processes).toEqual(rows);
+    await new Snapshots(src).writeFile(join(dir, 'p.csv'), 'csv-processes');
+    const csv = parseProcessesCsv(readFileSync(join(dir, 'p.csv'), 'utf8'));
+    expect(csv).toEqual({ ok: true, value: rows });
+  });
+
+  it('the CSV reader refuses a null where the contract has none, naming line and field', () => {
+    const cells = PROC_COLUMNS.map((c) => (c === 'rss' ? null : row(5)[c]));
+    const r = parseProcessesCsv(csvRow(PROC_COLUMNS) + csvRow(cells));
+    expect(r).toMatchObject({ ok: false, error: { code: 'ESNAPSHOT_INVALID' } });
+    expect(!r.ok && r.error.message).toMatch(/^line 2: rss/);
+  });
+
   it('writes CSV per RFC 4180 with formula cells made inert', async () => {
     const evil = row(7, { name: '=HYPERLINK("http://x")', cmd: 'a,"b"\nc', user: '@root' });
     const src = sources(0, 3, [evil, row(8, { nice: -5 })]);
@@ -352,11 +380,12 @@ describe('opening hostile or broken snapshots', () => {
     expect(!r.ok && r.error.message).toMatch(/snapshot\.processes\[0\]\.pid/);
   });
 
-  it('reads a missing file as a clear error', async () => {
+  it('reads a missing file, or a folder, as a clear error value', async () => {
     expect(await Snapshots.readFile('/nonexistent/snap.json')).toMatchObject({
       ok: false,
       error: { code: 'ENOENT' },
     });
+    expect(await Snapshots.readFile(tmpdir())).toMatchObject({ ok: false, error: { code: 'EISDIR' } });
   });
 });
 

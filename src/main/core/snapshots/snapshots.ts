@@ -5,9 +5,8 @@ import { SpindleError, type Result } from '../../../shared/result';
 import { parseSnapshot } from '../../../shared/snapshot/read';
 import { MAX_SNAPSHOT_BYTES, type Snapshot } from '../../../shared/snapshot/schema';
 import { gather, type SnapshotSources } from './sources';
-import { writeFileAtomic, writeFormat, type SnapshotFormat } from './write';
-
-export type { SnapshotFormat } from './write';
+import type { SnapshotFormat } from '../../../shared/contract';
+import { writeFileAtomic, writeFormat } from './write';
 
 /** A file name for a download or a save dialog: spindle-<host>-<time>.<ext>. */
 export function suggestedName(host: string, format: SnapshotFormat, now = new Date()): string {
@@ -20,15 +19,19 @@ export function suggestedName(host: string, format: SnapshotFormat, now = new Da
   return `spindle-${safeHost}-${stamp}.${ext}`;
 }
 
-function fsError(err: unknown, path: string): SpindleError {
+/** A file-system error as the snapshots area's code, naming the path and whether it was a read or a write. */
+function fsError(err: unknown, path: string, op: 'read' | 'write' = 'write'): SpindleError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT')
-    return new SpindleError('ENOENT_DIR', `cannot write ${path}: the folder does not exist`);
-  if (code === 'EACCES' || code === 'EPERM')
-    return new SpindleError('EACCES', `cannot write ${path}: not permitted`);
-  if (code === 'EISDIR') return new SpindleError('EISDIR', `cannot write ${path}: it is a folder`);
-  if (code === 'ENOSPC') return new SpindleError('ENOSPC', `cannot write ${path}: the disk is full`);
-  return new SpindleError('EIO', `cannot write ${path}: ${(err as Error).message}`);
+  const what = `cannot ${op} ${path}`;
+  if (code === 'ENOENT') {
+    return op === 'read'
+      ? new SpindleError('ENOENT', `no such file: ${path}`)
+      : new SpindleError('ENOENT_DIR', `${what}: the folder does not exist`);
+  }
+  if (code === 'EACCES' || code === 'EPERM') return new SpindleError('EACCES', `${what}: not permitted`);
+  if (code === 'EISDIR') return new SpindleError('EISDIR', `${what}: it is a folder`);
+  if (code === 'ENOSPC') return new SpindleError('ENOSPC', `${what}: the disk is full`);
+  return new SpindleError('EIO', `${what}: ${(err as Error).message}`);
 }
 
 export class Snapshots {
@@ -50,13 +53,17 @@ export class Snapshots {
     }
   }
 
-  /** Read and check a snapshot file; never throws for bad content. */
+  /** Read and check a snapshot file; never throws (a file it cannot read is an error value too). */
   static async readFile(path: string): Promise<Result<Snapshot>> {
+    const failed = (err: unknown): Result<never> => {
+      const e = fsError(err, path, 'read');
+      return { ok: false, error: { code: e.code, message: e.message } };
+    };
     let size: number;
     try {
       size = (await stat(path)).size;
-    } catch {
-      return { ok: false, error: { code: 'ENOENT', message: `no such file: ${path}` } };
+    } catch (err) {
+      return failed(err);
     }
     if (size > MAX_SNAPSHOT_BYTES) {
       return {
@@ -67,7 +74,10 @@ export class Snapshots {
         },
       };
     }
-    const text = await readFile(path, 'utf8');
-    return parseSnapshot(text, size);
+    try {
+      return parseSnapshot(await readFile(path, 'utf8'), size);
+    } catch (err) {
+      return failed(err);
+    }
   }
 }

@@ -12,8 +12,7 @@ import { SNAPSHOT_VERSION } from '../../../shared/snapshot/schema';
 import { csvRow } from '../../../shared/snapshot/csv';
 import { PROC_COLUMNS } from '../../../shared/snapshot/columns';
 import type { SnapshotParts } from './sources';
-
-export type SnapshotFormat = 'json' | 'csv-processes' | 'csv-series';
+import type { SnapshotFormat } from '../../../shared/contract';
 
 /** Numbers per written chunk of a column. */
 const CHUNK = 4096;
@@ -66,7 +65,7 @@ async function putColumn(out: Out, col: ArrayLike<number | null>): Promise<void>
 }
 
 /** The JSON snapshot, streamed. */
-export async function writeJson(p: SnapshotParts, stream: Writable): Promise<void> {
+async function writeJson(p: SnapshotParts, stream: Writable): Promise<void> {
   const out = new Out(stream);
   await out.put(`{"version":${SNAPSHOT_VERSION},"createdAt":${p.createdAt},"spindle":${json(p.spindle)},`);
   await out.put(`"intervalMs":${p.intervalMs},"system":${json(p.system)},"series":{"t":`);
@@ -102,7 +101,7 @@ export async function writeJson(p: SnapshotParts, stream: Writable): Promise<voi
 }
 
 /** The process table as CSV, one row per process. */
-export async function writeProcessesCsv(p: SnapshotParts, stream: Writable): Promise<void> {
+async function writeProcessesCsv(p: SnapshotParts, stream: Writable): Promise<void> {
   const out = new Out(stream);
   await out.put(csvRow(PROC_COLUMNS));
   for (const row of p.processes) await out.put(csvRow(PROC_COLUMNS.map((c) => row[c])));
@@ -110,7 +109,7 @@ export async function writeProcessesCsv(p: SnapshotParts, stream: Writable): Pro
 }
 
 /** Every machine-wide series as CSV: a `time` column (ISO) then one column per series; gaps are empty cells. */
-export async function writeSeriesCsv(p: SnapshotParts, stream: Writable): Promise<void> {
+async function writeSeriesCsv(p: SnapshotParts, stream: Writable): Promise<void> {
   const out = new Out(stream);
   const names = Object.keys(p.series.series).filter(
     (n) => p.series.series[n as keyof typeof p.series.series],
@@ -150,6 +149,7 @@ export async function writeFileAtomic(target: string, write: (s: Writable) => Pr
     await rename(tmp, target);
   } catch (err) {
     stream.destroy();
+    // The write's own error is the one to report; a temp file already gone is fine.
     await unlink(tmp).catch(() => {});
     throw err;
   }

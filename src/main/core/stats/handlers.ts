@@ -7,7 +7,7 @@ export function statsHandlers(sampler: Sampler): AreaHandlers<'stats'> {
   return {
     'stats.subscribe': (_p, ctx) => {
       ctx.subscribe('stats');
-      return sampler.snapshot();
+      return sampler.state();
     },
     'stats.unsubscribe': (_p, ctx) => {
       ctx.unsubscribe('stats');

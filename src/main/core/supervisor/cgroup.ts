@@ -15,6 +15,7 @@ function unifiedMount(): string | null {
   try {
     text = readFileSync('/proc/self/mountinfo', 'utf8');
   } catch {
+    // No /proc: no cgroups; runs are tracked by group and mark instead.
     return null;
   }
   for (const line of text.split('\n')) {
@@ -37,6 +38,7 @@ export function ownCgroup(): string | null {
       .find((l) => l.startsWith('0::'));
     return line ? join(mount, line.slice(3)) : null;
   } catch {
+    // As above: without our cgroup path, cgroups are simply not used.
     return null;
   }
 }
@@ -59,6 +61,7 @@ export function openSubtree(home = ownCgroup()): string | null {
     removeCgroup(probe);
     return dir;
   } catch {
+    // Any step refused (no delegation, old kernel): undo what was done and go without cgroups.
     enter(home);
     removeCgroup(dir);
     return null;
@@ -71,6 +74,7 @@ function sweep(home: string): void {
   try {
     names = readdirSync(home).filter((n) => /^spindle-\d+$/.test(n));
   } catch {
+    // Nothing to sweep where we cannot list.
     return;
   }
   for (const n of names) {
@@ -86,6 +90,7 @@ export function createRunCgroup(subtree: string, name: string): string | null {
     mkdirSync(dir);
     return dir;
   } catch {
+    // The caller runs without a cgroup for this run (null says so).
     return null;
   }
 }
@@ -96,6 +101,7 @@ export function enter(dir: string): boolean {
     writeFileSync(join(dir, 'cgroup.procs'), String(process.pid));
     return true;
   } catch {
+    // Refused: the caller decides (false says so).
     return false;
   }
 }
@@ -105,6 +111,7 @@ export function cgroupPids(dir: string): number[] {
   try {
     return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
   } catch {
+    // The cgroup is removed once empty: no members.
     return [];
   }
 }
@@ -115,6 +122,7 @@ export function killCgroup(dir: string): boolean {
     writeFileSync(join(dir, 'cgroup.kill'), '1');
     return true;
   } catch {
+    // Gone already, or refused: false makes the caller signal by group and pid instead.
     return false;
   }
 }

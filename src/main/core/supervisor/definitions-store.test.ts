@@ -1,6 +1,19 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { NOBODY, prepareFixtureAs } from '../../../test-utils/run-as';
+import { Core } from '../core';
 import { kit, nodeDef, waitState } from './fixtures/test-kit';
 import { Supervisor } from './supervisor';
 
@@ -53,15 +66,69 @@ describe('definitions persist', () => {
     }
   });
 
-  it('a malformed file on disk is moved aside, not overwritten', async () => {
+  it('a malformed file on disk is moved aside, not overwritten, and reported with its code', async () => {
     const other = kit();
     await other.sup.close();
     writeFileSync(join(other.dir, 'supervisor.json'), '{"version":1,"processes":[{"oops":true}]}');
-    const sup = new Supervisor({ dataDir: other.dir });
-    expect(sup.list()).toEqual([]);
-    expect(readdirSync(other.dir).some((f) => f.startsWith('supervisor.json.bad-'))).toBe(true);
-    await sup.close();
-    await other.done();
+    const core = new Core({ dataDir: other.dir });
+    try {
+      expect(core.supervisor.list()).toEqual([]);
+      expect(readdirSync(other.dir).some((f) => f.startsWith('supervisor.json.bad-'))).toBe(true);
+      expect(core.audit.list()).toEqual([
+        expect.objectContaining({ action: 'load definitions', outcome: 'EBAD_DEFINITIONS' }),
+      ]);
+    } finally {
+      await core.stop();
+      await other.done();
+    }
+  });
+
+  it('an unreadable file (here a folder) is kept, reported, and nothing is saved over it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spindle-defs-'));
+    mkdirSync(join(dir, 'supervisor.json'));
+    const core = new Core({ dataDir: dir });
+    try {
+      expect(core.audit.list()).toEqual([
+        expect.objectContaining({ action: 'load definitions', outcome: 'EDEFINITIONS_UNREADABLE' }),
+      ]);
+      const s = core.openSession({ transport: 'web', readOnly: false, label: 't' }, () => {});
+      const r = await s.request({
+        method: 'supervisor.launch',
+        params: { definition: { name: 'x', stages: [{ command: 'true' }] }, start: false },
+      });
+      expect(r).toMatchObject({ ok: false, error: { code: 'EDEFINITIONS_UNREADABLE' } });
+      expect(core.supervisor.list()).toEqual([]);
+    } finally {
+      await core.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file its user cannot read (mode 000) is kept byte for byte, not replaced by an empty list', async (ctx) => {
+    const fixture = await prepareFixtureAs(
+      fileURLToPath(new URL('./fixtures/unreadable-definitions.ts', import.meta.url)),
+    );
+    if (!fixture.ok) {
+      console.warn(`skipped mode 000 test: ${fixture.reason}`);
+      return ctx.skip(fixture.reason);
+    }
+    onTestFinished(fixture.cleanup);
+    const dir = mkdtempSync(join(tmpdir(), 'spindle-defs-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'supervisor.json');
+    const text = JSON.stringify({ version: 2, processes: [] }) + " // the user's definitions";
+    writeFileSync(file, text, { mode: 0o000 });
+    chmodSync(file, 0o000);
+    chownSync(dir, NOBODY.uid, NOBODY.gid);
+    chownSync(file, NOBODY.uid, NOBODY.gid);
+    const out = JSON.parse(fixture.run([dir])) as { loaded: number; problem: { code: string }; save: string };
+    expect(out).toMatchObject({
+      loaded: 0,
+      problem: { code: 'EDEFINITIONS_UNREADABLE' },
+      save: 'EDEFINITIONS_UNREADABLE',
+    });
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(readdirSync(dir)).toEqual(['supervisor.json']);
   });
 
   it('unknown keys and __proto__ are refused on import, naming the field, as a launch refuses them', async () => {

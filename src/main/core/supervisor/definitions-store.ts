@@ -1,7 +1,9 @@
 /**
  * The definitions file (`supervisor.json` in the data folder), like a PM2 ecosystem file.
  * Writes are atomic (temp file + rename) and serialised, so a crash mid-write leaves the
- * previous file whole. A malformed file is moved aside (never silently overwritten).
+ * previous file whole. A malformed file is moved aside (never silently overwritten); an
+ * unreadable one (not permitted, a folder, an I/O error) is left as it is and no save
+ * replaces it while Spindle runs. Either is reported with a code (`problem`).
  */
 import { readFileSync, renameSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -9,7 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { DEFINITIONS_VERSION, definitionsFile, type Definition } from '../../../shared/contract';
-import { SpindleError } from '../../../shared/result';
+import { SpindleError, type ErrorValue } from '../../../shared/result';
 
 /** Where Spindle keeps its files: the option, else SPINDLE_DATA_DIR, else ~/.config/spindle. */
 export function dataDirOf(option?: string): string {
@@ -72,36 +74,71 @@ export class DefinitionsStore {
   readonly file: string;
   readonly #dir: string;
   #writing: Promise<void> = Promise.resolve();
+  /** Set when the file exists but could not be read: every save is refused with it. */
+  #blocked: SpindleError | null = null;
+  /** What went wrong loading the file at start, if anything (for the audit log and the user). */
+  problem: ErrorValue | null = null;
 
   constructor(dataDir?: string) {
     this.#dir = dataDirOf(dataDir);
     this.file = join(this.#dir, 'supervisor.json');
   }
 
-  /** Read at start-up; missing → empty; malformed → moved to `.bad` and empty, with a warning. */
+  /**
+   * Read at start-up. Missing → empty. Unreadable → empty, the file kept and saves refused
+   * (an empty list saved over it would lose every definition). Malformed → moved to `.bad-…`
+   * and empty; when it cannot be moved, kept and saves refused the same way.
+   */
   load(): Definition[] {
     let text: string;
     try {
       text = readFileSync(this.file, 'utf8');
-    } catch {
-      return [];
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return [];
+      return this.#refuseSaves(
+        new SpindleError(
+          'EDEFINITIONS_UNREADABLE',
+          `${this.file} could not be read (${code ?? (err as Error).message}); it is kept as it is and nothing is saved over it: fix it and restart Spindle`,
+        ),
+      );
     }
     try {
       return parseDefinitions(text);
     } catch (err) {
       const aside = `${this.file}.bad-${Date.now()}`;
-      console.error(`spindle: ${(err as Error).message}; moved to ${aside}`);
+      const message = (err as Error).message;
       try {
         renameSync(this.file, aside);
-      } catch {
-        // Leave it; nothing is written over it until the next save.
+      } catch (moveErr) {
+        return this.#refuseSaves(
+          new SpindleError(
+            'EDEFINITIONS_UNREADABLE',
+            `${this.file}: ${message}; it could not be moved aside (${(moveErr as NodeJS.ErrnoException).code}), so it is kept and nothing is saved over it`,
+          ),
+        );
       }
+      this.problem = { code: 'EBAD_DEFINITIONS', message: `${message}; moved to ${aside}` };
+      console.error(`spindle: ${this.problem.message}`);
       return [];
     }
   }
 
+  /** Throw when saving is refused (see `load`); call before changing anything that is saved. */
+  checkWritable(): void {
+    if (this.#blocked) throw this.#blocked;
+  }
+
+  #refuseSaves(err: SpindleError): Definition[] {
+    this.#blocked = err;
+    this.problem = { code: err.code, message: err.message };
+    console.error(`spindle: ${err.message}`);
+    return [];
+  }
+
   /** Write the whole list; resolves when it is on disk. */
   save(defs: readonly Definition[]): Promise<void> {
+    if (this.#blocked) return Promise.reject(this.#blocked);
     const text = serializeDefinitions(defs);
     this.#writing = this.#writing.then(async () => {
       await mkdir(this.#dir, { recursive: true });

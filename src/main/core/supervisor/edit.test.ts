@@ -60,7 +60,7 @@ describe('editing a managed definition in place', () => {
       k.sup.update(s.id, { name: 'keep', stages: [{ command: '/no/such/program', args: [] }] }),
     ).rejects.toMatchObject({ code: 'ENOENT_EXEC' });
     await expect(k.sup.update(s.id, { name: '', stages: [] })).rejects.toMatchObject({ code: 'EINVAL' });
-    await expect(k.sup.update('nope', nodeDef('x', '1'))).rejects.toMatchObject({ code: 'ENOENT_MANAGED' });
+    await expect(k.sup.update('nope', nodeDef('x', '1'))).rejects.toMatchObject({ code: 'ENOT_FOUND' });
     const after = k.sup.list().find((m) => m.id === s.id)!;
     expect(after.state).toBe('running');
     expect(after.stages[0]!.pid).toBe(before.stages[0]!.pid);

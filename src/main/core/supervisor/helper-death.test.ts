@@ -50,7 +50,7 @@ describe.each([{ cgroups: true }, { cgroups: false }])(
 );
 
 describe('the helper is protected', () => {
-  it('signal, kill, end and end-tree of the supervisor helper are refused with EPROTECTED_HELPER', async () => {
+  it('signal, kill, end and endTree of the supervisor helper are refused with EPROTECTED_HELPER', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spindle-core-'));
     const core = new Core({ dataDir: dir });
     try {
@@ -65,7 +65,7 @@ describe('the helper is protected', () => {
       expect(await code('processes.kill', {})).toBe('EPROTECTED_HELPER');
       expect(await code('processes.signal', { signal: 'TERM' })).toBe('EPROTECTED_HELPER');
       expect(await code('processes.end', { timeoutMs: 100 })).toBe('EPROTECTED_HELPER');
-      expect(await code('processes.end-tree', { timeoutMs: 100 })).toBe('EPROTECTED_HELPER');
+      expect(await code('processes.endTree', { timeoutMs: 100 })).toBe('EPROTECTED_HELPER');
       expect(alive(pid)).toBe(true);
       expect(core.audit.list().at(-1)).toMatchObject({ action: 'end tree', outcome: 'EPROTECTED_HELPER' });
     } finally {

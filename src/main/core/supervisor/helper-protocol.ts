@@ -3,7 +3,7 @@
  * managed process). Core sends spawn requests; the helper answers with pids, batched
  * output lines, pipe byte counts and exit statuses. Signals are sent by core directly.
  */
-import type { StyleSpan } from '../../../shared/contract';
+import type { StyleSpan, SupervisorErrorCode } from '../../../shared/contract';
 import type { ProcEntry } from '../proc-tree/proc-table';
 
 /** One stage as the helper spawns it: already validated and resolved by core. */
@@ -11,6 +11,9 @@ export interface SpawnStage {
   file: string;
   args: string[];
 }
+
+/** How the helper reports a stage that did not start (errno ENOENT, EACCES, anything else). */
+export type SpawnErrorCode = Extract<SupervisorErrorCode, 'ENOENT_EXEC' | 'EACCES_EXEC' | 'ESPAWN'>;
 
 /** core → helper */
 export type ToHelper =
@@ -45,7 +48,7 @@ export interface SpawnedStage {
 export type FromHelper =
   | { t: 'ready'; pid: number }
   | { t: 'spawned'; runId: number; stages: SpawnedStage[] }
-  | { t: 'spawnError'; runId: number; stage: number; code: string; message: string }
+  | { t: 'spawnError'; runId: number; stage: number; code: SpawnErrorCode; message: string }
   | {
       t: 'lines';
       runId: number;

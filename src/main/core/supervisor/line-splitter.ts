@@ -8,7 +8,7 @@ import type { StyleSpan } from '../../../shared/contract';
 import { sanitizeStyled, type Sgr } from './sanitize';
 
 /** Marker appended to a cut line; the count is how many characters were left out. */
-export const truncatedMarker = (n: number): string => ` … [${n} more characters cut]`;
+const truncatedMarker = (n: number): string => ` … [${n} more characters cut]`;
 
 /** A raw line made displayable, with its colour spans (done late, only for lines that are kept). */
 export function formatStyled(

@@ -102,6 +102,7 @@ export class PatternRunner {
     }
     this.#waiting++;
     const run = this.#queue.then(() => this.#run(pattern, texts)).finally(() => this.#waiting--);
+    // The caller gets this run's failure; the queue only orders runs, so it must not stay rejected.
     this.#queue = run.catch(() => {});
     return run;
   }

@@ -6,7 +6,7 @@
 import type { Definition, ManagedStatus } from '../../../shared/contract';
 
 /** Shown instead of an environment value. */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 /** The definition with every `env.set` value replaced by `***`. */
 export function redactDefinition(def: Definition): Definition {

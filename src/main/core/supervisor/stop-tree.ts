@@ -12,6 +12,7 @@ import { endWithin, signalTree } from '../proc-tree/end';
 import { entryOf, familyOf, keyOf, readTable, readTableSync, type ProcEntry } from '../proc-tree/proc-table';
 import { marked } from '../proc-tree/run-mark';
 import { treeOf } from '../proc-tree/walk';
+import { pidExists } from '../processes/pid-exists';
 import type { SpawnedStage } from './helper-protocol';
 import { cgroupPids, killCgroup, removeCgroup } from './cgroup';
 
@@ -190,13 +191,5 @@ export async function stopTree(
 /** True while any process of the tree may be alive (cheap: no /proc walk). */
 export function mayLive(tree: RunTree): boolean {
   if (tree.cgroup && cgroupPids(tree.cgroup).length > 0) return true;
-  const exists = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return tree.groups.some((g) => exists(-g)) || tree.known.some((k) => exists(k.pid));
+  return tree.groups.some((g) => pidExists(-g)) || tree.known.some((k) => pidExists(k.pid));
 }

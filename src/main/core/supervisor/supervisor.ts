@@ -130,7 +130,7 @@ export class Supervisor {
 
   #get(id: string): Managed {
     const m = this.#items.get(id);
-    if (!m) throw new SpindleError('ENOENT_MANAGED', `no managed process with id ${id}`);
+    if (!m) throw new SpindleError('ENOT_FOUND', `no managed process with id ${id}`);
     return m;
   }
 
@@ -156,6 +156,7 @@ export class Supervisor {
 
   /** Validate (including the file system), store, and start unless asked not to. */
   async launch(input: DefinitionInput, start = true): Promise<ManagedStatus> {
+    this.store.checkWritable();
     if (this.#items.size >= SUPERVISOR_LIMITS.processes) {
       throw new SpindleError(
         'ELIMIT',
@@ -177,6 +178,7 @@ export class Supervisor {
    */
   async update(id: string, input: DefinitionInput): Promise<ManagedStatus> {
     const m = this.#get(id);
+    this.store.checkWritable();
     await m.redefine(await checkedDefinition(input, id));
     await this.#save();
     this.#kick();
@@ -206,6 +208,7 @@ export class Supervisor {
 
   async remove(id: string): Promise<void> {
     const m = this.#get(id);
+    this.store.checkWritable();
     await m.stop();
     this.#items.delete(id);
     await this.#save();
@@ -260,6 +263,7 @@ export class Supervisor {
     json: string,
     mode: 'merge' | 'replace',
   ): Promise<{ added: number; removed: number }> {
+    this.store.checkWritable();
     const defs = parseDefinitions(json);
     let removed = 0;
     if (mode === 'replace') {

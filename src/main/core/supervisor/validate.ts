@@ -25,7 +25,7 @@ const SHELL = '/bin/sh';
 const hasNul = (s: string): boolean => s.includes('\0');
 
 /** The environment a managed process gets: Spindle's, minus secrets and removals, plus additions. */
-export function childEnv(
+function childEnv(
   def: Pick<Definition, 'env'>,
   base: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
@@ -48,8 +48,11 @@ export function childEnv(
 async function checkCwd(cwd: string): Promise<string> {
   if (hasNul(cwd)) throw new SpindleError('EINVAL_ARG', 'working directory contains a NUL byte');
   const dir = resolve(cwd.startsWith('~/') ? join(homedir(), cwd.slice(2)) : cwd);
-  const st = await stat(dir).catch(() => null);
-  if (!st) throw new SpindleError('ENOENT_CWD', `working directory ${dir} does not exist`);
+  const st = await stat(dir).catch((err: NodeJS.ErrnoException) => err);
+  if (st instanceof Error) {
+    const why = st.code === 'ENOENT' ? 'does not exist' : `cannot be reached (${st.code ?? st.message})`;
+    throw new SpindleError('ENOENT_CWD', `working directory ${dir} ${why}`);
+  }
   if (!st.isDirectory()) throw new SpindleError('ENOTDIR_CWD', `working directory ${dir} is not a directory`);
   return dir;
 }
@@ -68,6 +71,7 @@ export async function resolveExecutable(
         .map((dir) => join(resolve(cwd, dir || '.'), command));
   let firstProblem: SpindleError | null = null;
   for (const file of candidates) {
+    // Not there (or not reachable) in this PATH entry: look in the next one, as execvp does.
     const st = await stat(file).catch(() => null);
     if (!st) continue;
     if (st.isDirectory()) {

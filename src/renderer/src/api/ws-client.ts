@@ -9,7 +9,7 @@ import type {
   ResultOf,
   SpindleApi,
 } from '../../../shared/contract';
-import type { Result } from '../../../shared/result';
+import type { ErrorValue, Result } from '../../../shared/result';
 import { authHeader, wsProtocols } from './credential';
 
 import type { ConnectionState } from './client-types';
@@ -84,7 +84,7 @@ export class WsClient implements SpindleApi {
         ok?: boolean;
         value?: unknown;
         dropped?: number;
-        error?: { code: string; message: string };
+        error?: ErrorValue;
       };
       try {
         msg = JSON.parse(String(ev.data));

@@ -13,7 +13,7 @@ const CPU_SERIES: SeriesSpec[] = CPU_PARTS.map((p) => ({
   kind: 'area',
   stack: 'cpu',
 }));
-const pct = (v: number): string => `${v.toFixed(1)}%`;
+const pct = (v: number | null): string => (v === null ? '—' : `${v.toFixed(1)}%`);
 
 interface Props {
   history: HistoryWindow;

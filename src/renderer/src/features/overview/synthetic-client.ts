@@ -9,11 +9,11 @@ import type {
   Events,
   HistoryWindow,
   ProcChange,
-  PoolsSnapshot,
+  PoolsInitialState,
   ProcRow,
   SpindleApi,
   StatsSample,
-  StatsSnapshot,
+  StatsInitialState,
 } from '../../../../shared/contract';
 import { sampleSeries } from '../../../../shared/stats/series';
 import type { Result } from '../../../../shared/result';
@@ -237,7 +237,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
       const ok = <T>(value: T): Result<T> => ({ ok: true, value });
       switch (method) {
         case 'stats.subscribe': {
-          const snap: StatsSnapshot = {
+          const snap: StatsInitialState = {
             config: { intervalMs, retentionMs: 600_000, topN: 10, resyncEvery: 1e9, source: 'procfs' },
             seq,
             latest: sample(Date.now(), seq),
@@ -268,7 +268,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
         case 'supervisor.subscribe':
           return ok([]) as never;
         case 'pools.subscribe': {
-          const none: PoolsSnapshot = {
+          const none: PoolsInitialState = {
             reason: 'change',
             t: Date.now(),
             pools: [],
@@ -282,7 +282,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
         default:
           return {
             ok: false,
-            error: { code: 'EBENCH', message: `${method} is not part of the synthetic feed` },
+            error: { code: 'EUNSUPPORTED', message: `${method} is not part of the synthetic feed` },
           };
       }
     },

@@ -22,7 +22,7 @@ const time = (ms: number): string => {
   return Date.now() - ms < 86_400_000 ? d.toLocaleTimeString() : d.toLocaleDateString();
 };
 
-export const COLUMNS: readonly Column[] = [
+export const COLUMNS = [
   { id: 'pid', label: 'PID', width: 72, numeric: true, shown: true, text: (l) => String(l.row.pid) },
   { id: 'ppid', label: 'PPID', width: 72, numeric: true, shown: false, text: (l) => String(l.row.ppid) },
   { id: 'name', label: 'Name', width: 230, numeric: false, shown: true, text: (l) => l.row.name },
@@ -99,7 +99,13 @@ export const COLUMNS: readonly Column[] = [
     text: (l) => l.row.cmd || `[${l.row.name}]`,
     title: (l) => l.row.cmd,
   },
-];
+] as const satisfies readonly Column[];
+
+// Every sortable ProcRow field has a column: a field added to the contract fails here until it has one.
+type Missing = Exclude<SortKey, (typeof COLUMNS)[number]['id']>;
+export type ColumnsComplete = [Missing] extends [never] ? true : { missing: Missing };
+const complete: ColumnsComplete = true;
+void complete;
 
 /** Column ids shown by default, in table order. */
 export const DEFAULT_COLUMNS: SortKey[] = COLUMNS.filter((c) => c.shown).map((c) => c.id);

@@ -50,7 +50,7 @@ export function runAction(client: Client, key: string, a: ControlAction): Promis
     case 'signal':
       return client.api.request('processes.signal', { key, signal: a.signal });
     case 'end-tree':
-      return client.api.request('processes.end-tree', { key, timeoutMs: a.timeoutMs });
+      return client.api.request('processes.endTree', { key, timeoutMs: a.timeoutMs });
     case 'renice':
       return client.api.request('processes.renice', { key, nice: a.nice });
   }

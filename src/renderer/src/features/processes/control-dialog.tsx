@@ -40,7 +40,7 @@ export function ControlDialog({ client, state, onChoose, onClose }: Props) {
   useEffect(() => {
     if (state.mode !== 'confirm' || state.action.kind !== 'end-tree' || state.action.total !== null) return;
     let live = true;
-    void client.api.request('processes.tree-size', { key: state.row.key }).then((r) => {
+    void client.api.request('processes.treeSize', { key: state.row.key }).then((r) => {
       if (!live) return;
       if (r.ok)
         setAction({

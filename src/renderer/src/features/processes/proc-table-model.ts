@@ -2,26 +2,10 @@
  * The process table's pure logic: filter (text or /regex/, user, state), sort by any
  * column, and the tree with collapse and subtree totals. No DOM: unit-tested with literals.
  */
-import type { ProcRow } from '../../../../shared/contract';
+import { PROC_FIELD_NAMES, PROC_FIELDS, type ProcField, type ProcRow } from '../../../../shared/contract';
 
-/** Columns a row can be sorted by (every ProcRow field shown in the table). */
-export type SortKey =
-  | 'pid'
-  | 'ppid'
-  | 'name'
-  | 'user'
-  | 'state'
-  | 'cpu'
-  | 'rss'
-  | 'vsize'
-  | 'threads'
-  | 'fds'
-  | 'nice'
-  | 'priority'
-  | 'startTime'
-  | 'readBps'
-  | 'writeBps'
-  | 'cmd';
+/** Columns a row can be sorted by: every ProcRow field but the key and cpuNorm (shown in the CPU tooltip). */
+export type SortKey = Exclude<ProcField, 'key' | 'cpuNorm'>;
 
 export interface SortSpec {
   key: SortKey;
@@ -134,7 +118,7 @@ export function flatLines(rows: Iterable<ProcRow>, sort: SortSpec, filter: Compi
   }));
 }
 
-const TEXT_KEYS = new Set<SortKey>(['name', 'user', 'state', 'cmd']);
+const TEXT_KEYS = new Set<ProcField>(PROC_FIELD_NAMES.filter((f) => PROC_FIELDS[f].kind === 'text'));
 
 /**
  * Sort rows by a spec. Numeric columns are read once into typed arrays and indices sorted by

@@ -3,6 +3,7 @@
  * state, each queue's latest stats, and each queue's history (one point per 'tick' event,
  * bounded by QUEUE_LIMITS.historyPoints). Pure: tests apply literal ticks.
  */
+import type { ErrorValue } from '../../../../shared/result';
 import type {
   QueueConnection,
   QueueHistory,
@@ -15,7 +16,7 @@ import { appendPoint, emptyHistory } from './queue-data';
 export interface QueuesState {
   ready: boolean;
   /** Why the subscription failed (shown instead of an empty view). */
-  error: { code: string; message: string } | null;
+  error: ErrorValue | null;
   localRedisAvailable: boolean;
   intervalMs: number;
   t: number;

@@ -3,7 +3,7 @@
  * A replay client answers the read requests views make from the snapshot and refuses
  * every other request, so nothing can act on the machine while looking at the past.
  */
-import type { Method, ResultOf, SpindleApi, StatsSnapshot } from '../../../../shared/contract';
+import type { Method, ResultOf, SpindleApi, StatsInitialState } from '../../../../shared/contract';
 import type { Result } from '../../../../shared/result';
 import type { Snapshot } from '../../../../shared/snapshot/schema';
 import { sampleFromSeries } from '../../../../shared/stats/series';
@@ -80,7 +80,7 @@ export function replayClient(snap: Snapshot, live: Client): Client {
         return snap.audit;
       case 'stats.subscribe': {
         const s = replayState(snap, snap.series.t.length - 1);
-        const out: StatsSnapshot = {
+        const out: StatsInitialState = {
           config: s.config!,
           seq: s.seq,
           latest: s.latest,

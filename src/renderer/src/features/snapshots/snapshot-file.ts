@@ -1,5 +1,5 @@
 /** Export and open snapshot files from the window (Electron) or the browser (web mode). */
-import type { SnapshotFormatName } from '../../../../shared/contract';
+import type { SnapshotFormat } from '../../../../shared/contract';
 import { parseSnapshot } from '../../../../shared/snapshot/read';
 import type { Snapshot } from '../../../../shared/snapshot/schema';
 import { MAX_SNAPSHOT_BYTES } from '../../../../shared/snapshot/schema';
@@ -7,7 +7,7 @@ import type { Result } from '../../../../shared/result';
 import type { Client } from '../../api/client';
 
 /** Export: a save dialog in Electron, a download in web mode. Resolves to a message for the user. */
-export async function exportSnapshot(client: Client, format: SnapshotFormatName): Promise<Result<string>> {
+export async function exportSnapshot(client: Client, format: SnapshotFormat): Promise<Result<string>> {
   if (client.transport === 'electron') {
     const r = await client.api.request('snapshots.export', { format });
     if (!r.ok) return r;
@@ -17,7 +17,7 @@ export async function exportSnapshot(client: Client, format: SnapshotFormatName)
     };
   }
   if (!client.snapshotLink)
-    return { ok: false, error: { code: 'ENOTSUP', message: 'no download in this view' } };
+    return { ok: false, error: { code: 'EUNSUPPORTED', message: 'no download in this view' } };
   const link = await client.snapshotLink(format);
   if (!link.ok) return link;
   const a = document.createElement('a');

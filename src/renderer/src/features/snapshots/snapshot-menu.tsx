@@ -1,11 +1,11 @@
 import { useRef, useState } from 'react';
-import type { SnapshotFormatName } from '../../../../shared/contract';
+import type { SnapshotFormat } from '../../../../shared/contract';
 import type { Snapshot } from '../../../../shared/snapshot/schema';
 import type { Client } from '../../api/client';
 import { exportSnapshot, openSnapshotFile } from './snapshot-file';
 import './snapshots.css';
 
-const FORMATS: { format: SnapshotFormatName; label: string }[] = [
+const FORMATS: { format: SnapshotFormat; label: string }[] = [
   { format: 'json', label: 'Everything (JSON)' },
   { format: 'csv-processes', label: 'Process table (CSV)' },
   { format: 'csv-series', label: 'Time series (CSV)' },
@@ -17,7 +17,7 @@ export function SnapshotMenu({ client, onOpen }: { client: Client; onOpen: (s: S
   const input = useRef<HTMLInputElement>(null);
   const menu = useRef<HTMLDetailsElement>(null);
 
-  const doExport = async (format: SnapshotFormatName): Promise<void> => {
+  const doExport = async (format: SnapshotFormat): Promise<void> => {
     menu.current?.removeAttribute('open');
     const r = await exportSnapshot(client, format);
     setMessage(
