@@ -23,7 +23,7 @@ test('export a snapshot from the UI, open it, replay it read-only, return to liv
     series: { t: number[] };
     processes: unknown[];
   };
-  expect(saved.version).toBe(1);
+  expect(saved.version).toBe(2);
   expect(saved.series.t.length).toBeGreaterThan(3);
   expect(saved.processes.length).toBeGreaterThan(5);
 

@@ -14,7 +14,7 @@ import { parseDuration } from './core/snapshots/duration';
 import { WORKER_USAGE, runWorkerCli } from './core/queues/worker/worker-cli';
 
 const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--public-host NAME]
-                  [--tls-cert FILE --tls-key FILE] [--insecure]
+                  [--tls-cert FILE --tls-key FILE] [--insecure] [--redis URL]...
        spindle snapshot --out FILE [--duration 30s] [--format json|csv]
        spindle worker --redis URL --queue NAME [--concurrency N] [--workload NAME | --module PATH] …
 
@@ -25,6 +25,8 @@ const USAGE = `usage: spindle web [--host ADDR] [--port N] [--read-only] [--publ
     --public-host  a name browsers elsewhere use to reach this machine (accepted as Host)
     --tls-cert, --tls-key  PEM files: serve https and wss
     --insecure     allow a non-loopback bind without TLS (credentials in clear text)
+    --redis URL    watch the BullMQ queues on a Redis server (redis:// or rediss://; repeatable;
+                   default SPINDLE_REDIS_URL); not saved, unlike connections made in the window
 
   snapshot   sample the machine for a while and write a usage snapshot
     --out       the file to write (written atomically; CSV also writes FILE's .series.csv beside it)
@@ -80,6 +82,7 @@ async function web(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       insecure: { type: 'boolean' },
+      redis: { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -101,7 +104,7 @@ async function web(argv: string[]): Promise<void> {
   });
   if (!verdict.ok) throw new Error(verdict.message);
   if (verdict.warning) console.error(`spindle: warning: ${verdict.warning}`);
-  const core = new Core();
+  const core = new Core({ redis: values.redis });
   core.start();
   const server = await startWebServer({
     core,

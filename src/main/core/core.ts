@@ -8,8 +8,10 @@ import type { Result } from '../../shared/result';
 import { dispatch, type ClientInfo, type Handlers, type HandlerContext, type Push } from './rpc';
 import { Sampler } from './sampler/sampler';
 import { AuditLog } from './audit/audit-log';
-import { Snapshots, suggestedName } from './snapshots/snapshots';
-import { SpindleError } from '../../shared/result';
+import { auditHandlers } from './audit/handlers';
+import { Snapshots } from './snapshots/snapshots';
+import { snapshotsHandlers } from './snapshots/handlers';
+import { statsHandlers } from './stats/handlers';
 import { ProcessControl } from './processes/process-control';
 import { processesHandlers } from './processes/handlers';
 import { Supervisor } from './supervisor/supervisor';
@@ -18,7 +20,14 @@ import { redactList } from './supervisor/redact';
 import { snapshotRows } from './supervisor/snapshot-rows';
 import { PoolsEngine } from './pools/pools-engine';
 import { poolsHandlers } from './pools/handlers';
+import { queuesHandlers } from './queues/handlers';
+import { QueuesEngine } from './queues/queues-engine';
+import { QueueControls } from './queues/controls';
+import { queueSnapshotRows } from './queues/snapshot-rows';
+import { dataDirOf } from './supervisor/definitions-store';
+import type { ConnectionInput } from '../../shared/contract';
 import { readSystemInfo } from './system/system-info';
+import { systemHandlers } from './system/handlers';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -28,7 +37,17 @@ export interface CoreOptions {
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   /** Folder for Spindle's files (default: SPINDLE_DATA_DIR, else ~/.config/spindle). */
   dataDir?: string;
+  /** Redis servers to watch (`--redis URL`, repeatable; default: SPINDLE_REDIS_URL, space-separated). Not saved. */
+  redis?: string[];
+  /** Queues poll period (default 1000 ms). */
+  queuesIntervalMs?: number;
 }
+
+/** `--redis` values, else SPINDLE_REDIS_URL's (space- or comma-separated). */
+const redisUrls = (opt?: string[]): ConnectionInput[] =>
+  (opt ?? (process.env.SPINDLE_REDIS_URL ?? '').split(/[\s,]+/))
+    .filter(Boolean)
+    .map((url) => ({ url, save: false }));
 
 /** One attached client. */
 export interface Session {
@@ -44,11 +63,10 @@ interface SessionState {
 
 export class Core {
   readonly sampler: Sampler;
-  /** Every control action, bounded; areas record into it. */
+  /** Every control request, bounded; dispatch records into it. */
   readonly audit = new AuditLog();
   /** Signals, tree ends and renices of any process, checked by (pid, start time). */
   readonly processes = new ProcessControl({
-    audit: this.audit,
     helpers: () => {
       const pid = this.supervisor?.helperPid;
       return pid ? [pid] : [];
@@ -60,6 +78,10 @@ export class Core {
   readonly supervisor: Supervisor;
   /** Worker pools (threads and processes), their pipelines and the speed-up lab. */
   readonly pools = new PoolsEngine((tick) => this.publish('pools', tick));
+  /** BullMQ queues on Redis servers: connections, polling, history. */
+  readonly queues: QueuesEngine;
+  readonly queueControls: QueueControls;
+  readonly #redis: ConnectionInput[];
   readonly #sessions = new Set<SessionState>();
   readonly #handlers: Handlers;
   #systemInfo: Promise<SystemInfo> | null = null;
@@ -67,6 +89,14 @@ export class Core {
   constructor(opts: CoreOptions = {}) {
     this.sampler = new Sampler(opts);
     this.sampler.onSample((s) => this.publish('stats', s));
+    this.queues = new QueuesEngine({
+      dataDir: dataDirOf(opts.dataDir),
+      intervalMs: opts.queuesIntervalMs,
+      onTick: (t) => this.publish('queues', t),
+      producers: () => this.queueControls.producers(),
+    });
+    this.queueControls = new QueueControls(this.queues);
+    this.#redis = redisUrls(opts.redis);
     this.audit.onEntry((e) => this.publish('audit', e));
     this.supervisor = new Supervisor({
       dataDir: opts.dataDir,
@@ -84,42 +114,24 @@ export class Core {
       managed: () => snapshotRows(this.supervisor),
       pools: () => this.pools.snapshotRows(),
       audit: () => this.audit.list(),
+      queues: () => queueSnapshotRows(this.queues),
     });
     this.#handlers = {
-      'system.info': () => this.systemInfo(),
-      'app.info': (_p, ctx) => ({
-        version: APP_VERSION,
-        transport: ctx.client.transport,
-        readOnly: ctx.client.readOnly,
+      ...systemHandlers(() => this.systemInfo()),
+      ...statsHandlers(this.sampler),
+      ...auditHandlers(this.audit),
+      ...snapshotsHandlers(this.snapshots, {
+        chooseSavePath: opts.chooseSavePath,
+        hostname: async () => (await this.systemInfo()).hostname,
       }),
-      'stats.subscribe': (_p, ctx) => {
-        ctx.subscribe('stats');
-        return this.sampler.snapshot();
-      },
-      'audit.list': (p, ctx) => {
-        if (p?.subscribe) ctx.subscribe('audit');
-        return this.audit.list();
-      },
-      'snapshots.export': async ({ format }) => {
-        const choose = opts.chooseSavePath;
-        if (!choose)
-          throw new SpindleError('EUNSUPPORTED', 'no save dialog here: download /api/snapshot instead');
-        const path = await choose(suggestedName((await this.systemInfo()).hostname, format));
-        if (path === null) return { path: null, bytes: 0 };
-        return this.snapshots.writeFile(path, format);
-      },
-      'stats.unsubscribe': (_p, ctx) => {
-        ctx.unsubscribe('stats');
-        return null;
-      },
-      'stats.configure': (p) => this.sampler.configure(p),
-      'stats.interest': ({ keys }, ctx) => {
-        this.sampler.setInterest(ctx.client.label, keys);
-        return null;
-      },
       ...processesHandlers(this.processes),
-      ...poolsHandlers(this.pools, (e) => this.audit.record(e)),
-      ...supervisorHandlers(this.supervisor, this.audit),
+      ...poolsHandlers(this.pools),
+      ...supervisorHandlers(this.supervisor),
+      ...queuesHandlers({
+        engine: this.queues,
+        controls: this.queueControls,
+        supervisor: this.supervisor,
+      }),
     };
   }
 
@@ -132,10 +144,13 @@ export class Core {
   start(): void {
     this.sampler.start();
     void this.systemInfo();
+    void this.queues.start(this.#redis);
   }
 
   async stop(): Promise<void> {
     this.pools.stop();
+    await this.queueControls.close();
+    await this.queues.stop();
     await this.supervisor.close();
     this.sampler.stop();
     for (const s of this.#sessions) s.topics.clear();
@@ -164,7 +179,7 @@ export class Core {
       unsubscribe: (e) => state.topics.delete(e),
     };
     return {
-      request: (raw) => dispatch(this.#handlers, raw, ctx),
+      request: (raw) => dispatch(this.#handlers, raw, ctx, this.audit),
       close: () => {
         state.topics.clear();
         this.#sessions.delete(state);

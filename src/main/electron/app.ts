@@ -45,6 +45,8 @@ export function runElectronApp(outDir: string): void {
   const core = new Core({
     // Managed process definitions live beside the window state, in Electron's user data folder.
     dataDir: app.getPath('userData'),
+    // `--redis URL` (repeatable) as in `spindle web`; none: SPINDLE_REDIS_URL.
+    redis: redisArgs(process.argv),
     chooseSavePath: async (name) => {
       const options = { defaultPath: join(app.getPath('downloads'), name) };
       const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
@@ -112,4 +114,14 @@ export function runElectronApp(outDir: string): void {
     quitting = true;
     void core.stop().finally(() => app.quit());
   });
+}
+
+/** The values of every `--redis URL` / `--redis=URL` in argv, or undefined when there is none. */
+function redisArgs(argv: readonly string[]): string[] | undefined {
+  const out: string[] = [];
+  argv.forEach((a, i) => {
+    if (a === '--redis' && argv[i + 1]) out.push(argv[i + 1]!);
+    else if (a.startsWith('--redis=')) out.push(a.slice('--redis='.length));
+  });
+  return out.length ? out : undefined;
 }

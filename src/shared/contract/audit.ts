@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { request } from './define';
+import type { ErrorCode } from '../result';
+
+/** How a control action ended: done, still running after its signal (processes), or refused with a code. */
+export type AuditOutcome = 'ok' | 'running' | ErrorCode;
 
 /** What a control action was aimed at. */
 export interface AuditTarget {
@@ -22,8 +26,7 @@ export interface AuditEntry {
   /** e.g. "signal SIGTERM", "end", "renice 10", "launch", "stop" */
   action: string;
   target: AuditTarget;
-  /** "ok", or the error code */
-  outcome: string;
+  outcome: AuditOutcome;
   /** A human sentence: "gone after 120 ms", "not permitted (owned by root)". */
   detail: string;
 }

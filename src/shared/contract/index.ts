@@ -13,6 +13,7 @@ import { snapshotsRequests } from './snapshots';
 import { processesRequests } from './processes';
 import { supervisorRequests, type SupervisorEvents } from './supervisor';
 import { poolsRequests, type PoolsEvents } from './pools';
+import { queuesRequests, type QueuesEvents } from './queues';
 
 export * from './system';
 export * from './stats';
@@ -21,6 +22,7 @@ export * from './snapshots';
 export * from './processes';
 export * from './supervisor';
 export * from './pools';
+export * from './queues';
 export type { RequestDef } from './define';
 
 export const requests = {
@@ -31,6 +33,7 @@ export const requests = {
   ...processesRequests,
   ...supervisorRequests,
   ...poolsRequests,
+  ...queuesRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -38,9 +41,13 @@ export type Method = keyof Requests;
 export type ParamsOf<M extends Method> =
   Requests[M] extends RequestDef<infer P, unknown> ? z.input<P> : never;
 export type ResultOf<M extends Method> = Requests[M] extends RequestDef<z.ZodType, infer R> ? R : never;
+/** The requests declared `control: true`: refused read-only, audited by dispatch. */
+export type ControlMethod = {
+  [M in Method]: Requests[M] extends RequestDef<z.ZodType, unknown, true> ? M : never;
+}[Method];
 
 /** Every pushed event and its payload. */
-export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents;
+export type Events = StatsEvents & AuditEvents & SupervisorEvents & PoolsEvents & QueuesEvents;
 export type EventName = keyof Events;
 
 /** A client's view of the contract, the same over IPC and WebSocket. */

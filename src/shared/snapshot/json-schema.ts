@@ -7,10 +7,10 @@ export function snapshotJsonSchema(): string {
   return JSON.stringify(
     {
       ...schema,
-      $id: 'https://spindle.dev/schemas/snapshot-v1.json',
-      title: 'Spindle usage snapshot, version 1',
+      $id: 'https://spindle.dev/schemas/snapshot-v2.json',
+      title: 'Spindle usage snapshot, version 2',
       description:
-        'System info, history as columns over one time axis (null = gap), the process table, managed processes, pools and the audit log. Column lengths equal t.length.',
+        'System info, history as columns over one time axis (null = gap), the process table, managed processes, pools, the audit log and the watched queues (version 2; version 1 has no queues). Column lengths equal t.length.',
     },
     null,
     2,

@@ -8,6 +8,7 @@ import {
   MAX_SNAPSHOT_DEPTH,
   SNAPSHOT_VERSION,
   snapshotSchema,
+  snapshotV1Schema,
   type Snapshot,
 } from './schema';
 
@@ -63,16 +64,22 @@ export function parseSnapshot(text: string, bytes = text.length): Result<Snapsho
     return bad('ESNAPSHOT_MALFORMED', 'expected a JSON object at the top level');
   }
   const version = (raw as { version?: unknown }).version;
-  if (version !== SNAPSHOT_VERSION) {
+  if (version !== SNAPSHOT_VERSION && version !== 1) {
     const v = typeof version === 'number' ? String(version) : JSON.stringify(version ?? null).slice(0, 40);
     return bad(
       'ESNAPSHOT_VERSION',
       typeof version === 'number' && version > SNAPSHOT_VERSION
         ? `snapshot version ${v} is newer than this Spindle reads (${SNAPSHOT_VERSION})`
-        : `unsupported snapshot version ${v} (expected ${SNAPSHOT_VERSION})`,
+        : `unsupported snapshot version ${v} (expected 1 to ${SNAPSHOT_VERSION})`,
     );
   }
-  const checked = snapshotSchema.safeParse(raw);
+  // Version 1 has no queues: read with its own schema, then given the current shape.
+  const checked =
+    version === 1
+      ? snapshotV1Schema
+          .transform((v1): Snapshot => ({ ...v1, version: SNAPSHOT_VERSION, queues: [] }))
+          .safeParse(raw)
+      : snapshotSchema.safeParse(raw);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');

@@ -1,11 +1,14 @@
 /**
- * The usage snapshot format, version 1: one JSON document holding what the machine did.
+ * The usage snapshot format, version 2 (version 1 plus `queues`: each watched BullMQ queue
+ * with its history and the workers seen): one JSON document holding what the machine did.
  * The zod schema here is the reader's check (in core and in the renderer) and the source of
  * docs/snapshot.schema.json. Bounds are generous for real data and refuse absurd input.
  */
 import { z } from 'zod';
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+/** Older versions the reader still reads (upgraded to the current shape as they are read). */
+export const SNAPSHOT_VERSIONS_READ = [1, 2] as const;
 
 /** Largest snapshot file accepted. */
 export const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
@@ -172,21 +175,107 @@ export const auditEntrySchema = z
   })
   .strict();
 
+const queueColumns = [
+  'waiting',
+  'prioritized',
+  'delayed',
+  'active',
+  'waitingChildren',
+  'completed',
+  'failed',
+  'paused',
+  'isPaused',
+  'completedPerSec',
+  'failedPerSec',
+  'waitP50',
+  'waitP95',
+  'waitP99',
+  'runP50',
+  'runP95',
+  'runP99',
+  'workers',
+] as const;
+
+const queueHistoryShape = Object.fromEntries(queueColumns.map((c) => [c, column])) as Record<
+  (typeof queueColumns)[number],
+  typeof column
+>;
+
+const latency = z.object({ p50: num, p95: num, p99: num, n: count }).strict().nullable();
+
+/** A watched queue (version 2): the connection without its password, stats, history, workers seen. */
+export const queueSchema = z
+  .object({
+    connection: z.object({ id: name, name, url: text(4096), prefix: name }).strict(),
+    name,
+    stats: z
+      .object({
+        counts: z.record(
+          z.enum([
+            'waiting',
+            'prioritized',
+            'delayed',
+            'active',
+            'waiting-children',
+            'completed',
+            'failed',
+            'paused',
+          ]),
+          count,
+        ),
+        paused: z.boolean(),
+        completedPerSec: nnum,
+        failedPerSec: nnum,
+        wait: latency,
+        run: latency,
+      })
+      .strict(),
+    history: z.object({ t: z.array(num).max(MAX_POINTS), ...queueHistoryShape }).strict(),
+    workers: z
+      .array(
+        z
+          .object({
+            id: name,
+            state: z.enum(['reporting', 'lost', 'bullmq']),
+            addr: name.nullable(),
+            host: name.nullable(),
+            pid: count.nullable(),
+            cores: count.nullable(),
+            concurrency: count.nullable(),
+            processed: count.nullable(),
+            failed: count.nullable(),
+            lastSeen: nnum,
+          })
+          .strict(),
+      )
+      .max(1_000),
+  })
+  .strict();
+
+const snapshotV1Fields = {
+  createdAt: num,
+  spindle: text(64),
+  intervalMs: z.number().positive(),
+  system: systemSchema,
+  series: seriesSchema,
+  processes: z.array(procRowSchema).max(1_000_000),
+  managed: z.array(managedSchema).max(10_000),
+  pools: z.array(poolSchema).max(1_000),
+  audit: z.array(auditEntrySchema).max(100_000),
+};
+
+/** Version 1 as written before queues existed; read and given `queues: []`. */
+export const snapshotV1Schema = z.object({ ...snapshotV1Fields, version: z.literal(1) }).strict();
+
 export const snapshotSchema = z
   .object({
+    ...snapshotV1Fields,
     version: z.literal(SNAPSHOT_VERSION),
-    createdAt: num,
-    spindle: text(64),
-    intervalMs: z.number().positive(),
-    system: systemSchema,
-    series: seriesSchema,
-    processes: z.array(procRowSchema).max(1_000_000),
-    managed: z.array(managedSchema).max(10_000),
-    pools: z.array(poolSchema).max(1_000),
-    audit: z.array(auditEntrySchema).max(100_000),
+    queues: z.array(queueSchema).max(2_048),
   })
   .strict();
 
 export type Snapshot = z.infer<typeof snapshotSchema>;
+export type SnapshotQueue = z.infer<typeof queueSchema>;
 export type SnapshotManaged = z.infer<typeof managedSchema>;
 export type SnapshotPool = z.infer<typeof poolSchema>;

@@ -32,14 +32,14 @@ function session(tickMs = 600_000) {
     { tickMs },
   );
   engines.push(engine);
-  const handlers = poolsHandlers(engine, () => {}) as unknown as Handlers;
+  const handlers = poolsHandlers(engine) as unknown as Handlers;
   const ctx: HandlerContext = {
     client: { transport: 'web', readOnly: false, label: 'test' },
     subscribe: (e) => topics.add(e),
     unsubscribe: (e) => topics.delete(e),
   };
   const request = <T>(method: string, params?: unknown): Promise<Result<T>> =>
-    dispatch(handlers, { method, params }, ctx) as Promise<Result<T>>;
+    dispatch(handlers, { method, params }, ctx, { record: () => {} }) as Promise<Result<T>>;
   const value = async <T>(method: string, params?: unknown): Promise<T> => {
     const r = await request<T>(method, params);
     if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);

@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { SpindleError } from '../../../shared/result';
 import { prepareFixtureAs } from '../../../test-utils/run-as';
 import { until } from '../../../test-utils/until';
-import { AuditLog } from '../audit/audit-log';
 import { ProcIdentities } from './proc-identity';
 import { ProcessControl } from './process-control';
 
@@ -55,8 +54,7 @@ async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
 }
 
 describe('ProcessControl', () => {
-  const audit = new AuditLog();
-  const control = new ProcessControl({ audit });
+  const control = new ProcessControl();
 
   it('ends a child that ignores TERM by killing it at the timeout', async () => {
     const child = await start(
@@ -64,40 +62,33 @@ describe('ProcessControl', () => {
       ['-e', 'process.on("SIGTERM",()=>{});console.log("ready");setInterval(()=>{},1000)'],
       /ready/,
     );
-    const out = await control.end('test', keyOf(child.pid), 300);
+    const out = await control.end(keyOf(child.pid), 300);
     expect(out.result).toBe('gone');
     expect(out.message).toMatch(/ignored SIGTERM for 300 ms; killed, gone after \d+ ms/);
     expect(out.goneAfterMs).toBeGreaterThanOrEqual(300);
     expect(isGone(child.pid)).toBe(true);
-    expect(audit.list().at(-1)).toMatchObject({
-      client: 'test',
-      action: 'end',
-      outcome: 'ok',
-      target: { pid: child.pid },
-    });
   });
 
   it('ends a well-behaved child with TERM alone and says how long it took', async () => {
     const child = await start('sleep', ['987001']);
-    const out = await control.end('test', keyOf(child.pid), 3000);
+    const out = await control.end(keyOf(child.pid), 3000);
     expect(out).toMatchObject({ result: 'gone', target: { pid: child.pid, name: 'sleep' } });
     expect(out.message).toMatch(/^gone after \d+ ms \(SIGTERM\)$/);
     expect(out.goneAfterMs).toBeLessThan(3000);
   });
 
-  it('refuses PID 0 and 1, Spindle itself and its parent, and audits the refusal', async () => {
-    expect(await codeOf(control.signal('test', keyOf(1), 'TERM'))).toBe('EPROTECTED_INIT');
-    expect(await codeOf(control.end('test', '0:0'))).toBe('EPROTECTED_INIT');
-    expect(await codeOf(control.kill('test', keyOf(process.pid)))).toBe('EPROTECTED_SELF');
-    expect(await codeOf(control.signal('test', keyOf(process.ppid), 'KILL'))).toBe('EPROTECTED_PARENT');
-    expect(await codeOf(control.renice('test', keyOf(process.pid), 5))).toBe('EPROTECTED_SELF');
-    expect(audit.list().at(-1)).toMatchObject({ action: 'renice 5', outcome: 'EPROTECTED_SELF' });
+  it('refuses PID 0 and 1, Spindle itself and its parent', async () => {
+    expect(await codeOf(control.signal(keyOf(1), 'TERM'))).toBe('EPROTECTED_INIT');
+    expect(await codeOf(control.end('0:0'))).toBe('EPROTECTED_INIT');
+    expect(await codeOf(control.kill(keyOf(process.pid)))).toBe('EPROTECTED_SELF');
+    expect(await codeOf(control.signal(keyOf(process.ppid), 'KILL'))).toBe('EPROTECTED_PARENT');
+    expect(await codeOf(control.renice(keyOf(process.pid), 5))).toBe('EPROTECTED_SELF');
   });
 
   it('refuses a PID whose start time does not match (the PID now names another program)', async () => {
     const child = await start('sleep', ['987002']);
     const [pid, st] = keyOf(child.pid).split(':');
-    const err = await control.end('test', `${pid}:${Number(st) - 1}`).catch((e: SpindleError) => e);
+    const err = await control.end(`${pid}:${Number(st) - 1}`).catch((e: SpindleError) => e);
     expect(err).toMatchObject({ code: 'EPID_REUSED' });
     expect((err as Error).message).toContain('now belongs to another program (sleep)');
     expect(isGone(child.pid)).toBe(false);
@@ -108,23 +99,22 @@ describe('ProcessControl', () => {
     const key = keyOf(child.pid);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    const err = await control.signal('test', key, 'TERM').catch((e: SpindleError) => e);
+    const err = await control.signal(key, 'TERM').catch((e: SpindleError) => e);
     expect(err).toMatchObject({ code: 'ESRCH_GONE' });
     expect((err as Error).message).toMatch(/already exited/);
-    expect(audit.list().at(-1)).toMatchObject({ outcome: 'ESRCH_GONE' });
   });
 
   it('sends STOP and CONT and reports them as done, the process still running', async () => {
     const child = await start('sleep', ['987004']);
     const key = keyOf(child.pid);
-    expect(await control.signal('test', key, 'STOP')).toMatchObject({
+    expect(await control.signal(key, 'STOP')).toMatchObject({
       result: 'done',
       message: 'sent SIGSTOP',
     });
     await until(() => ids.read(child.pid)?.state === 'T');
-    await control.signal('test', key, 'CONT');
+    await control.signal(key, 'CONT');
     await until(() => ids.read(child.pid)?.state !== 'T');
-    const out = await control.signal('test', key, 'USR1');
+    const out = await control.signal(key, 'USR1');
     expect(out.result).toBe('gone'); // sleep does not handle USR1: the default action ends it
   });
 
@@ -139,7 +129,7 @@ describe('ProcessControl', () => {
     expect(all).toHaveLength(4);
     // Should the tree end fail, the grandchildren are not ours to reap: kill them by pid.
     onTestFinished(() => all.forEach((pid) => void (isGone(pid) || process.kill(pid, 'SIGKILL'))));
-    const out = await control.endTree('test', key, 2000);
+    const out = await control.endTree(key, 2000);
     expect(out).toMatchObject({ result: 'gone', total: 4, gone: 4, remaining: [] });
     expect(out.message).toMatch(/all 4 processes gone/);
     for (const pid of all) expect(isGone(pid)).toBe(true);
@@ -148,13 +138,12 @@ describe('ProcessControl', () => {
   it('renices its own child up and, as root, back down', async () => {
     const child = await start('sleep', ['987007']);
     const key = keyOf(child.pid);
-    expect(await control.renice('test', key, 7)).toMatchObject({ result: 'done' });
+    expect(await control.renice(key, 7)).toMatchObject({ result: 'done' });
     expect(ids.read(child.pid)?.nice).toBe(7);
     if (process.getuid?.() === 0) {
-      await control.renice('test', key, -3);
+      await control.renice(key, -3);
       expect(ids.read(child.pid)?.nice).toBe(-3);
     }
-    expect(audit.list().at(-1)).toMatchObject({ outcome: 'ok' });
   });
 
   it('reads details: argv, exe, cwd, threads and open files', async () => {

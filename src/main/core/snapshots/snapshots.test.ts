@@ -8,6 +8,7 @@ import { parseSnapshot } from '../../../shared/snapshot/read';
 import { csvCell } from '../../../shared/snapshot/csv';
 import { Snapshots, suggestedName } from './snapshots';
 import type { SnapshotSources } from './sources';
+import type { SnapshotQueue } from '../../../shared/snapshot/schema';
 import { writeFileAtomic } from './write';
 import { parseDuration } from './duration';
 
@@ -89,6 +90,7 @@ function sources(
       },
     ],
     pools: () => [],
+    queues: () => [queueRow(t)],
     audit: () => [
       {
         seq: 1,
@@ -98,6 +100,71 @@ function sources(
         target: { pid: 9, startTime: 3, name: 'x' },
         outcome: 'ok',
         detail: 'gone after 12 ms',
+      },
+    ],
+  };
+}
+
+/** A watched queue as the engine stores it (format v2). */
+function queueRow(t: number[]): SnapshotQueue {
+  const col = (v: number): (number | null)[] => t.map((_, i) => (i === 2 ? null : v));
+  return {
+    connection: { id: 'c1', name: 'local', url: 'redis://:***@127.0.0.1:6379', prefix: 'bull' },
+    name: 'wash',
+    stats: {
+      counts: {
+        waiting: 5,
+        prioritized: 0,
+        delayed: 1,
+        active: 2,
+        'waiting-children': 0,
+        completed: 40,
+        failed: 1,
+        paused: 0,
+      },
+      paused: false,
+      completedPerSec: 12.5,
+      failedPerSec: 0,
+      wait: { p50: 3, p95: 9, p99: 12, n: 40 },
+      run: null,
+    },
+    history: {
+      t,
+      ...Object.fromEntries(
+        [
+          'waiting',
+          'prioritized',
+          'delayed',
+          'active',
+          'waitingChildren',
+          'completed',
+          'failed',
+          'paused',
+          'isPaused',
+          'completedPerSec',
+          'failedPerSec',
+          'waitP50',
+          'waitP95',
+          'waitP99',
+          'runP50',
+          'runP95',
+          'runP99',
+          'workers',
+        ].map((c) => [c, col(1)]),
+      ),
+    } as SnapshotQueue['history'],
+    workers: [
+      {
+        id: 'host-a:12:w',
+        state: 'lost',
+        addr: null,
+        host: 'host-a',
+        pid: 12,
+        cores: 4,
+        concurrency: 8,
+        processed: 40,
+        failed: 1,
+        lastSeen: 1_700_000_000_000,
       },
     ],
   };
@@ -116,7 +183,9 @@ describe('snapshot export and open', () => {
     expect(back.ok).toBe(true);
     if (!back.ok) return;
     const s = back.value;
-    expect(s.version).toBe(1);
+    expect(s.version).toBe(2);
+    expect(s.queues).toEqual(src.queues());
+    expect(s.queues[0]!.history.waiting[2]).toBeNull();
     expect(s.system.hostname).toBe('test-host');
     expect(s.processes).toEqual(src.processes());
     expect(s.series.t).toEqual(src.history().t);
@@ -215,13 +284,25 @@ describe('opening hostile or broken snapshots', () => {
     expect(parseSnapshot(await good()).ok).toBe(true);
   });
 
+  it('still reads a version 1 file (no queues), as version 2 with no queues', async () => {
+    const v2 = JSON.parse(await good()) as Record<string, unknown>;
+    const { queues: _queues, ...rest } = v2;
+    const r = parseSnapshot(JSON.stringify({ ...rest, version: 1 }));
+    expect(r.ok && r.value.version === 2 && r.value.queues.length === 0).toBe(true);
+    // A version 1 file with a queues field is not a version 1 file.
+    expect(parseSnapshot(JSON.stringify({ ...v2, version: 1 }))).toMatchObject({
+      ok: false,
+      error: { code: 'ESNAPSHOT_INVALID' },
+    });
+  });
+
   it.each([
     ['an empty file', () => '', 'ESNAPSHOT_EMPTY'],
     ['a truncated file', (g: string) => g.slice(0, g.length / 2), 'ESNAPSHOT_MALFORMED'],
     ['not JSON at all', () => 'PK\u0003\u0004 zip bytes', 'ESNAPSHOT_MALFORMED'],
     ['a JSON array', () => '[1,2,3]', 'ESNAPSHOT_MALFORMED'],
-    ['a newer version', (g: string) => g.replace('"version":1', '"version":99'), 'ESNAPSHOT_VERSION'],
-    ['a string version', (g: string) => g.replace('"version":1', '"version":"1"'), 'ESNAPSHOT_VERSION'],
+    ['a newer version', (g: string) => g.replace('"version":2', '"version":99'), 'ESNAPSHOT_VERSION'],
+    ['a string version', (g: string) => g.replace('"version":2', '"version":"2"'), 'ESNAPSHOT_VERSION'],
     ['no version', () => '{"system":{}}', 'ESNAPSHOT_VERSION'],
     [
       'deep nesting',
@@ -246,7 +327,7 @@ describe('opening hostile or broken snapshots', () => {
     ],
     [
       'an unknown top-level key',
-      (g: string) => g.replace('{"version":1,', '{"version":1,"evil":1,'),
+      (g: string) => g.replace('{"version":2,', '{"version":2,"evil":1,'),
       'ESNAPSHOT_INVALID',
     ],
     [

@@ -1,5 +1,5 @@
 import type { AuditEntry, HistoryWindow, ProcRow, SystemInfo } from '../../../shared/contract';
-import type { SnapshotManaged, SnapshotPool } from '../../../shared/snapshot/schema';
+import type { SnapshotManaged, SnapshotPool, SnapshotQueue } from '../../../shared/snapshot/schema';
 
 /** Where a snapshot's parts come from; Core provides one backed by its areas. */
 export interface SnapshotSources {
@@ -11,6 +11,8 @@ export interface SnapshotSources {
   managed(): SnapshotManaged[];
   pools(): SnapshotPool[];
   audit(): AuditEntry[];
+  /** Watched queues with their history and workers seen (version 2). */
+  queues(): SnapshotQueue[];
 }
 
 /** Everything a snapshot holds, gathered at one moment (history columns are shared, not copied). */
@@ -24,6 +26,7 @@ export interface SnapshotParts {
   managed: SnapshotManaged[];
   pools: SnapshotPool[];
   audit: AuditEntry[];
+  queues: SnapshotQueue[];
 }
 
 /** Take every part at once. */
@@ -38,5 +41,6 @@ export async function gather(src: SnapshotSources, now = Date.now()): Promise<Sn
     managed: src.managed(),
     pools: src.pools(),
     audit: src.audit(),
+    queues: src.queues(),
   };
 }

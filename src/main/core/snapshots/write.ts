@@ -95,6 +95,8 @@ export async function writeJson(p: SnapshotParts, stream: Writable): Promise<voi
   for (let i = 0; i < p.processes.length; i++) await out.put((i ? ',' : '') + json(p.processes[i]));
   await out.put(`],"managed":${json(p.managed)},"pools":${json(p.pools)},"audit":[`);
   for (let i = 0; i < p.audit.length; i++) await out.put((i ? ',' : '') + json(p.audit[i]));
+  await out.put('],"queues":[');
+  for (let i = 0; i < p.queues.length; i++) await out.put((i ? ',' : '') + json(p.queues[i]));
   await out.put(']}\n');
   await out.flush();
 }

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SpindleError } from '../../../shared/result';
 import { Core } from '../core';
 import { daemonTree } from './fixtures/daemon-tree';
 import { alive, kit, nodeDef, waitState } from './fixtures/test-kit';
@@ -58,15 +57,15 @@ describe('the helper is protected', () => {
       await core.supervisor.launch(nodeDef('sleeper', sleeper));
       const pid = core.supervisor.helperPid!;
       const key = `${pid}:${starttimeOf(pid)}`;
-      const code = (p: Promise<unknown>): Promise<string> =>
-        p.then(
-          () => 'ok',
-          (e: unknown) => (e instanceof SpindleError ? e.code : String(e)),
-        );
-      expect(await code(core.processes.kill('test', key))).toBe('EPROTECTED_HELPER');
-      expect(await code(core.processes.signal('test', key, 'TERM'))).toBe('EPROTECTED_HELPER');
-      expect(await code(core.processes.end('test', key, 100))).toBe('EPROTECTED_HELPER');
-      expect(await code(core.processes.endTree('test', key, 100))).toBe('EPROTECTED_HELPER');
+      const s = core.openSession({ transport: 'web', readOnly: false, label: 'test' }, () => {});
+      const code = async (method: string, params: object): Promise<string> => {
+        const r = await s.request({ method, params: { key, ...params } });
+        return r.ok ? 'ok' : r.error.code;
+      };
+      expect(await code('processes.kill', {})).toBe('EPROTECTED_HELPER');
+      expect(await code('processes.signal', { signal: 'TERM' })).toBe('EPROTECTED_HELPER');
+      expect(await code('processes.end', { timeoutMs: 100 })).toBe('EPROTECTED_HELPER');
+      expect(await code('processes.end-tree', { timeoutMs: 100 })).toBe('EPROTECTED_HELPER');
       expect(alive(pid)).toBe(true);
       expect(core.audit.list().at(-1)).toMatchObject({ action: 'end tree', outcome: 'EPROTECTED_HELPER' });
     } finally {

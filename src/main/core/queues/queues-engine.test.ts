@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { startRedis, type TestRedis } from '../../../test-utils/redis-server';
+import { until } from '../../../test-utils/until';
+import { QueuesEngine } from './queues-engine';
+import type { QueuesTick } from '../../../shared/contract';
+
+let redis: TestRedis;
+let engine: QueuesEngine;
+let last: QueuesTick | null = null;
+const ticks: QueuesTick[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  engine = new QueuesEngine({
+    dataDir: null,
+    intervalMs: 200,
+    onTick: (t) => {
+      last = t;
+      ticks.push(t);
+      if (ticks.length > 200) ticks.shift();
+    },
+  });
+  await engine.start();
+});
+afterAll(async () => {
+  await engine.stop();
+  await redis.stop();
+});
+
+const queueStats = (name: string) => last?.queues.find((q) => q.name === name);
+
+describe('the queues engine', () => {
+  it('finds a queue it did not create and charts it as jobs run', async () => {
+    const connection = { host: '127.0.0.1', port: redis.port };
+    const q = new Queue('found', { connection });
+    await q.addBulk(Array.from({ length: 50 }, (_, i) => ({ name: 'noop', data: { i } })));
+    const c = await engine.connect({ url: redis.url, save: false });
+    expect(c.state).toBe('up');
+    await until(() => queueStats('found')?.counts.waiting === 50, { message: '50 waiting seen' });
+    const w = new Worker('found', async () => 1, { connection, concurrency: 5, name: 'host-a:1:w1' });
+    await until(() => queueStats('found')?.counts.completed === 50, { message: 'all 50 completed' });
+    const s = queueStats('found')!;
+    expect(s.ok).toBe(true);
+    expect(s.run?.n).toBeGreaterThan(0);
+    expect(s.wait?.p95).toBeGreaterThanOrEqual(0);
+    // Every completion counted once over the ticks (rate × interval summed).
+    await until(
+      () => queueStats('found')?.workers.some((x) => x.id === 'host-a:1:w1' && x.state === 'bullmq'),
+      {
+        message: 'BullMQ worker listed',
+      },
+    );
+    await w.close();
+    await q.close();
+    const h = engine.snapshot(false).history[s.key]!;
+    expect(h.t.length).toBe(h.completed.length);
+    expect(h.completed.at(-1)).toBe(50);
+    // Each completion counted once: the rates times the tick lengths add up to the jobs.
+    let sum = 0;
+    for (let i = 1; i < h.t.length; i++)
+      sum += ((h.completedPerSec[i] ?? 0) * (h.t[i]! - h.t[i - 1]!)) / 1000;
+    expect(Math.round(sum)).toBe(50);
+  });
+
+  it('shows Redis stopped as down with the error and a gap, and reconnects by itself', async () => {
+    const key = queueStats('found')!.key;
+    await redis.stop({ keepDir: true });
+    await until(() => last?.connections[0]?.state !== 'up' && last?.connections[0]?.error, {
+      message: 'connection down',
+    });
+    expect(last!.connections[0]!.error!.code).toBe('EREDIS_UNREACHABLE');
+    await until(() => queueStats('found')?.ok === false, { message: 'queue not ok' });
+    const n = engine.snapshot(false).history[key]!.t.length;
+    await until(() => engine.snapshot(false).history[key]!.t.length > n + 1, { message: 'gap rows added' });
+    await redis.restart();
+    // The test server keeps nothing: give the queue a job again so discovery keeps it.
+    const q = new Queue('found', { connection: { host: '127.0.0.1', port: redis.port } });
+    await q.add('noop', {});
+    await q.close();
+    await until(() => last?.connections[0]?.state === 'up', { message: 'reconnected', timeout: 30_000 });
+    await until(() => queueStats('found')?.ok === true, { message: 'polling again' });
+    const h = engine.snapshot(false).history[key]!;
+    expect(h.waiting.some((v) => v === null)).toBe(true);
+  });
+
+  it('shows a server that stops answering (SIGSTOP) as down, and up again after SIGCONT', async () => {
+    const pid = redis.child.pid!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await until(() => last?.connections[0]?.state !== 'up' && last?.connections[0]?.error, {
+        message: 'down while stopped',
+      });
+      expect(last!.connections[0]!.error!.message).toMatch(/stopped answering|timed out|closed/);
+      await until(() => queueStats('found')?.ok === false, { message: 'queue not ok' });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await until(() => last?.connections[0]?.state === 'up', { message: 'up after SIGCONT', timeout: 30_000 });
+    await until(() => queueStats('found')?.ok === true, { message: 'polling again' });
+  });
+
+  it('joins host reports with BullMQ workers, marks a silent one lost, and forgets it after 10 min', async () => {
+    const r = new Redis(redis.port, '127.0.0.1');
+    const connection = { host: '127.0.0.1', port: redis.port };
+    const id = 'host-b:42:w';
+    const w = new Worker('found', async () => 1, { connection, name: id });
+    const report = {
+      v: 1,
+      id,
+      name: 'w',
+      host: 'host-b',
+      pid: 42,
+      cores: 8,
+      cpuBusyPct: 12.5,
+      load: [1, 2, 3],
+      memTotalBytes: 1e9,
+      memUsedBytes: 5e8,
+      concurrency: 4,
+      active: [{ jobId: '7', name: 'sleep', elapsedMs: 120 }],
+      processed: 10,
+      failed: 1,
+      startedAt: Date.now() - 5000,
+      reportedAt: Date.now(),
+      version: 'test',
+    };
+    await r.set(`bull:found:spindle:w:${id}`, JSON.stringify(report), 'PX', 3000);
+    await r.zadd('bull:found:spindle:workers', Date.now(), id);
+    const worker = () => queueStats('found')?.workers.find((x) => x.id === id);
+    await until(() => worker()?.state === 'reporting' && worker()?.addr, { message: 'reporting, joined' });
+    expect(worker()!.report).toMatchObject({
+      host: 'host-b',
+      cores: 8,
+      active: [{ jobId: '7', elapsedMs: 120 }],
+    });
+    await r.del(`bull:found:spindle:w:${id}`); // what the 3 s TTL does when the worker stops reporting
+    await until(() => worker()?.state === 'lost', { message: 'lost' });
+    expect(worker()!.report?.host).toBe('host-b'); // the last report is still shown
+    await w.close();
+    await r.zadd('bull:found:spindle:workers', Date.now() - 11 * 60_000, id);
+    await until(() => queueStats('found') && !worker(), { message: 'forgotten after the trim' });
+    r.disconnect();
+  });
+});
