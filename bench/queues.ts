@@ -1,5 +1,6 @@
 /**
- * Queues benchmark (issue #14, point 12), one run on a private Redis:
+ * Queues benchmark (issue #14, point 12), one run on a private Redis (the dashboard's half is
+ * described in queues-dashboard.ts):
  * - throughput: jobs/s through two `spindle worker` processes (the build's out/main/cli.js,
  *   concurrency 8, the trivial `noop` job, host reports on) against two bare BullMQ Worker
  *   processes with the same settings (bench/queues-bare-worker.mjs), rounds alternating;
@@ -14,10 +15,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../src/test-utils/redis-server';
 import { until } from '../src/test-utils/until';
+import { countLatency, fillQueue, idleCost, loadedCost } from './queues-dashboard';
 import { writeResult } from './results';
 
 const JOBS = 20_000;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.QB_ROUNDS ?? 3);
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (100 on Linux). */
 const CLK_TCK = 100;
 const WORKERS = 2;
@@ -32,7 +34,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const round = (v: number, digits = 0): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** Start one worker process and wait for the line it prints once connected. */
-async function startWorker(kind: Kind, url: string, queue: string): Promise<ChildProcess> {
+async function startWorker(kind: Kind, url: string, queue: string, extra?: string[]): Promise<ChildProcess> {
   const args =
     kind === 'spindle'
       ? [
@@ -44,8 +46,7 @@ async function startWorker(kind: Kind, url: string, queue: string): Promise<Chil
           queue,
           '--concurrency',
           String(CONCURRENCY),
-          '--workload',
-          'noop',
+          ...(extra ?? ['--workload', 'noop']),
         ]
       : [BARE, url, queue, String(CONCURRENCY)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -169,6 +170,66 @@ async function throughput(
   }
 }
 
+/** The engine's cost per watched queue in each case, and the completion-to-count latency. */
+async function dashboardFigures(
+  redis: TestRedis,
+  client: Redis,
+): Promise<{ commands: Record<string, unknown>; latency: Awaited<ReturnType<typeof countLatency>> }> {
+  const url = redis.url;
+  const commands: Record<string, unknown> = {};
+  const fresh = async (): Promise<void> => void (await client.flushall());
+  const log = (k: string): void => console.log(`  dashboard ${k}: ${JSON.stringify(commands[k])}`);
+
+  await fresh();
+  await (await fillQueue(client, 'd-idle', 10)).close();
+  commands.idle1Queue10Waiting = round(await idleCost(url, client, ['d-idle']), 2);
+  log('idle1Queue10Waiting');
+
+  await fresh();
+  await (await fillQueue(client, 'd-idle', 1_000_000)).close();
+  commands.idle1Queue1MWaiting = round(await idleCost(url, client, ['d-idle']), 2);
+  log('idle1Queue1MWaiting');
+
+  await fresh();
+  const names = Array.from({ length: 100 }, (_, i) => `d-idle-${i}`);
+  for (const n of names) await (await fillQueue(client, n, 10)).close();
+  commands.idle100Queues10Waiting = round(await idleCost(url, client, names), 2);
+  log('idle100Queues10Waiting');
+
+  for (const [key, waiting] of [
+    ['load2000PerSec10Waiting', 10],
+    ['load2000PerSec1MWaiting', 1_000_000],
+  ] as const) {
+    await fresh();
+    await (await fillQueue(client, 'd-load', waiting, false)).close();
+    const workers = [
+      await startWorker('spindle', url, 'd-load'),
+      await startWorker('spindle', url, 'd-load'),
+    ];
+    try {
+      const r = await loadedCost(url, client, 'd-load', workers);
+      commands[key] = {
+        perQueuePerSec: round(r.perQueuePerSec, 2),
+        jobsPerSecMeasured: round(r.jobsPerSec),
+        samples: r.samples.map((v) => round(v, 2)),
+      };
+    } finally {
+      await Promise.all(workers.map(stopWorker));
+    }
+    log(key);
+  }
+
+  await fresh();
+  const worker = await startWorker('spindle', url, 'd-lat', ['--workload', 'sleep']);
+  try {
+    const latency = await countLatency(redis, client, 'd-lat');
+    console.log(`  countLatency: ${JSON.stringify(latency)}`);
+    return { commands, latency };
+  } finally {
+    await stopWorker(worker);
+  }
+}
+
 /** Run the benchmark and write bench/results/queues.json. */
 export async function run(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first`);
@@ -223,7 +284,15 @@ export async function run(): Promise<void> {
     console.log(
       `  throughput: spindle ${round(spindle)} jobs/s, bare ${round(bare)} jobs/s, ratio ${throughputResult.ratio}`,
     );
-    writeResult('queues', { when: new Date().toISOString(), throughput: throughputResult });
+    const dashboard = await dashboardFigures(redis, client);
+    writeResult('queues', {
+      when: new Date().toISOString(),
+      throughput: throughputResult,
+      dashboardCommandsPerQueuePerSec: dashboard.commands,
+      dashboardTarget: 20,
+      countLatencyP95Ms: dashboard.latency.p95,
+      countLatency: dashboard.latency,
+    });
   } finally {
     await client.quit();
     await redis.stop();

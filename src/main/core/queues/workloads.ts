@@ -4,12 +4,11 @@
  * Plain functions over plain data, so a sandboxed processor can run them with nothing from core.
  */
 import { GCD_PAIRS } from '../../../shared/contract/pools';
+import { QUEUE_WORKLOADS, type QueueWorkload } from '../../../shared/contract/queues';
 import { bruteGcd } from '../pools/workloads';
 
-/** Names of the built-in workloads (the contract's `QUEUE_WORKLOADS` lists the same). */
-export const QUEUE_WORKLOAD_NAMES = ['sleep', 'gcd', 'fail', 'crash', 'noop'] as const;
-/** One built-in workload. */
-export type QueueWorkloadName = (typeof QUEUE_WORKLOAD_NAMES)[number];
+/** One built-in workload (the contract's QUEUE_WORKLOADS lists them). */
+export type QueueWorkloadName = QueueWorkload;
 
 /** The job data the built-in workloads read; anything else in it is ignored. */
 export interface QueueWorkloadData {
@@ -26,7 +25,7 @@ export const MAX_SLEEP_MS = 10 * 60_000;
 
 /** True when `name` is a built-in workload. */
 export function isQueueWorkload(name: string): name is QueueWorkloadName {
-  return (QUEUE_WORKLOAD_NAMES as readonly string[]).includes(name);
+  return (QUEUE_WORKLOADS as readonly string[]).includes(name);
 }
 
 const num = (v: unknown, fallback: number): number =>
@@ -55,7 +54,7 @@ export async function runQueueWorkload(name: string, data: unknown): Promise<unk
       return process.exit(CRASH_EXIT_CODE);
     default:
       throw new Error(
-        `unknown workload ${JSON.stringify(name.slice(0, 64))} (built-in: ${QUEUE_WORKLOAD_NAMES.join(', ')})`,
+        `unknown workload ${JSON.stringify(name.slice(0, 64))} (built-in: ${QUEUE_WORKLOADS.join(', ')})`,
       );
   }
 }

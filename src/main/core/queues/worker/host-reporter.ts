@@ -7,6 +7,7 @@
  */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import type { HostReport } from '../../../../shared/contract';
 import { APP_VERSION } from '../../version';
 import { HostSampler, type HostFigures } from './host-sample';
 
@@ -23,21 +24,15 @@ export interface ActiveJobReport {
   elapsedMs: number;
 }
 
-/** The JSON a worker writes under its key (version 1). */
-export interface WorkerReport extends HostFigures {
-  v: 1;
-  id: string;
-  name: string;
-  host: string;
-  pid: number;
-  concurrency: number;
-  active: ActiveJobReport[];
-  processed: number;
-  failed: number;
-  startedAt: number;
-  reportedAt: number;
-  version: string;
-}
+/** The JSON a worker writes under its key (version 1; the contract's HostReport with every field known). */
+export type WorkerReport = HostReport &
+  HostFigures & {
+    concurrency: number;
+    processed: number;
+    failed: number;
+    startedAt: number;
+    reportedAt: number;
+  };
 
 /** What the reporter asks the worker for at each report. */
 export interface ReportSource {

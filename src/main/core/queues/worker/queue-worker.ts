@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
 import { entryPath, fromSource } from '../../launcher';
+import { parseConnection, redisOptions } from '../redis-url';
 import { isQueueWorkload, runQueueWorkload, type QueueWorkloadName } from '../workloads';
 import { startHostReporter, workerIdOf, type ActiveJobReport, type HostReporter } from './host-reporter';
 
@@ -88,7 +89,9 @@ async function moduleProcessor(path: string): Promise<Processor> {
 /** Start a worker; resolves once it is connected and taking jobs. */
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorkerHandle> {
   const name = o.name ?? 'worker';
-  const prefix = o.prefix ?? 'bull';
+  // The dashboard's own URL rules (user, password, /db, rediss:// with SNI): one parser for both.
+  const settings = parseConnection({ url: o.url, ...(o.prefix ? { prefix: o.prefix } : {}) });
+  const prefix = settings.prefix;
   const concurrency = o.concurrency ?? 1;
   if (!NAME_RE.test(name))
     throw new QueueWorkerError('EWORKER_ARGS', `--name: use letters, digits, . _ - (not ${name})`);
@@ -111,7 +114,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const id = workerIdOf(name);
   const onError = (err: Error): void => o.onError?.(err);
   // BullMQ's blocking connection needs maxRetriesPerRequest null; it duplicates this client for it.
-  const client = new Redis(o.url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const client = new Redis({ ...redisOptions(settings), maxRetriesPerRequest: null });
   client.on('error', onError);
   const next = o.handOff ? new Queue(o.handOff.queue, { connection: client, prefix }) : null;
 

@@ -25,6 +25,7 @@ describe('spindle worker flags', () => {
       [['--queue', 'q'], /--redis URL is required/],
       [['--redis', 'http://x', '--queue', 'q'], /--redis: a redis:\/\/ or rediss:\/\/ URL/],
       [['--redis', 'redis://h'], /--queue NAME is required/],
+      [['--redis', 'redis://h/x', '--queue', 'q'], /--redis: bad database "x"/],
       [[...base, '--sandboxed', 'yes'], /--sandboxed: threads or processes/],
       [[...base, '--stage', 'spin'], /--stage: wash or dry/],
       [[...base, '--grace', 'soon'], /--grace: not a duration/],
@@ -46,7 +47,7 @@ describe('spindle worker flags', () => {
 
   it('masks the password in the URL it prints', () => {
     expect(maskRedisUrl('redis://user:s3cret@host:6380/2')).toBe('redis://user:***@host:6380/2');
-    expect(maskRedisUrl('redis://host')).toBe('redis://host');
-    expect(maskRedisUrl('::')).toBe('(not a URL)');
+    expect(maskRedisUrl('rediss://:p@host')).toBe('rediss://:***@host:6379');
+    expect(maskRedisUrl('http://x')).toBe('(not a redis URL)');
   });
 });

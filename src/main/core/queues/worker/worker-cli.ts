@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../snapshots/duration';
+import { parseConnection, publicUrl } from '../redis-url';
 import { STAGES, stageHandOff, type Stage } from '../stages-demo';
 import type { QueueWorkloadName } from '../workloads';
 import { QueueWorkerError, startQueueWorker, type QueueWorkerOptions } from './queue-worker';
@@ -25,11 +26,9 @@ export const WORKER_USAGE = `  worker     run a headless BullMQ worker that repo
 /** `redis://user:***@host:port/db`: the password never reaches a log line. */
 export function maskRedisUrl(url: string): string {
   try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
+    return publicUrl(parseConnection({ url }));
   } catch {
-    return '(not a URL)';
+    return '(not a redis URL)';
   }
 }
 
@@ -70,6 +69,11 @@ export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (!url) throw args('worker: --redis URL is required (or set SPINDLE_REDIS_URL)');
   if (!/^rediss?:\/\//.test(url))
     throw args(`--redis: a redis:// or rediss:// URL, not ${maskRedisUrl(url)}`);
+  try {
+    parseConnection({ url });
+  } catch (err) {
+    throw args(`--redis: ${(err as Error).message}`);
+  }
   const stage = values.stage as Stage | undefined;
   if (stage !== undefined && !STAGES.includes(stage))
     throw args(`--stage: ${STAGES.join(' or ')}, not ${stage}`);
