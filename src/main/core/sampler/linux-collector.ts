@@ -73,10 +73,14 @@ export class LinuxCollector implements Collector {
 
     const rows: ProcRow[] = [];
     let threads = 0;
+    const pids: number[] = [];
     for (const name of readdirSync(this.#root)) {
       const c = name.charCodeAt(0);
-      if (c < 0x30 || c > 0x39) continue;
-      const row = this.#pids.read(Number(name), ctx);
+      if (c >= 0x30 && c <= 0x39) pids.push(Number(name));
+    }
+    this.#pids.list(pids, tick);
+    for (const pid of pids) {
+      const row = this.#pids.read(pid, ctx);
       if (!row) continue;
       rows.push(row);
       threads += row.threads ?? 0;

@@ -63,6 +63,8 @@ interface Entry {
   writeBps: number | null;
   fds: number | null;
   seen: number;
+  /** Last tick whose /proc listing had this pid (the parent check trusts it, not `seen`). */
+  listed: number;
   /** Row emitted last tick; returned again (same object) when nothing changed. */
   row: ProcRow | null;
 }
@@ -103,6 +105,17 @@ export class PidTable {
     return fresh ? this.#full(pid, dir, fresh.e, fresh.st, ctx, true) : null;
   }
 
+  /**
+   * Mark the pids in this tick's /proc listing, before any is read: a parent that is gone from
+   * the listing is known gone for every row of this tick, whatever the reading order.
+   */
+  list(pids: ArrayLike<number>, tick: number): void {
+    for (let i = 0; i < pids.length; i++) {
+      const e = this.#byPid.get(pids[i]!);
+      if (e) e.listed = tick;
+    }
+  }
+
   /** Forget every process not read on `tick` (exited), closing its fds. */
   sweep(tick: number): void {
     for (const [pid, e] of this.#byPid) if (e.seen !== tick) this.#drop(pid, e);
@@ -135,8 +148,9 @@ export class PidTable {
         !e.row ||
         ctx.focus.has(e.key) ||
         (pid + ctx.tick) % SLOW_EVERY === 0 ||
-        // Its parent exited: it was reparented without running, so its ppid moved.
-        (e.row.ppid > 0 && !this.#byPid.has(e.row.ppid));
+        // Its parent exited: it was reparented without running, so its ppid moved. The parent's
+        // entry lives until this tick's sweep, so its absence from this tick's listing decides.
+        (e.row.ppid > 0 && this.#byPid.get(e.row.ppid)?.listed !== ctx.tick);
       return force ? 'forced' : 'idle';
     }
     // Taken before the full read, so a run that starts during it shows next tick.
@@ -290,6 +304,7 @@ export class PidTable {
       writeBps: null,
       fds: null,
       seen: 0,
+      listed: ctx.tick,
       row: null,
     };
     this.#byPid.set(pid, e);
