@@ -4,6 +4,7 @@
  * so a reused pid is never mistaken for the old one.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { firstNumber } from './parse-pid';
 import { failureOf, type ProcReader, type ReadFailure } from './proc-reader';
 
 /** Files by slot; `FILE[slot]` is the name under /proc/<pid>/. */
@@ -15,6 +16,20 @@ export const CMDLINE = 4;
 /** The /proc/<pid>/fd directory: fstat of a kept fd on it gives the open-fd count (Linux >= 6.2). */
 export const FD_DIR = 5;
 const FILE = ['stat', 'schedstat', 'statm', 'io', 'cmdline', 'fd'];
+/** The threads of one process by kept schedstat fd, with each one's run time (ns) at its last reading. */
+export interface Tasks {
+  fds: Int32Array;
+  runNs: Float64Array;
+  /** Index of the thread last seen running (asked first). */
+  last: number;
+}
+
+/** Out of descriptors (ours or the system's): stop keeping more, read by path instead. */
+const isOutOfFds = (err: unknown): boolean => {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'EMFILE' || code === 'ENFILE';
+};
+
 /** Longest command line read (argv past it is cut by parseCmdline anyway). */
 const CMDLINE_BYTES = 64 * 1024;
 
@@ -24,7 +39,8 @@ export const noFiles = (): Int32Array => new Int32Array(FILE.length).fill(-1);
 /** The kept-fd budget shared by every process. */
 export class PidFiles {
   readonly #reader: ProcReader;
-  readonly #maxFds: number;
+  /** Lowered to what is held when an open fails for want of descriptors. */
+  #maxFds: number;
   #kept = 0;
 
   constructor(reader: ProcReader, maxFds: number) {
@@ -45,11 +61,12 @@ export class PidFiles {
     if (fd < 0 && keep && this.#kept < this.#maxFds) {
       try {
         fd = openSync(`${dir}/${FILE[slot]}`, 'r');
+        files[slot] = fd;
+        this.#kept++;
       } catch (err) {
-        return failureOf(err);
+        if (!isOutOfFds(err)) return failureOf(err);
+        this.#maxFds = this.#kept; // keep no more: read by path (which may still find one free)
       }
-      files[slot] = fd;
-      this.#kept++;
     }
     if (fd < 0)
       return this.#reader.read(`${dir}/${FILE[slot]}`, slot === CMDLINE ? CMDLINE_BYTES : undefined);
@@ -73,8 +90,9 @@ export class PidFiles {
           fd = openSync(`${dir}/fd`, 'r');
           files[FD_DIR] = fd;
           this.#kept++;
-        } catch {
-          return null;
+        } catch (err) {
+          if (!isOutOfFds(err)) return null;
+          this.#maxFds = this.#kept;
         }
       }
       try {
@@ -89,6 +107,56 @@ export class PidFiles {
       return readdirSync(`${dir}/fd`).length;
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Keep open the schedstat of every thread of the process in `dir` (each thread's own run
+   * time, ns) and take each one's run time now. 'budget' when the budget cannot hold them all;
+   * null when a thread ended between the listing and its open (a thread that ended ran: the
+   * caller reads the process in full anyway, and lists again next tick).
+   */
+  openTasks(dir: string): Tasks | 'budget' | null {
+    let names: string[];
+    try {
+      names = readdirSync(`${dir}/task`);
+    } catch {
+      return null;
+    }
+    if (this.#kept + names.length > this.#maxFds) return 'budget';
+    const tasks: Tasks = {
+      fds: new Int32Array(names.length).fill(-1),
+      runNs: new Float64Array(names.length),
+      last: 0,
+    };
+    for (let i = 0; i < names.length; i++) {
+      let n: number | ReadFailure = 'gone';
+      let short = false;
+      try {
+        tasks.fds[i] = openSync(`${dir}/task/${names[i]}/schedstat`, 'r');
+        this.#kept++;
+        n = this.#reader.pread(tasks.fds[i]!);
+      } catch (err) {
+        short = isOutOfFds(err);
+      }
+      if (typeof n !== 'number') {
+        this.close(tasks.fds);
+        if (short) this.#maxFds = this.#kept;
+        return short ? 'budget' : null;
+      }
+      tasks.runNs[i] = firstNumber(this.#reader.buffer, n);
+    }
+    return tasks;
+  }
+
+  /** Keep `slot` of the process in `dir` open if the budget allows (a no-op when held). */
+  keep(dir: string, files: Int32Array, slot: number): void {
+    if (files[slot]! >= 0 || this.#kept >= this.#maxFds) return;
+    try {
+      files[slot] = openSync(`${dir}/${FILE[slot]}`, 'r');
+      this.#kept++;
+    } catch (err) {
+      if (isOutOfFds(err)) this.#maxFds = this.#kept;
     }
   }
 
