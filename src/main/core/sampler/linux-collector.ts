@@ -12,7 +12,7 @@ import { cpuPct, parseProcStat, type CpuTimes } from './proc-stat';
 import { ProcReader } from './proc-reader';
 import { CLK_TCK, type TickContext } from './tick-context';
 
-/** At most this many /proc/<pid>/* files are kept open (and never more than 3/4 of the fd limit). */
+/** At most this many /proc/<pid>/* files are kept open (and never more than half the fd limit). */
 export const MAX_KEPT_FDS = 16384;
 
 export class LinuxCollector implements Collector {
@@ -139,7 +139,6 @@ export class LinuxCollector implements Collector {
       typeof limits === 'string'
         ? Number(field(limits.replace(/ {2,}/g, ':'), 'Max open files')?.split(':')[0])
         : NaN;
-    // A quarter of the limit (at least 1,024) stays for everything else the app opens.
-    return Number.isFinite(soft) ? Math.max(0, Math.min(MAX_KEPT_FDS, soft - Math.max(1024, soft >> 2))) : 0;
+    return Number.isFinite(soft) ? Math.min(MAX_KEPT_FDS, Math.floor(soft / 2)) : 0;
   }
 }

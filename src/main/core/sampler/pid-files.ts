@@ -30,6 +30,9 @@ const isOutOfFds = (err: unknown): boolean => {
   return code === 'EMFILE' || code === 'ENFILE';
 };
 
+/** Kept fds given back when the process runs out of descriptors. */
+const SHED_FDS = 64;
+
 /** Longest command line read (argv past it is cut by parseCmdline anyway). */
 const CMDLINE_BYTES = 64 * 1024;
 
@@ -43,13 +46,32 @@ export class PidFiles {
   #maxFds: number;
   #kept = 0;
 
-  constructor(reader: ProcReader, maxFds: number) {
+  readonly #onShort: () => void;
+
+  /** `onShort`: out of fds; close kept ones (`close`) until `kept` is at most `budget`. */
+  constructor(reader: ProcReader, maxFds: number, onShort: () => void) {
     this.#reader = reader;
     this.#maxFds = maxFds;
+    this.#onShort = onShort;
   }
 
   get kept(): number {
     return this.#kept;
+  }
+
+  /** How many may be kept open now. */
+  get budget(): number {
+    return this.#maxFds;
+  }
+
+  /**
+   * An open failed for want of fds (the app's other files, or another limit): give back
+   * `SHED_FDS` of ours so that reads by path (and the rest of the app) find some free, and keep
+   * no more than that from now on.
+   */
+  #short(): void {
+    this.#maxFds = Math.max(0, this.#kept - SHED_FDS);
+    this.#onShort();
   }
 
   /**
@@ -65,7 +87,7 @@ export class PidFiles {
         this.#kept++;
       } catch (err) {
         if (!isOutOfFds(err)) return failureOf(err);
-        this.#maxFds = this.#kept; // keep no more: read by path (which may still find one free)
+        this.#short(); // fds freed: read by path
       }
     }
     if (fd < 0)
@@ -92,7 +114,7 @@ export class PidFiles {
           this.#kept++;
         } catch (err) {
           if (!isOutOfFds(err)) return null;
-          this.#maxFds = this.#kept;
+          this.#short();
         }
       }
       try {
@@ -141,7 +163,7 @@ export class PidFiles {
       }
       if (typeof n !== 'number') {
         this.close(tasks.fds);
-        if (short) this.#maxFds = this.#kept;
+        if (short) this.#short();
         return short ? 'budget' : null;
       }
       tasks.runNs[i] = firstNumber(this.#reader.buffer, n);
@@ -156,7 +178,7 @@ export class PidFiles {
       files[slot] = openSync(`${dir}/${FILE[slot]}`, 'r');
       this.#kept++;
     } catch (err) {
-      if (isOutOfFds(err)) this.#maxFds = this.#kept;
+      if (isOutOfFds(err)) this.#short();
     }
   }
 

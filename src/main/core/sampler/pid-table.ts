@@ -111,7 +111,7 @@ export class PidTable {
   constructor(root: string, reader: ProcReader, maxFds: number) {
     this.#root = root;
     this.#reader = reader;
-    this.#files = new PidFiles(reader, maxFds);
+    this.#files = new PidFiles(reader, maxFds, () => this.#shed());
     this.#fdBySize = root === '/proc' && FD_SIZE_WORKS;
   }
 
@@ -236,6 +236,15 @@ export class PidTable {
       if (listed && listed !== 'budget' && !e.busy) this.#files.close(e.files);
     }
     return true;
+  }
+
+  /** Close the kept files of rows until the kept count fits the (lowered) budget. */
+  #shed(): void {
+    for (const e of this.#byPid.values()) {
+      if (this.#files.kept <= this.#files.budget) return;
+      this.#files.close(e.files);
+      this.#dropTasks(e);
+    }
   }
 
   #dropTasks(e: Entry): void {
