@@ -285,7 +285,7 @@ export class PidTable {
     const renamed = st.comm !== e.name || multi !== e.threads > 1;
     e.ticks = ticks;
     e.threads = st.threads;
-    if (!multi && e.tasks) this.#dropTasks(e);
+    if (e.tasks && (!multi || st.threads > MAX_GATED_THREADS)) this.#dropTasks(e);
     // Single-threaded (again): its gate is main's schedstat, whose figure is taken next tick.
     if (!multi && e.files[SCHED]! < 0) {
       this.#files.keep(dir, e.files, SCHED);
