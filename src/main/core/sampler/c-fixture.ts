@@ -15,7 +15,8 @@ import { join } from 'node:path';
  * BUSY_US every PERIOD_MS, the others sleep; main sleeps in pthread_join.
  * `fixture cmd st|mt`: a command loop on stdin, run by main (st) or by a second thread while
  * main sleeps in join (mt); each command answers one line (`ok`, `ok <n>` or `err <errno>`):
- * spin K | stop | threads K | alloc MB | name X | argv X | open K | write PATH MB | fork |
+ * spin K | stop | threads K | alloc MB | name X | argv X | open K | write PATH MB | read PATH
+ * (answers `ok <bytes>`) | fork |
  * killchild | exec PROG [ARGS…] (answers before it execs) | exit.
  */
 const SOURCE = String.raw`
@@ -90,6 +91,16 @@ static void command(char *line) {
     close(fd);
     free(buf);
     reply("ok");
+  } else if (!strcmp(w, "read")) {
+    int fd = open(a, O_RDONLY | O_DIRECT);
+    void *buf;
+    if (fd < 0 || posix_memalign(&buf, 4096, 1 << 20)) { reply_err(); return; }
+    long n = 0; ssize_t r;
+    while ((r = read(fd, buf, 1 << 20)) > 0) n += r;
+    close(fd);
+    free(buf);
+    if (r < 0) { reply_err(); return; }
+    printf("ok %ld\n", n); fflush(stdout);
   } else if (!strcmp(w, "fork")) {
     child = fork();
     if (child == 0) for (;;) pause();

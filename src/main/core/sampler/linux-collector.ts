@@ -38,6 +38,11 @@ export class LinuxCollector implements Collector {
     return this.#pids.keptFds;
   }
 
+  /** Rows read in full so far; the others were proven idle by their run times alone. */
+  get fullReads(): number {
+    return this.#pids.fullReads;
+  }
+
   collect(focus: ReadonlySet<string> = new Set()): Collected {
     const t = Date.now();
     const mono = performance.now();
@@ -73,10 +78,14 @@ export class LinuxCollector implements Collector {
 
     const rows: ProcRow[] = [];
     let threads = 0;
+    const pids: number[] = [];
     for (const name of readdirSync(this.#root)) {
       const c = name.charCodeAt(0);
-      if (c < 0x30 || c > 0x39) continue;
-      const row = this.#pids.read(Number(name), ctx);
+      if (c >= 0x30 && c <= 0x39) pids.push(Number(name));
+    }
+    this.#pids.list(pids, tick);
+    for (const pid of pids) {
+      const row = this.#pids.read(pid, ctx);
       if (!row) continue;
       rows.push(row);
       threads += row.threads ?? 0;

@@ -4,6 +4,7 @@
  * so a reused pid is never mistaken for the old one.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { firstNumber } from './parse-pid';
 import { failureOf, type ProcReader, type ReadFailure } from './proc-reader';
 
 /** Files by slot; `FILE[slot]` is the name under /proc/<pid>/. */
@@ -15,6 +16,23 @@ export const CMDLINE = 4;
 /** The /proc/<pid>/fd directory: fstat of a kept fd on it gives the open-fd count (Linux >= 6.2). */
 export const FD_DIR = 5;
 const FILE = ['stat', 'schedstat', 'statm', 'io', 'cmdline', 'fd'];
+/** The threads of one process by kept schedstat fd, with each one's run time (ns) at its last reading. */
+export interface Tasks {
+  fds: Int32Array;
+  runNs: Float64Array;
+  /** Index of the thread last seen running (asked first). */
+  last: number;
+}
+
+/** Out of descriptors (ours or the system's): stop keeping more, read by path instead. */
+const isOutOfFds = (err: unknown): boolean => {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'EMFILE' || code === 'ENFILE';
+};
+
+/** Kept fds given back when the process runs out of descriptors. */
+const SHED_FDS = 64;
+
 /** Longest command line read (argv past it is cut by parseCmdline anyway). */
 const CMDLINE_BYTES = 64 * 1024;
 
@@ -24,16 +42,36 @@ export const noFiles = (): Int32Array => new Int32Array(FILE.length).fill(-1);
 /** The kept-fd budget shared by every process. */
 export class PidFiles {
   readonly #reader: ProcReader;
-  readonly #maxFds: number;
+  /** Lowered to what is held when an open fails for want of descriptors. */
+  #maxFds: number;
   #kept = 0;
 
-  constructor(reader: ProcReader, maxFds: number) {
+  readonly #onShort: () => void;
+
+  /** `onShort`: out of fds; close kept ones (`close`) until `kept` is at most `budget`. */
+  constructor(reader: ProcReader, maxFds: number, onShort: () => void) {
     this.#reader = reader;
     this.#maxFds = maxFds;
+    this.#onShort = onShort;
   }
 
   get kept(): number {
     return this.#kept;
+  }
+
+  /** How many may be kept open now. */
+  get budget(): number {
+    return this.#maxFds;
+  }
+
+  /**
+   * An open failed for want of fds (the app's other files, or another limit): give back
+   * `SHED_FDS` of ours so that reads by path (and the rest of the app) find some free, and keep
+   * no more than that from now on.
+   */
+  #short(): void {
+    this.#maxFds = Math.max(0, this.#kept - SHED_FDS);
+    this.#onShort();
   }
 
   /**
@@ -45,11 +83,12 @@ export class PidFiles {
     if (fd < 0 && keep && this.#kept < this.#maxFds) {
       try {
         fd = openSync(`${dir}/${FILE[slot]}`, 'r');
+        files[slot] = fd;
+        this.#kept++;
       } catch (err) {
-        return failureOf(err);
+        if (!isOutOfFds(err)) return failureOf(err);
+        this.#short(); // fds freed: read by path
       }
-      files[slot] = fd;
-      this.#kept++;
     }
     if (fd < 0)
       return this.#reader.read(`${dir}/${FILE[slot]}`, slot === CMDLINE ? CMDLINE_BYTES : undefined);
@@ -73,8 +112,9 @@ export class PidFiles {
           fd = openSync(`${dir}/fd`, 'r');
           files[FD_DIR] = fd;
           this.#kept++;
-        } catch {
-          return null;
+        } catch (err) {
+          if (!isOutOfFds(err)) return null;
+          this.#short();
         }
       }
       try {
@@ -89,6 +129,56 @@ export class PidFiles {
       return readdirSync(`${dir}/fd`).length;
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Keep open the schedstat of every thread of the process in `dir` (each thread's own run
+   * time, ns) and take each one's run time now. 'budget' when the budget cannot hold them all;
+   * null when a thread ended between the listing and its open (a thread that ended ran: the
+   * caller reads the process in full anyway, and lists again next tick).
+   */
+  openTasks(dir: string): Tasks | 'budget' | null {
+    let names: string[];
+    try {
+      names = readdirSync(`${dir}/task`);
+    } catch {
+      return null;
+    }
+    if (this.#kept + names.length > this.#maxFds) return 'budget';
+    const tasks: Tasks = {
+      fds: new Int32Array(names.length).fill(-1),
+      runNs: new Float64Array(names.length),
+      last: 0,
+    };
+    for (let i = 0; i < names.length; i++) {
+      let n: number | ReadFailure = 'gone';
+      let short = false;
+      try {
+        tasks.fds[i] = openSync(`${dir}/task/${names[i]}/schedstat`, 'r');
+        this.#kept++;
+        n = this.#reader.pread(tasks.fds[i]!);
+      } catch (err) {
+        short = isOutOfFds(err);
+      }
+      if (typeof n !== 'number') {
+        this.close(tasks.fds);
+        if (short) this.#short();
+        return short ? 'budget' : null;
+      }
+      tasks.runNs[i] = firstNumber(this.#reader.buffer, n);
+    }
+    return tasks;
+  }
+
+  /** Keep `slot` of the process in `dir` open if the budget allows (a no-op when held). */
+  keep(dir: string, files: Int32Array, slot: number): void {
+    if (files[slot]! >= 0 || this.#kept >= this.#maxFds) return;
+    try {
+      files[slot] = openSync(`${dir}/${FILE[slot]}`, 'r');
+      this.#kept++;
+    } catch (err) {
+      if (isOutOfFds(err)) this.#short();
     }
   }
 

@@ -2,13 +2,17 @@
  * Per-process state of the Linux fast path, keyed by pid. The rule: a process is skipped only
  * when nothing in it can have run since its last reading, because every field that moves
  * (CPU time, state, threads, memory, open files, I/O, name, command line) moves only when one
- * of its threads runs. The proof is cheap for a single-threaded process: one pread of its
- * kept-open /proc/<pid>/schedstat, whose run time (ns) counts that one thread, and a process
- * must run to create a second thread. For a multi-threaded one schedstat counts the main
- * thread only (often asleep in join while workers run), so it is read every tick: stat (whole-
- * process times, threads, state), statm (resident memory as top and ps show it; stat's rss is
- * the kernel's per-CPU-cached approximation, 9 % low on 6.x), io and the open-fd count; its
- * command line every second tick (staggered by pid) or at once when comm or threads change.
+ * of its threads runs. The proof is one pread per thread of a kept-open schedstat, whose run
+ * time (ns) counts that one thread: /proc/<pid>/schedstat for a single-threaded process (it
+ * must run to make a second thread), /proc/<pid>/task/<tid>/schedstat for each thread of a
+ * multi-threaded one (/proc/<pid>/schedstat counts main only, often asleep in join while the
+ * workers run). Nothing cheaper proves it: stat's whole-process CPU time moves in 10 ms steps,
+ * and the ns-exact whole-process clock (clock_gettime on a process's CPU clock) is out of
+ * Node's reach. Past `MAX_GATED_THREADS` threads the per-thread proof costs more than reading
+ * everything, so such a process is read every tick: stat (whole-process times, threads,
+ * state), statm (resident memory as top and ps show it; stat's rss is the kernel's
+ * per-CPU-cached approximation, 9 % low on 6.x), io and the open-fd count; its command line
+ * every second tick (staggered by pid) or at once when comm or threads change.
  * What changes without the process running — its parent exiting (reparenting), a renice from
  * another process, reclaim shrinking its memory — is caught by the parent check below, by the
  * focus (rows the user looks at are read in full), and by a full read of every row each
@@ -16,7 +20,7 @@
  *
  * Cost per multi-threaded process per tick, measured with 1,100 of them on the 2-vCPU build
  * machine: stat ~7 µs, io ~5, cmdline ~6 (every second tick), statm ~3, and ~3 for the fd
- * count by fstat of a kept fd on /proc/<pid>/fd (~10 by path); a sleeper's schedstat ~2.5.
+ * count by fstat of a kept fd on /proc/<pid>/fd (~10 by path); a schedstat pread ~2.
  */
 import type { ProcRow } from '../../../shared/contract';
 import { round1, round2 } from './collector';
@@ -30,7 +34,18 @@ import {
   PF_KTHREAD,
   type PidStat,
 } from './parse-pid';
-import { CMDLINE, FD_SIZE_WORKS, IO, noFiles, PAGE_SIZE, PidFiles, SCHED, STAT, STATM } from './pid-files';
+import {
+  CMDLINE,
+  FD_SIZE_WORKS,
+  IO,
+  noFiles,
+  PAGE_SIZE,
+  PidFiles,
+  SCHED,
+  STAT,
+  STATM,
+  type Tasks,
+} from './pid-files';
 import { type ProcReader } from './proc-reader';
 import { UserNames } from './passwd';
 import { ageSec, CLK_TCK, startWallMs, type TickContext } from './tick-context';
@@ -41,6 +56,14 @@ export { CLK_TCK };
 /** Every row is read in full at least every this many ticks, whether it ran or not. */
 export const SLOW_EVERY = 15;
 
+/**
+ * A multi-threaded process with at most this many threads is skipped on its threads' own run
+ * times (a schedstat pread per thread, ~2 µs each); with more, its full read every tick (stat,
+ * statm, io, fd count, cmdline: 16-23 µs for 2-33 threads) costs less. Measured side by side on
+ * the 2-vCPU build machine: 2 threads 4.8 µs against 22, 5: 10.7 / 15.9, 9: 18.5 / 16.2, 17: 35 / 19.
+ */
+export const MAX_GATED_THREADS = 8;
+
 interface Entry {
   key: string;
   starttime: number;
@@ -48,6 +71,13 @@ interface Entry {
   files: Int32Array;
   /** schedstat run time (ns) taken before the last full read; -1 when there is none to trust. */
   runNs: number;
+  /** Multi-threaded: every thread's kept schedstat and run time, or null (not listed yet, or too many). */
+  tasks: Tasks | null;
+  /** Tick from which listing its threads may be tried again (the fd budget was short). */
+  tasksRetry: number;
+  /** Something in it ran since the reading before the last one too (it is busy: keep its files open). */
+  busy: boolean;
+  ranTick: number;
   threads: number;
   name: string;
   cmd: string;
@@ -63,6 +93,8 @@ interface Entry {
   writeBps: number | null;
   fds: number | null;
   seen: number;
+  /** Last tick whose /proc listing had this pid (the parent check trusts it, not `seen`). */
+  listed: number;
   /** Row emitted last tick; returned again (same object) when nothing changed. */
   row: ProcRow | null;
 }
@@ -79,7 +111,7 @@ export class PidTable {
   constructor(root: string, reader: ProcReader, maxFds: number) {
     this.#root = root;
     this.#reader = reader;
-    this.#files = new PidFiles(reader, maxFds);
+    this.#files = new PidFiles(reader, maxFds, () => this.#shed());
     this.#fdBySize = root === '/proc' && FD_SIZE_WORKS;
   }
 
@@ -92,7 +124,7 @@ export class PidTable {
     const dir = `${this.#root}/${pid}`;
     if (e) {
       if (gate !== 'gone') {
-        const len = this.#files.read(dir, e.files, STAT, true);
+        const len = this.#files.read(dir, e.files, STAT, !e.tasks || e.busy);
         const st = typeof len === 'number' ? parsePidStat(this.#reader.buffer, len, true) : null;
         if (st && st.starttime === e.starttime) return this.#full(pid, dir, e, st, ctx, gate === 'read');
       }
@@ -101,6 +133,17 @@ export class PidTable {
     }
     const fresh = this.#newEntry(pid, dir, ctx);
     return fresh ? this.#full(pid, dir, fresh.e, fresh.st, ctx, true) : null;
+  }
+
+  /**
+   * Mark the pids in this tick's /proc listing, before any is read: a parent that is gone from
+   * the listing is known gone for every row of this tick, whatever the reading order.
+   */
+  list(pids: ArrayLike<number>, tick: number): void {
+    for (let i = 0; i < pids.length; i++) {
+      const e = this.#byPid.get(pids[i]!);
+      if (e) e.listed = tick;
+    }
   }
 
   /** Forget every process not read on `tick` (exited), closing its fds. */
@@ -113,6 +156,9 @@ export class PidTable {
     for (const [pid, e] of this.#byPid) this.#drop(pid, e);
   }
 
+  /** Full reads so far (a row whose gate could not prove that nothing in it ran, or forced). */
+  fullReads = 0;
+
   /** Number of /proc files held open. */
   get keptFds(): number {
     return this.#files.kept;
@@ -123,25 +169,87 @@ export class PidTable {
    * it must be read anyway (new row, focus, slow turn, parent gone) though nothing in it ran.
    */
   #gate(pid: number, e: Entry, ctx: TickContext): 'idle' | 'forced' | 'read' | 'gone' {
-    if (e.threads !== 1 || e.files[SCHED]! < 0) {
-      e.runNs = -1; // no proof either way: read everything
+    let ran = true;
+    if (e.threads === 1 && e.files[SCHED]! >= 0) {
+      const n = this.#reader.pread(e.files[SCHED]!);
+      if (typeof n !== 'number') return 'gone';
+      const runNs = firstNumber(this.#reader.buffer, n);
+      ran = runNs < 0 || runNs !== e.runNs;
+      // Taken before the full read, so a run that starts during it shows next tick.
+      e.runNs = runNs;
+    } else {
+      e.runNs = -1; // main's figure is no proof for the others: none to trust when single again
+      if (e.threads > 1 && e.threads <= MAX_GATED_THREADS) ran = this.#threadsRan(pid, e, ctx);
+    }
+    if (ran) {
+      e.busy = e.ranTick === ctx.tick - 1;
+      e.ranTick = ctx.tick;
       return 'read';
     }
-    const n = this.#reader.pread(e.files[SCHED]!);
-    if (typeof n !== 'number') return 'gone';
-    const runNs = firstNumber(this.#reader.buffer, n);
-    if (runNs >= 0 && runNs === e.runNs) {
-      const force =
-        !e.row ||
-        ctx.focus.has(e.key) ||
-        (pid + ctx.tick) % SLOW_EVERY === 0 ||
-        // Its parent exited: it was reparented without running, so its ppid moved.
-        (e.row.ppid > 0 && !this.#byPid.has(e.row.ppid));
-      return force ? 'forced' : 'idle';
+    const force =
+      !e.row ||
+      ctx.focus.has(e.key) ||
+      (pid + ctx.tick) % SLOW_EVERY === 0 ||
+      // Its parent exited: it was reparented without running, so its ppid moved. The parent's
+      // entry lives until this tick's sweep, so its absence from this tick's listing decides.
+      (e.row.ppid > 0 && this.#byPid.get(e.row.ppid)?.listed !== ctx.tick);
+    return force ? 'forced' : 'idle';
+  }
+
+  /**
+   * Whether any thread of a multi-threaded process ran since the last full read, from each
+   * thread's run time taken before a full read. Exact when it says no: the threads were listed
+   * before a full read whose stat counted as many, all are still there (a kept fd on an ended
+   * thread reads ESRCH, even when its tid is reused), and none moved; a thread made since must
+   * have been made by one of them, running. Any doubt (not listed yet, a thread ended, the count
+   * moved) lists them again and says yes.
+   */
+  #threadsRan(pid: number, e: Entry, ctx: TickContext): boolean {
+    const t = e.tasks;
+    if (t && t.fds.length === e.threads) {
+      // The thread that ran last is asked first; the first that moved settles it. The others'
+      // figures may then be older than this full read, which can only make a later tick read
+      // once more for nothing, never skip a run.
+      for (let k = 0; k < t.fds.length; k++) {
+        const i = (t.last + k) % t.fds.length;
+        const n = this.#reader.pread(t.fds[i]!);
+        if (typeof n !== 'number') {
+          this.#dropTasks(e); // that thread ended (so it ran), or the process is gone: stat tells
+          return true;
+        }
+        const ns = firstNumber(this.#reader.buffer, n);
+        if (ns < 0 || ns !== t.runNs[i]) {
+          t.runNs[i] = ns;
+          t.last = i;
+          return true;
+        }
+      }
+      return false;
     }
-    // Taken before the full read, so a run that starts during it shows next tick.
-    e.runNs = runNs;
-    return 'read';
+    if (t) this.#dropTasks(e);
+    if (ctx.tick >= e.tasksRetry) {
+      const listed = this.#files.openTasks(`${this.#root}/${pid}`);
+      if (listed === 'budget') e.tasksRetry = ctx.tick + SLOW_EVERY;
+      else e.tasks = listed;
+      // The budget goes to the threads' schedstat: main's is among them, and the other files
+      // (stat included: a reused pid fails the threads' preads first) are kept again if it runs on.
+      if (listed && listed !== 'budget' && !e.busy) this.#files.close(e.files);
+    }
+    return true;
+  }
+
+  /** Close the kept files of rows until the kept count fits the (lowered) budget. */
+  #shed(): void {
+    for (const e of this.#byPid.values()) {
+      if (this.#files.kept <= this.#files.budget) return;
+      this.#files.close(e.files);
+      this.#dropTasks(e);
+    }
+  }
+
+  #dropTasks(e: Entry): void {
+    if (e.tasks) this.#files.close(e.tasks.fds);
+    e.tasks = null;
   }
 
   /** The previous row at 0 % and no I/O: nothing ran, so nothing else moved either. */
@@ -162,6 +270,7 @@ export class PidTable {
    * counters stand; stat and statm are read for what moves without it (ppid, nice, reclaim).
    */
   #full(pid: number, dir: string, e: Entry, st: PidStat, ctx: TickContext, ran: boolean): ProcRow {
+    this.fullReads++;
     const fresh = e.row === null;
     const ticks = st.utime + st.stime;
     const multi = st.threads > 1;
@@ -176,15 +285,26 @@ export class PidTable {
     const renamed = st.comm !== e.name || multi !== e.threads > 1;
     e.ticks = ticks;
     e.threads = st.threads;
+    if (e.tasks && (!multi || st.threads > MAX_GATED_THREADS)) this.#dropTasks(e);
+    // Single-threaded (again): its gate is main's schedstat, whose figure is taken next tick.
+    if (!multi && e.files[SCHED]! < 0) {
+      this.#files.keep(dir, e.files, SCHED);
+      e.runNs = -1;
+    }
+    // Files of a multi-threaded process that is skipped on its threads' run times are read by
+    // path unless it runs tick after tick: the fd budget goes to its threads' schedstat first.
+    const keep = multi && (!e.tasks || e.busy);
     e.seen = ctx.tick;
     e.name = st.comm;
 
     if (st.state === 'Z' || st.state === 'X' || kthread) e.cmd = '';
-    else if (fresh || renamed || (ran && (!multi || (pid + ctx.tick) % 2 === 0)))
-      e.cmd = this.#cmdline(dir, e, multi);
+    // Every second tick (by pid) only for one read every tick anyway; one skipped on its threads'
+    // run times may not be read again for long, so read it on each tick something in it ran.
+    else if (fresh || renamed || (ran && (!multi || e.tasks || (pid + ctx.tick) % 2 === 0)))
+      e.cmd = this.#cmdline(dir, e, keep);
 
     let rss = st.rssPages * PAGE_SIZE;
-    const n = this.#files.read(dir, e.files, STATM, multi);
+    const n = this.#files.read(dir, e.files, STATM, keep);
     if (typeof n === 'number') {
       const pages = parseStatmResident(this.#reader.buffer, n);
       if (pages >= 0) rss = pages * PAGE_SIZE;
@@ -192,10 +312,10 @@ export class PidTable {
     if (ran) {
       const slowTurn = (pid + ctx.tick) % SLOW_EVERY === 0;
       if (!e.fdsDenied || slowTurn) {
-        e.fds = this.#files.countFds(dir, e.files, multi, this.#fdBySize);
+        e.fds = this.#files.countFds(dir, e.files, keep, this.#fdBySize);
         e.fdsDenied = e.fds === null;
       }
-      this.#readIo(dir, e, multi, fresh ? (young ? span : 0) : ctx.dtSec, slowTurn);
+      this.#readIo(dir, e, keep, fresh ? (young ? span : 0) : ctx.dtSec, slowTurn);
     } else {
       e.readBps = e.readBps === null ? null : 0;
       e.writeBps = e.writeBps === null ? null : 0;
@@ -251,6 +371,7 @@ export class PidTable {
 
   #drop(pid: number, e: Entry): void {
     this.#files.close(e.files);
+    this.#dropTasks(e);
     this.#byPid.delete(pid);
   }
 
@@ -277,6 +398,10 @@ export class PidTable {
       starttime: st.starttime,
       files,
       runNs,
+      tasks: null,
+      tasksRetry: 0,
+      busy: false,
+      ranTick: -1,
       threads: 0,
       name: st.comm,
       cmd: '',
@@ -290,6 +415,7 @@ export class PidTable {
       writeBps: null,
       fds: null,
       seen: 0,
+      listed: ctx.tick,
       row: null,
     };
     this.#byPid.set(pid, e);
