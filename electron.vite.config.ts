@@ -20,6 +20,7 @@ export default defineConfig({
           'pool-thread': resolve('src/main/core/entries/pool-thread.ts'),
           'pool-process': resolve('src/main/core/entries/pool-process.ts'),
           'queue-processor': resolve('src/main/core/entries/queue-processor.ts'),
+          'queue-worker': resolve('src/main/core/entries/queue-worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

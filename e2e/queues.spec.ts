@@ -324,3 +324,29 @@ test('a read-only server shows its queues with every control disabled', async ({
     child.kill('SIGTERM');
   }
 });
+
+test('Add local worker in the Managed view runs spindle worker for a queue, and it drains', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const queue = unique('local');
+  await connect(page);
+  await addJobs(page, queue, { workload: 'noop', count: 30 });
+  await page.getByRole('tab', { name: 'Managed' }).click();
+  const form = page.getByRole('form', { name: 'Add local worker' });
+  await form.getByLabel('Connection').selectOption({ label: `127.0.0.1:${redis.port}` });
+  await form.getByLabel('Queue').fill(queue);
+  await form.getByLabel('Concurrency').fill('2');
+  await page.screenshot({ path: artifact('queues-add-local-worker.png') });
+  await form.getByRole('button', { name: 'Add local worker' }).click();
+  const name = `worker ${queue} ×2`;
+  const item = page.locator(`[data-testid="sup-item"][data-name="${name}"]`);
+  await expect(item).toHaveAttribute('data-state', 'running');
+  // The launched command names a 0600 file, not the connection's URL.
+  await expect(page.getByTestId('sup-item').filter({ hasText: queue })).not.toContainText('redis://');
+  await page.getByRole('tab', { name: 'Queues' }).click();
+  await page.locator(`[data-testid="queue-chip"][data-queue="${queue}"]`).click();
+  const detail = page.locator(`[data-testid="queue-detail"][data-queue="${queue}"]`);
+  await expect(detail).toHaveAttribute('data-backlog', '0', { timeout: 60_000 });
+  await stopWorkers(page, [name]);
+});

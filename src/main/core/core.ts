@@ -181,6 +181,7 @@ export class Core {
         engine: this.queues,
         controls: this.queueControls,
         supervisor: this.supervisor,
+        dataDir: dataDirOf(opts.dataDir),
       }),
     };
   }

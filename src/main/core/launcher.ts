@@ -20,7 +20,12 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** Names of the scripts core runs out of the main thread. */
 export type EntryName =
-  'sampler-worker' | 'supervisor-helper' | 'pool-thread' | 'pool-process' | 'queue-processor';
+  | 'sampler-worker'
+  | 'supervisor-helper'
+  | 'pool-thread'
+  | 'pool-process'
+  | 'queue-processor'
+  | 'queue-worker';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** True when running from TypeScript sources (tests, tsx) rather than a build. */

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { request } from './define';
+import type { ManagedStatus } from './supervisor';
 
 /** Bounds of the queues area: every list in a result or event is capped by one of these. */
 export const QUEUE_LIMITS = {
@@ -347,6 +348,21 @@ export const queuesRequests = {
   'queues.startLocalRedis': request<QueueConnection>()(z.object({}).strict().optional(), {
     control: true,
   }),
+  /**
+   * "Add local worker": a `spindle worker` for this queue on this machine, as a managed process
+   * (its password goes in a 0600 file, never in its argv or environment).
+   */
+  'queues.launchWorker': request<ManagedStatus>()(
+    z
+      .object({
+        ...onQueue,
+        concurrency: z.number().int().min(1).max(64).default(4),
+        /** Absent: each job's name picks the built-in workload. */
+        workload: z.enum(QUEUE_WORKLOADS).optional(),
+      })
+      .strict(),
+    { control: true },
+  ),
   'queues.pause': request<null>()(z.object(onQueue).strict(), { control: true }),
   'queues.resume': request<null>()(z.object(onQueue).strict(), { control: true }),
   /** A batch of `count` jobs, or a steady producer at `rate`/s (returned). */

@@ -9,12 +9,15 @@ import type { QueuesEngine } from './queues-engine';
 import type { QueueControls } from './controls';
 import { jobDetail, jobsPage } from './jobs';
 import { findRedisServer, startLocalRedis, type Launcher } from './local-redis';
+import { launchLocalWorker } from './local-worker';
 import { parseConnection, publicUrl } from './redis-url';
 
 export interface QueuesDeps {
   engine: QueuesEngine;
   controls: QueueControls;
   supervisor: Launcher;
+  /** Where a local worker's connection file goes (mode 0600). */
+  dataDir: string;
 }
 
 const onQueue = (p: { connectionId: string; queue: string }): AuditTarget => ({
@@ -75,6 +78,14 @@ export function queuesHandlers(d: QueuesDeps): AreaHandlers<'queues'> {
         action: 'queues start local redis',
         detail: (r) => r.url,
         settled: (r) => ({ target: { id: r.id, name: r.name } }),
+      },
+    },
+    'queues.launchWorker': {
+      run: (p) => launchLocalWorker(engine, d.supervisor, d.dataDir, p),
+      audit: {
+        action: (p) => `queues launch worker ×${p.concurrency}`,
+        target: onQueue,
+        settled: (r) => ({ target: { id: r.id, name: r.definition.name } }),
       },
     },
     'queues.pause': {

@@ -128,6 +128,11 @@ export class QueuesEngine {
     return state.link.info();
   }
 
+  /** A connection's settings, password included (for a local worker's 0600 file only). */
+  settingsOf(id: string): ConnectionSettings {
+    return this.#state(id).link.settings;
+  }
+
   async disconnect(id: string, forget: boolean): Promise<void> {
     const s = this.#state(id);
     this.#links.delete(id);

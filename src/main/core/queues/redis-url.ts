@@ -21,6 +21,16 @@ export interface ConnectionSettings {
   tlsVerify: boolean;
 }
 
+/** The whole URL, password included: only for a 0600 file handed to a worker Spindle launches. */
+export function secretUrl(s: ConnectionSettings): string {
+  const enc = encodeURIComponent;
+  const auth =
+    s.username || s.password
+      ? `${s.username ? enc(s.username) : ''}${s.password ? `:${enc(s.password)}` : ''}@`
+      : '';
+  return `${s.tls ? 'rediss' : 'redis'}://${auth}${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}/${s.db}`;
+}
+
 /** BullMQ's default key prefix. */
 export const DEFAULT_PREFIX = 'bull';
 

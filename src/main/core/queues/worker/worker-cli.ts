@@ -2,6 +2,7 @@
  * `spindle worker …`: parse the flags, start one headless worker, print one line, and stop
  * cleanly on SIGTERM or SIGINT (a second signal quits at once).
  */
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../snapshots/duration';
 import { parseConnection, publicUrl } from '../redis-url';
@@ -12,6 +13,7 @@ import { QueueWorkerError, startQueueWorker, type QueueWorkerOptions } from './q
 /** Usage lines for the CLI's help. */
 export const WORKER_USAGE = `  worker     run a headless BullMQ worker that reports its host to Spindle every second
     --redis URL        redis:// or rediss:// (user, password, /db); default $SPINDLE_REDIS_URL
+    --redis-file F     read the URL from F (mode 0600), so the password is on no command line
     --queue NAME       the queue to take jobs from (with --stage: the stage's queue)
     --concurrency N    jobs at once (default 1)
     --workload NAME    run sleep|gcd|fail|crash|noop for every job (default: the job's name)
@@ -41,6 +43,22 @@ export interface WorkerCliOptions {
 const args = (msg: string): QueueWorkerError => new QueueWorkerError('EWORKER_ARGS', msg);
 
 /** Parse the flags (throws QueueWorkerError with EWORKER_ARGS). */
+/**
+ * The URL kept in a file only its owner can read (how Spindle hands a saved connection's password
+ * to a worker it launches: never on a command line or in an environment a window can see).
+ */
+function readRedisFile(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw args(`--redis-file: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if ((st.mode & 0o077) !== 0) throw args(`--redis-file: ${path} is readable by others; chmod 600 it`);
+  return readFileSync(path, 'utf8').trim();
+}
+
 export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerCliOptions {
   let values;
   try {
@@ -49,6 +67,7 @@ export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       strict: true,
       options: {
         redis: { type: 'string' },
+        'redis-file': { type: 'string' },
         queue: { type: 'string' },
         concurrency: { type: 'string' },
         workload: { type: 'string' },
@@ -65,8 +84,8 @@ export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   } catch (err) {
     throw args(`worker: ${(err as Error).message}`);
   }
-  const url = values.redis ?? env.SPINDLE_REDIS_URL;
-  if (!url) throw args('worker: --redis URL is required (or set SPINDLE_REDIS_URL)');
+  const url = values.redis ?? readRedisFile(values['redis-file']) ?? env.SPINDLE_REDIS_URL;
+  if (!url) throw args('worker: --redis URL is required (or --redis-file, or SPINDLE_REDIS_URL)');
   if (!/^rediss?:\/\//.test(url))
     throw args(`--redis: a redis:// or rediss:// URL, not ${maskRedisUrl(url)}`);
   try {

@@ -5,6 +5,7 @@ import type { Client } from '../../api/client';
 import { SubscribeError } from '../../lib/subscribe-error';
 import { useStores } from '../../stores';
 import { LaunchForm } from './launch-form';
+import { AddWorker } from './add-worker';
 import { ManagedDetail } from './managed-detail';
 import { ManagedList } from './managed-list';
 import './supervisor.css';
@@ -41,6 +42,7 @@ export function SupervisorView({ client }: { client: Client }) {
               setSelected(id);
             }}
           />
+          <AddWorker client={client} onLaunched={setSelected} />
           <ImportExport client={client} />
         </Controls>
       </div>
