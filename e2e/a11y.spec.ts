@@ -26,11 +26,11 @@ test('tabs move with the arrow keys (one tab stop, roving tabindex)', async ({ p
   await expect(processes).toHaveAttribute('tabindex', '0');
   await expect(page.getByRole('tabpanel', { name: 'Processes' })).toBeVisible();
   await page.keyboard.press('End');
-  await expect(page.getByRole('tab', { name: 'Queues' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'Hosts' })).toBeFocused();
   await page.keyboard.press('ArrowRight'); // wraps to the first
   await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowLeft');
-  await expect(page.getByRole('tab', { name: 'Queues' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Hosts' })).toHaveAttribute('aria-selected', 'true');
 });
 
 test('the process grid points aria-activedescendant at the selected row as the arrows move', async ({
@@ -51,8 +51,15 @@ test('the process grid points aria-activedescendant at the selected row as the a
       index: Number(await row.getAttribute('aria-rowindex')),
     };
   };
-  await expect.poll(async () => (await pointed())?.selected).toBe('true');
-  const first = (await pointed())!;
+  // Kept from the poll that saw it selected: a second read could land on a re-render.
+  const seen: { row: Awaited<ReturnType<typeof pointed>> } = { row: null };
+  await expect
+    .poll(async () => {
+      seen.row = await pointed();
+      return seen.row?.selected;
+    })
+    .toBe('true');
+  const first = seen.row!;
   expect(first.index).toBeGreaterThanOrEqual(2); // row 1 is the header
   await page.keyboard.press('ArrowDown');
   await expect.poll(async () => (await pointed())?.id).not.toBe(first.id);
@@ -98,6 +105,7 @@ test('charts have a text alternative with their latest values, and focus is visi
     Managed: page.getByRole('form', { name: 'Launch a process' }),
     Pools: page.getByRole('button', { name: 'Create pool' }),
     Queues: page.getByRole('form', { name: 'Connect to Redis' }),
+    Hosts: page.getByRole('form', { name: 'Add a host' }),
   };
   for (const [view, shown] of Object.entries(ready)) {
     await page.getByRole('tab', { name: view }).click();
