@@ -182,30 +182,35 @@ export interface QueueStats {
   workersOmitted: number;
 }
 
+/**
+ * The history columns besides `t`, defined once: the engine's ring, the snapshot schema and the
+ * window's converters all take this list. `isPaused` is 1 while paused; `workers` counts the
+ * workers reporting at that tick.
+ */
+export const QUEUE_HISTORY_COLUMNS = [
+  'waiting',
+  'prioritized',
+  'delayed',
+  'active',
+  'waitingChildren',
+  'completed',
+  'failed',
+  'paused',
+  'isPaused',
+  'completedPerSec',
+  'failedPerSec',
+  'waitP50',
+  'waitP95',
+  'waitP99',
+  'runP50',
+  'runP95',
+  'runP99',
+  'workers',
+] as const;
+export type QueueHistoryColumn = (typeof QUEUE_HISTORY_COLUMNS)[number];
+
 /** History of a queue as columns over one time axis; null is a gap (connection down). */
-export interface QueueHistory {
-  t: number[];
-  waiting: (number | null)[];
-  prioritized: (number | null)[];
-  delayed: (number | null)[];
-  active: (number | null)[];
-  waitingChildren: (number | null)[];
-  completed: (number | null)[];
-  failed: (number | null)[];
-  paused: (number | null)[];
-  /** 1 while the queue is paused, 0 otherwise. */
-  isPaused: (number | null)[];
-  completedPerSec: (number | null)[];
-  failedPerSec: (number | null)[];
-  waitP50: (number | null)[];
-  waitP95: (number | null)[];
-  waitP99: (number | null)[];
-  runP50: (number | null)[];
-  runP95: (number | null)[];
-  runP99: (number | null)[];
-  /** Workers reporting at that tick. */
-  workers: (number | null)[];
-}
+export type QueueHistory = { t: number[] } & Record<QueueHistoryColumn, (number | null)[]>;
 
 /** A steady producer (`queues.add` with a rate). */
 export interface QueueProducer {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { PROC_FIELD_NAMES, PROC_FIELDS, type ProcField, type ProcFieldSpec } from '../contract/proc-fields';
 import type { ProcRow } from '../contract/stats';
+import { QUEUE_HISTORY_COLUMNS } from '../contract/queues';
 
 export const SNAPSHOT_VERSION = 2;
 /** Older versions the reader still reads (upgraded to the current shape as they are read). */
@@ -176,26 +177,7 @@ const auditEntrySchema = z
   })
   .strict();
 
-const queueColumns = [
-  'waiting',
-  'prioritized',
-  'delayed',
-  'active',
-  'waitingChildren',
-  'completed',
-  'failed',
-  'paused',
-  'isPaused',
-  'completedPerSec',
-  'failedPerSec',
-  'waitP50',
-  'waitP95',
-  'waitP99',
-  'runP50',
-  'runP95',
-  'runP99',
-  'workers',
-] as const;
+const queueColumns = QUEUE_HISTORY_COLUMNS;
 
 const queueHistoryShape = Object.fromEntries(queueColumns.map((c) => [c, column])) as Record<
   (typeof queueColumns)[number],

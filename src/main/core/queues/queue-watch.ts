@@ -3,34 +3,21 @@
  * QUEUE_LIMITS.historyPoints; a failed poll is a row of gaps, never zeros), the latency
  * windows and the cursors that say which finished jobs were already counted.
  */
-import { QUEUE_LIMITS, type QueueHistory, type QueueStats, type QueueWorker } from '../../../shared/contract';
+import {
+  QUEUE_HISTORY_COLUMNS,
+  QUEUE_LIMITS,
+  type QueueHistory,
+  type QueueStats,
+  type QueueWorker,
+} from '../../../shared/contract';
 import { RingColumns } from '../../../shared/stats/ring-columns';
 import { LatencyWindow } from './latency-window';
 import type { PollResult } from './poll-script';
 import { joinWorkers, type BullClient } from './workers';
 import type { HostReport } from '../../../shared/contract';
 
-/** The history columns besides `t`, in QueueHistory's order. */
-const COLUMNS = [
-  'waiting',
-  'prioritized',
-  'delayed',
-  'active',
-  'waitingChildren',
-  'completed',
-  'failed',
-  'paused',
-  'isPaused',
-  'completedPerSec',
-  'failedPerSec',
-  'waitP50',
-  'waitP95',
-  'waitP99',
-  'runP50',
-  'runP95',
-  'runP99',
-  'workers',
-] as const satisfies readonly Exclude<keyof QueueHistory, 't'>[];
+/** The history columns besides `t` (the contract's one list). */
+const COLUMNS = QUEUE_HISTORY_COLUMNS;
 
 /** Columns per history row, `t` included (sizes the subscribe reply). */
 export const HISTORY_COLUMNS = COLUMNS.length + 1;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { HistoryWindow, ProcRow } from '../../../shared/contract';
+import { QUEUE_HISTORY_COLUMNS, type HistoryWindow, type ProcRow } from '../../../shared/contract';
 import { parseSnapshot } from '../../../shared/snapshot/read';
 import { parseProcessesCsv } from '../../../shared/snapshot/read-csv';
 import { csvCell, csvRow } from '../../../shared/snapshot/csv';
@@ -132,28 +132,7 @@ function queueRow(t: number[]): SnapshotQueue {
     },
     history: {
       t,
-      ...Object.fromEntries(
-        [
-          'waiting',
-          'prioritized',
-          'delayed',
-          'active',
-          'waitingChildren',
-          'completed',
-          'failed',
-          'paused',
-          'isPaused',
-          'completedPerSec',
-          'failedPerSec',
-          'waitP50',
-          'waitP95',
-          'waitP99',
-          'runP50',
-          'runP95',
-          'runP99',
-          'workers',
-        ].map((c) => [c, col(1)]),
-      ),
+      ...Object.fromEntries(QUEUE_HISTORY_COLUMNS.map((c) => [c, col(1)])),
     } as SnapshotQueue['history'],
     workers: [
       {

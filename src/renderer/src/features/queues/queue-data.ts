@@ -5,6 +5,7 @@
  */
 import {
   JOB_STATES,
+  QUEUE_HISTORY_COLUMNS,
   QUEUE_LIMITS,
   type JobState,
   type QueueHistory,
@@ -29,19 +30,7 @@ export const STATE_COLUMN: Record<JobState, Column> = {
   paused: 'paused',
 };
 
-const COLUMNS: Column[] = [
-  ...JOB_STATES.map((s) => STATE_COLUMN[s]),
-  'isPaused',
-  'completedPerSec',
-  'failedPerSec',
-  'waitP50',
-  'waitP95',
-  'waitP99',
-  'runP50',
-  'runP95',
-  'runP99',
-  'workers',
-];
+const COLUMNS: readonly Column[] = QUEUE_HISTORY_COLUMNS;
 
 /** An empty history (every column present, so converters never meet a missing one). */
 export function emptyHistory(): QueueHistory {
