@@ -33,7 +33,12 @@ export class LinuxCollector implements Collector {
     this.#root = root;
     // The native gate reads the real kernel's clocks: never for a test's fake root.
     this.native = root === '/proc' && loadCpuClocks().clocks !== null;
-    this.#pids = new PidTable(root, this.#reader, this.#fdBudget(), this.native ? loadCpuClocks().clocks : null);
+    this.#pids = new PidTable(
+      root,
+      this.#reader,
+      this.#fdBudget(),
+      this.native ? loadCpuClocks().clocks : null,
+    );
   }
 
   /** Whether rows are gated on the native per-process CPU clock (else on schedstat). */

@@ -24,7 +24,9 @@ export function loadCpuClocks(): { clocks: CpuClocks | null; why: string } {
   if (loaded) return loaded;
   loaded = tryLoad();
   if (!loaded.clocks && loaded.why !== 'SPINDLE_NO_NATIVE is set') {
-    console.error(`spindle: native CPU clock not loaded (${loaded.why}); the sampler uses its schedstat gate`);
+    console.error(
+      `spindle: native CPU clock not loaded (${loaded.why}); the sampler uses its schedstat gate`,
+    );
   }
   return loaded;
 }
