@@ -6,9 +6,8 @@
  * time (ns) counts that one thread: /proc/<pid>/schedstat for a single-threaded process (it
  * must run to make a second thread), /proc/<pid>/task/<tid>/schedstat for each thread of a
  * multi-threaded one (/proc/<pid>/schedstat counts main only, often asleep in join while the
- * workers run). Nothing cheaper proves it: stat's whole-process CPU time moves in 10 ms steps,
- * and the ns-exact whole-process clock (clock_gettime on a process's CPU clock) is out of
- * Node's reach. Past `MAX_GATED_THREADS` threads the per-thread proof costs more than reading
+ * workers run). Nothing cheaper in plain Node proves it: stat's whole-process CPU time moves in
+ * 10 ms steps, and the ns-exact whole-process clock needs the native addon (below). Past `MAX_GATED_THREADS` threads the per-thread proof costs more than reading
  * everything, so such a process is read every tick: stat (whole-process times, threads,
  * state), statm (resident memory as top and ps show it; stat's rss is the kernel's
  * per-CPU-cached approximation, 9 % low on 6.x), io and the open-fd count; its command line
