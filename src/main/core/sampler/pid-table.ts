@@ -342,7 +342,8 @@ export class PidTable {
       e.cmd = this.#cmdline(dir, e, keep);
 
     let rss = st.rssPages * PAGE_SIZE;
-    const n = this.#files.read(dir, e.files, STATM, keep);
+    // Native gate: statm is read on every forced read too (slow turn), so it stays open like stat.
+    const n = this.#files.read(dir, e.files, STATM, keep || this.#clocks !== null);
     if (typeof n === 'number') {
       const pages = parseStatmResident(this.#reader.buffer, n);
       if (pages >= 0) rss = pages * PAGE_SIZE;
