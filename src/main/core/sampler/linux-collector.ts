@@ -7,6 +7,7 @@ import type { ProcRow } from '../../../shared/contract';
 import { round1, type Collected, type Collector } from './collector';
 import { field } from './parse-pid';
 import { parseLoadAvg, parseMemInfo, parseStatCounters, type StatCounters } from './parse-system';
+import { loadCpuClocks } from './native-clock';
 import { PidTable } from './pid-table';
 import { cpuPct, parseProcStat, type CpuTimes } from './proc-stat';
 import { ProcReader } from './proc-reader';
@@ -30,8 +31,18 @@ export class LinuxCollector implements Collector {
 
   constructor(root = '/proc') {
     this.#root = root;
-    this.#pids = new PidTable(root, this.#reader, this.#fdBudget());
+    // The native gate reads the real kernel's clocks: never for a test's fake root.
+    this.native = root === '/proc' && loadCpuClocks().clocks !== null;
+    this.#pids = new PidTable(
+      root,
+      this.#reader,
+      this.#fdBudget(),
+      this.native ? loadCpuClocks().clocks : null,
+    );
   }
+
+  /** Whether rows are gated on the native per-process CPU clock (else on schedstat). */
+  readonly native: boolean;
 
   /** Stat files currently held open (Spindle's own fd footprint from this cache). */
   get keptFds(): number {

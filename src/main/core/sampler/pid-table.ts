@@ -6,9 +6,8 @@
  * time (ns) counts that one thread: /proc/<pid>/schedstat for a single-threaded process (it
  * must run to make a second thread), /proc/<pid>/task/<tid>/schedstat for each thread of a
  * multi-threaded one (/proc/<pid>/schedstat counts main only, often asleep in join while the
- * workers run). Nothing cheaper proves it: stat's whole-process CPU time moves in 10 ms steps,
- * and the ns-exact whole-process clock (clock_gettime on a process's CPU clock) is out of
- * Node's reach. Past `MAX_GATED_THREADS` threads the per-thread proof costs more than reading
+ * workers run). Nothing cheaper in plain Node proves it: stat's whole-process CPU time moves in
+ * 10 ms steps, and the ns-exact whole-process clock needs the native addon (below). Past `MAX_GATED_THREADS` threads the per-thread proof costs more than reading
  * everything, so such a process is read every tick: stat (whole-process times, threads,
  * state), statm (resident memory as top and ps show it; stat's rss is the kernel's
  * per-CPU-cached approximation, 9 % low on 6.x), io and the open-fd count; its command line
@@ -17,6 +16,12 @@
  * another process, reclaim shrinking its memory — is caught by the parent check below, by the
  * focus (rows the user looks at are read in full), and by a full read of every row each
  * `SLOW_EVERY` ticks, staggered by pid.
+ *
+ * The native gate, when the CPU-clock addon is loaded (native-clock.ts): one clock_gettime on
+ * each process's CPU clock for all pids at the top of the tick (~0.4 µs each) gives the whole
+ * thread group's run time in ns; unmoved, nothing in it ran, whatever its thread count (making,
+ * ending or waking a thread takes a thread running), so every process is gated by that rule
+ * and the schedstat files above are neither opened nor read.
  *
  * Cost per multi-threaded process per tick, measured with 1,100 of them on the 2-vCPU build
  * machine: stat ~7 µs, io ~5, cmdline ~6 (every second tick), statm ~3, and ~3 for the fd
@@ -46,6 +51,7 @@ import {
   STATM,
   type Tasks,
 } from './pid-files';
+import { type CpuClocks } from './native-clock';
 import { type ProcReader } from './proc-reader';
 import { UserNames } from './passwd';
 import { ageSec, CLK_TCK, startWallMs, type TickContext } from './tick-context';
@@ -71,6 +77,9 @@ interface Entry {
   files: Int32Array;
   /** schedstat run time (ns) taken before the last full read; -1 when there is none to trust. */
   runNs: number;
+  /** Native gate: the process CPU clock (ns) taken before the last full read (-1: none), and this tick's (NaN: not taken). */
+  clockNs: number;
+  clockNow: number;
   /** Multi-threaded: every thread's kept schedstat and run time, or null (not listed yet, or too many). */
   tasks: Tasks | null;
   /** Tick from which listing its threads may be tried again (the fd budget was short). */
@@ -107,9 +116,15 @@ export class PidTable {
   readonly #byPid = new Map<number, Entry>();
   /** Only the real procfs reports fd counts as the size of /proc/<pid>/fd. */
   readonly #fdBySize: boolean;
+  /** The native gate (null: the schedstat gate), its pid and figure buffers, and new pids' figures this tick. */
+  readonly #clocks: CpuClocks | null;
+  #clockPids = new Int32Array(0);
+  #clockOut = new Float64Array(0);
+  readonly #newClock = new Map<number, number>();
 
-  constructor(root: string, reader: ProcReader, maxFds: number) {
+  constructor(root: string, reader: ProcReader, maxFds: number, clocks: CpuClocks | null = null) {
     this.#root = root;
+    this.#clocks = clocks;
     this.#reader = reader;
     this.#files = new PidFiles(reader, maxFds, () => this.#shed());
     this.#fdBySize = root === '/proc' && FD_SIZE_WORKS;
@@ -124,7 +139,7 @@ export class PidTable {
     const dir = `${this.#root}/${pid}`;
     if (e) {
       if (gate !== 'gone') {
-        const len = this.#files.read(dir, e.files, STAT, !e.tasks || e.busy);
+        const len = this.#files.read(dir, e.files, STAT, this.#clocks !== null || !e.tasks || e.busy);
         const st = typeof len === 'number' ? parsePidStat(this.#reader.buffer, len, true) : null;
         if (st && st.starttime === e.starttime) return this.#full(pid, dir, e, st, ctx, gate === 'read');
       }
@@ -140,9 +155,25 @@ export class PidTable {
    * the listing is known gone for every row of this tick, whatever the reading order.
    */
   list(pids: ArrayLike<number>, tick: number): void {
+    const clocks = this.#clocks;
+    this.#newClock.clear();
+    if (clocks) {
+      if (this.#clockPids.length < pids.length) {
+        this.#clockPids = new Int32Array(pids.length + 256);
+        this.#clockOut = new Float64Array(pids.length + 256);
+      }
+      const ids = this.#clockPids.subarray(0, pids.length);
+      for (let i = 0; i < pids.length; i++) ids[i] = pids[i]!;
+      // Every figure is taken before any full read of this tick: a run during one shows next tick.
+      clocks(ids, this.#clockOut);
+    }
+    const out = this.#clockOut;
     for (let i = 0; i < pids.length; i++) {
       const e = this.#byPid.get(pids[i]!);
-      if (e) e.listed = tick;
+      if (e) {
+        e.listed = tick;
+        if (clocks) e.clockNow = out[i]!;
+      } else if (clocks) this.#newClock.set(pids[i]!, out[i]!);
     }
   }
 
@@ -170,7 +201,13 @@ export class PidTable {
    */
   #gate(pid: number, e: Entry, ctx: TickContext): 'idle' | 'forced' | 'read' | 'gone' {
     let ran = true;
-    if (e.threads === 1 && e.files[SCHED]! >= 0) {
+    if (this.#clocks) {
+      // Exact for any thread count. Not taken this tick (not listed) or unreadable: read it.
+      const now = e.clockNow;
+      e.clockNow = NaN;
+      ran = !(now >= 0) || now !== e.clockNs;
+      e.clockNs = now >= 0 ? now : -1;
+    } else if (e.threads === 1 && e.files[SCHED]! >= 0) {
       const n = this.#reader.pread(e.files[SCHED]!);
       if (typeof n !== 'number') return 'gone';
       const runNs = firstNumber(this.#reader.buffer, n);
@@ -287,24 +324,26 @@ export class PidTable {
     e.threads = st.threads;
     if (e.tasks && (!multi || st.threads > MAX_GATED_THREADS)) this.#dropTasks(e);
     // Single-threaded (again): its gate is main's schedstat, whose figure is taken next tick.
-    if (!multi && e.files[SCHED]! < 0) {
+    if (!multi && e.files[SCHED]! < 0 && !this.#clocks) {
       this.#files.keep(dir, e.files, SCHED);
       e.runNs = -1;
     }
     // Files of a multi-threaded process that is skipped on its threads' run times are read by
     // path unless it runs tick after tick: the fd budget goes to its threads' schedstat first.
-    const keep = multi && (!e.tasks || e.busy);
+    // Native gate: any row is read only when something in it ran, so keep them for the busy ones.
+    const keep = this.#clocks ? e.busy : multi && (!e.tasks || e.busy);
     e.seen = ctx.tick;
     e.name = st.comm;
 
     if (st.state === 'Z' || st.state === 'X' || kthread) e.cmd = '';
     // Every second tick (by pid) only for one read every tick anyway; one skipped on its threads'
     // run times may not be read again for long, so read it on each tick something in it ran.
-    else if (fresh || renamed || (ran && (!multi || e.tasks || (pid + ctx.tick) % 2 === 0)))
+    else if (fresh || renamed || (ran && (!multi || e.tasks || this.#clocks || (pid + ctx.tick) % 2 === 0)))
       e.cmd = this.#cmdline(dir, e, keep);
 
     let rss = st.rssPages * PAGE_SIZE;
-    const n = this.#files.read(dir, e.files, STATM, keep);
+    // Native gate: statm is read on every forced read too (slow turn), so it stays open like stat.
+    const n = this.#files.read(dir, e.files, STATM, keep || this.#clocks !== null);
     if (typeof n === 'number') {
       const pages = parseStatmResident(this.#reader.buffer, n);
       if (pages >= 0) rss = pages * PAGE_SIZE;
@@ -382,8 +421,10 @@ export class PidTable {
    */
   #newEntry(pid: number, dir: string, ctx: TickContext): { e: Entry; st: PidStat } | null {
     const files = noFiles();
-    const n = this.#files.read(dir, files, SCHED, true);
+    // Native gate: the clock was taken in list(), before this read.
+    const n = this.#clocks ? 'native' : this.#files.read(dir, files, SCHED, true);
     const runNs = typeof n === 'number' ? firstNumber(this.#reader.buffer, n) : -1;
+    const clockNs = this.#newClock.get(pid) ?? -1;
     // No schedstat (a kernel without CONFIG_SCHED_INFO) only means no gate: stat decides.
     const len = this.#files.read(dir, files, STAT, true);
     const st = typeof len === 'number' ? parsePidStat(this.#reader.buffer, len, true) : null;
@@ -398,6 +439,8 @@ export class PidTable {
       starttime: st.starttime,
       files,
       runNs,
+      clockNs: clockNs >= 0 ? clockNs : -1,
+      clockNow: NaN,
       tasks: null,
       tasksRetry: 0,
       busy: false,
