@@ -263,8 +263,10 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
       expect(r1.writeBps!).toBeGreaterThanOrEqual(
         Math.floor(first.before.w / (first.after.up + 0.01 - first.before.start)),
       );
+      // Uptime and start time both move in 10 ms steps, so the age the sampler divides by may be
+      // one step shorter than the one read here (a process seen 20 ms after its start: up to 2×).
       expect(r1.writeBps!).toBeLessThanOrEqual(
-        Math.ceil(first.after.w / Math.max(0.01, first.before.up - first.before.start)),
+        Math.ceil(first.after.w / Math.max(0.01, first.before.up - 0.01 - first.before.start)),
       );
       await sleep(200);
       await p.send(`write ${join(dir, `next-${mode}`)} 16`);
