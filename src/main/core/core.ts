@@ -7,6 +7,7 @@ import {
   LOCAL_HOST,
   type EventName,
   type Events,
+  type ManagedStatus,
   type PoolsTick,
   type QueuesTick,
   type SystemInfo,
@@ -88,6 +89,7 @@ export class Core {
   /** Managed processes and pipelines, owned through the supervisor helper. */
   readonly supervisor: Supervisor;
   #lastPools: PoolsTick | null = null;
+  #lastManaged: ManagedStatus[] = [];
   #lastQueues: QueuesTick | null = null;
   /** Worker pools (threads and processes), their pipelines and the speed-up lab. */
   readonly pools = new PoolsEngine(
@@ -117,7 +119,8 @@ export class Core {
       dataDir: dataDirOf(opts.dataDir),
       version: APP_VERSION,
       local: () => ({
-        managed: this.supervisor.list(),
+        // The list as last pushed, not a new one built every tick to be counted.
+        managed: this.#lastManaged,
         poolBacklog: (this.#lastPools?.pools ?? []).reduce((n, p) => n + p.counts.queued, 0),
         queueBacklog: this.#lastQueues ? queueBacklogOf(this.#lastQueues) : null,
       }),
@@ -138,7 +141,10 @@ export class Core {
     this.audit.onEntry((e) => this.publish('audit', e));
     this.supervisor = new Supervisor({
       dataDir: opts.dataDir,
-      onList: (list) => this.publish('supervisor.list', list),
+      onList: (list) => {
+        this.#lastManaged = list;
+        this.publish('supervisor.list', list);
+      },
       onOutput: (batch) => this.publish('supervisor.output', batch),
     });
     // A supervisor.json that could not be loaded is kept; say so where the user looks.

@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { request } from './define';
 
 /** CPU time split, in percent of that core (or of all cores for the total). */
+export { CPU_MODES } from '../cpu-modes';
+
 export interface CpuPct {
   user: number;
   nice: number;

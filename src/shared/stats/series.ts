@@ -1,18 +1,13 @@
 /** Which machine-wide series a sample contributes to history, by name. */
-import type { CpuPct, HistoryWindow, SeriesName, StatsSample } from '../contract/stats';
+import {
+  CPU_MODES,
+  type CpuPct,
+  type HistoryWindow,
+  type SeriesName,
+  type StatsSample,
+} from '../contract/stats';
 
-const CPU_FIELDS = [
-  'user',
-  'nice',
-  'system',
-  'idle',
-  'iowait',
-  'irq',
-  'softirq',
-  'steal',
-  'guest',
-  'busy',
-] as const satisfies readonly (keyof CpuPct)[];
+const CPU_FIELDS = [...CPU_MODES, 'busy'] as const satisfies readonly (keyof CpuPct)[];
 
 /** Per-core series names, built once: a tick names ten series per core (640 at 64 cores). */
 const coreNames: SeriesName[][] = [];

@@ -5,21 +5,11 @@
  * zero when the metrics start (a counter reset, which Prometheus' rate() handles). Work per
  * tick is cores × modes plus the managed stages, never the whole process table.
  */
-import type { CpuPct, ProcRow, StatsSample, StatsTick } from '../../../shared/contract';
+import { CPU_MODES, type ProcRow, type StatsSample, type StatsTick } from '../../../shared/contract';
 import type { ManagedStatus } from '../../../shared/contract/supervisor';
 
-/** The modes of `spindle_cpu_seconds_total`; together they are the whole interval (guest is not inside user here). */
-export const CPU_MODES = [
-  'user',
-  'nice',
-  'system',
-  'idle',
-  'iowait',
-  'irq',
-  'softirq',
-  'steal',
-  'guest',
-] as const satisfies readonly (keyof CpuPct)[];
+/** The modes of `spindle_cpu_seconds_total`: the contract's; together they are the whole interval (guest is not inside user here). */
+export { CPU_MODES };
 
 /** What the tallies read from the core: ticks, the table they update, the managed list. */
 export interface TallySources {
