@@ -10,6 +10,8 @@ let redis: TestRedis;
 let engine: QueuesEngine;
 let last: QueuesTick | null = null;
 const ticks: QueuesTick[] = [];
+/** Every tick the shared engine sent (ticks itself keeps only the last 200). */
+let tickCount = 0;
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -18,6 +20,7 @@ beforeAll(async () => {
     intervalMs: 200,
     onTick: (t) => {
       last = t;
+      tickCount++;
       ticks.push(t);
       if (ticks.length > 200) ticks.shift();
     },
@@ -212,6 +215,35 @@ describe('the queues engine', () => {
     } finally {
       r.disconnect();
       await replica.stop();
+    }
+  });
+
+  it('sends no tick while it watches nothing (an empty tick woke every window each second)', async () => {
+    const seen: QueuesTick[] = [];
+    const idle = new QueuesEngine({ dataDir: null, intervalMs: 100, onTick: (t) => void seen.push(t) });
+    await idle.start();
+    try {
+      // The shared engine (200 ms, connected) ticks 4 times: the idle one would have ticked ~8.
+      const n0 = tickCount;
+      await until(() => tickCount >= n0 + 4, { message: '4 ticks of the watching engine' });
+      expect(seen.filter((t) => t.reason === 'tick')).toEqual([]);
+      // Watching a connection it ticks; the last one gone, a change says so and the ticks stop.
+      const c = await idle.connect({ url: redis.url, save: false });
+      await until(() => seen.filter((t) => t.reason === 'tick').length >= 2, {
+        message: 'ticks while connected',
+      });
+      await idle.disconnect(c.id, false);
+      await until(() => seen.at(-1)?.reason === 'change' && seen.at(-1)?.connections.length === 0, {
+        message: 'change with no connections',
+      });
+      const after = seen.length;
+      const m0 = tickCount;
+      await until(() => tickCount >= m0 + 4, {
+        message: '4 more ticks of the watching engine',
+      });
+      expect(seen.slice(after).filter((t) => t.reason === 'tick')).toEqual([]);
+    } finally {
+      await idle.stop();
     }
   });
 });

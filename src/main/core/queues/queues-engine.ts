@@ -310,6 +310,9 @@ export class QueuesEngine {
     const t = Date.now();
     const trimBefore = this.#ticks++ % TRIM_EVERY === 0 ? t - WORKER_FORGET_MS : 0;
     await Promise.all([...this.#links.values()].map((s) => this.#tickLink(s, t, trimBefore)));
+    // With no connection and no producer a tick carries nothing new (the last 'change' said
+    // so): sending it anyway woke every window once a second for an empty list.
+    if (!this.#links.size && !(this.#opts.producers?.() ?? []).length) return;
     if (this.#running) this.#opts.onTick(this.#now('tick'));
   }
 

@@ -42,4 +42,27 @@ describe('FrameStore', () => {
     expect(calls).toBe(1);
     expect(store.get()).toBe('c');
   });
+
+  it('asks for no frame while nobody listens (a hidden view), and a later listener reads the latest', async () => {
+    const doc = new FakeDocument();
+    doc.visibilityState = 'visible';
+    (globalThis as { document?: unknown }).document = doc;
+    let frames = 0;
+    (globalThis as { requestAnimationFrame?: unknown }).requestAnimationFrame = (f: () => void) => {
+      frames++;
+      return setTimeout(f, 1);
+    };
+    const store = new FrameStore(0);
+    for (let v = 1; v <= 5; v++) store.set(v);
+    expect(frames).toBe(0);
+    expect(store.get()).toBe(5);
+    const seen: number[] = [];
+    const off = store.subscribe(() => seen.push(store.get()));
+    store.set(6);
+    await until(() => seen.length === 1);
+    expect([frames, seen[0]]).toEqual([1, 6]);
+    off();
+    store.set(7);
+    expect(frames).toBe(1);
+  });
 });

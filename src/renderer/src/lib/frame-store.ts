@@ -24,7 +24,9 @@ export class FrameStore<T> {
 
   set(next: T): void {
     this.#value = next;
-    if (this.#scheduled) return;
+    // Nobody reads it (the area's view is not shown): no frame is asked for. A listener that
+    // comes later reads the value when it subscribes (useSyncExternalStore does).
+    if (this.#scheduled || !this.#listeners.size) return;
     this.#scheduled = true;
     const flush = (): void => {
       this.#scheduled = false;
