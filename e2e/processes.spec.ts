@@ -104,3 +104,55 @@ test('the overview shows per-core charts, load, memory and Spindle itself', asyn
   await expect(page.getByRole('region', { name: 'Load average' })).toContainText(/cores/);
   await page.screenshot({ path: artifact('overview.png'), fullPage: true });
 });
+
+test('a process that changes places keeps its row (moved, not rewritten), read in visual order', async ({
+  page,
+}) => {
+  const marker = `${900 + Math.floor(Math.random() * 99)}.${Date.now() % 1e6}`;
+  const kids = [startThrowaway(marker), startThrowaway(marker), startThrowaway(marker)];
+  try {
+    await openProcesses(page);
+    await page.getByLabel('Filter processes').fill(marker);
+    await expect(page.getByTestId('process-count')).toContainText(/^3 of /);
+    const grid = page.getByRole('grid', { name: 'Processes' });
+    const pid = grid.getByRole('columnheader', { name: /^PID/ });
+    await pid.click();
+    if ((await pid.getAttribute('aria-sort')) !== 'ascending') await pid.click();
+    const pids = kids.map((k) => k.pid).sort((a, b) => a - b);
+    const order = async (): Promise<number[]> =>
+      page.evaluate(() => {
+        // What assistive tech reads: the rowgroup's aria-owns, in order.
+        const group = document.querySelector('[data-testid=process-table] [role=rowgroup]')!;
+        return group
+          .getAttribute('aria-owns')!
+          .split(' ')
+          .map((id) => Number(document.getElementById(id)!.getAttribute('data-pid')));
+      });
+    await expect.poll(order).toEqual(pids);
+    // Mark each row's element, re-sort the other way: the same elements, in reverse places.
+    await page.evaluate(() =>
+      document
+        .querySelectorAll<HTMLElement>('[data-testid=process-table] [role=row][data-pid]')
+        .forEach((el) => ((el as HTMLElement & { mark?: string }).mark = el.dataset.pid)),
+    );
+    await pid.click();
+    await expect(pid).toHaveAttribute('aria-sort', 'descending');
+    await expect.poll(order).toEqual([...pids].reverse());
+    const kept = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid=process-table] [role=row][data-pid]')].map(
+        (el) => [
+          (el as HTMLElement & { mark?: string }).mark,
+          el.dataset.pid,
+          el.getAttribute('aria-rowindex'),
+        ],
+      ),
+    );
+    for (const p of pids) {
+      const row = kept.find((k) => k[1] === String(p))!;
+      expect(row[0], `row of ${p} is the same element`).toBe(String(p));
+      expect(row[2]).toBe(String(2 + [...pids].reverse().indexOf(p)));
+    }
+  } finally {
+    for (const k of kids) k.kill('SIGKILL');
+  }
+});

@@ -109,38 +109,48 @@ export function ProcessTable({
       aria-activedescendant={activeId}
       tabIndex={0}
       data-testid="process-table"
+      // The columns once, for every row (a row's own style is its place alone).
+      style={{ '--pcols': template } as React.CSSProperties}
       onKeyDown={onKeyDown}
     >
-      <div className="prow phead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+      <div className="prow phead" role="row" aria-rowindex={1}>
         {columns.map(header)}
       </div>
       <div ref={scroll} className="pbody">
         {/* The rows' containing block keeps one size whatever the count: a spacer beside it sets
             the scroll height, so a process coming or going does not re-lay out every row. */}
         <div className="pspacer" style={{ height: virt.getTotalSize() }} />
-        <div className="prows">
-          {items.map((v) => {
-            const l = lines[v.index]!;
-            return (
-              // Keyed by place, not process: sorted by a live column most visible rows change
-              // places every tick, and rewriting a row's text costs far less than a new row.
-              <Row
-                key={v.index}
-                id={rowId(idPrefix, l.row.key)}
-                rowIndex={v.index + 2}
-                line={l}
-                top={v.start}
-                template={template}
-                columns={columns}
-                tree={tree}
-                selected={v.index === selectedIndex}
-                own={l.row.pid === ownPid}
-                managedAs={managed.get(l.row.key) ?? null}
-                onSelect={onSelect}
-                onToggle={onToggle}
-              />
-            );
-          })}
+        {/* Rows stay in the DOM in one order (by process key) and move by transform alone: a
+            process changing places (sorted by a live column, most do each tick) costs a
+            transform, not a rewrite of every cell below it and a new layout of its text. The
+            accessibility tree takes the visual order from aria-owns. */}
+        <div
+          className="prows"
+          role="rowgroup"
+          aria-owns={items.map((v) => rowId(idPrefix, lines[v.index]!.row.key)).join(' ')}
+        >
+          {items
+            .slice()
+            .sort((a, b) => (lines[a.index]!.row.key < lines[b.index]!.row.key ? -1 : 1))
+            .map((v) => {
+              const l = lines[v.index]!;
+              return (
+                <Row
+                  key={l.row.key}
+                  id={rowId(idPrefix, l.row.key)}
+                  rowIndex={v.index + 2}
+                  line={l}
+                  top={v.start}
+                  columns={columns}
+                  tree={tree}
+                  selected={v.index === selectedIndex}
+                  own={l.row.pid === ownPid}
+                  managedAs={managed.get(l.row.key) ?? null}
+                  onSelect={onSelect}
+                  onToggle={onToggle}
+                />
+              );
+            })}
         </div>
       </div>
     </div>
@@ -153,7 +163,6 @@ interface RowProps {
   rowIndex: number;
   line: Line;
   top: number;
-  template: string;
   columns: Column[];
   tree: boolean;
   selected: boolean;
@@ -173,7 +182,6 @@ const sameRow = (a: RowProps, b: RowProps): boolean =>
   a.line.subRss === b.line.subRss &&
   a.line.matches === b.line.matches &&
   a.top === b.top &&
-  a.template === b.template &&
   a.columns === b.columns &&
   a.tree === b.tree &&
   a.selected === b.selected &&
@@ -186,7 +194,6 @@ const Row = memo(function Row({
   rowIndex,
   line,
   top,
-  template,
   columns,
   tree,
   selected,
@@ -213,8 +220,8 @@ const Row = memo(function Row({
       aria-selected={selected}
       data-key={r.key}
       data-pid={r.pid}
-      className={`prow${selected ? ' selected' : ''}${line.matches ? '' : ' context'}${own ? ' own' : ''}${managedAs !== null ? ' managed' : ''}`}
-      style={{ gridTemplateColumns: template, transform: `translateY(${top}px)` }}
+      className={`prow${rowIndex % 2 ? ' alt' : ''}${selected ? ' selected' : ''}${line.matches ? '' : ' context'}${own ? ' own' : ''}${managedAs !== null ? ' managed' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
       onMouseDown={() => onSelect(r.key)}
     >
       {columns.map((c) => {
