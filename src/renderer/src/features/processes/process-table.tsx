@@ -220,7 +220,7 @@ const Row = memo(function Row({
       aria-selected={selected}
       data-key={r.key}
       data-pid={r.pid}
-      className={`prow${rowIndex % 2 ? ' alt' : ''}${selected ? ' selected' : ''}${line.matches ? '' : ' context'}${own ? ' own' : ''}${managedAs !== null ? ' managed' : ''}`}
+      className={`prow${selected ? ' selected' : ''}${line.matches ? '' : ' context'}${own ? ' own' : ''}${managedAs !== null ? ' managed' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       onMouseDown={() => onSelect(r.key)}
     >
