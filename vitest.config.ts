@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    // A fresh SPINDLE_DATA_DIR for the run: tests never touch the developer's saved files.
+    globalSetup: ['src/test-utils/data-dir-setup.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
