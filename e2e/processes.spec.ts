@@ -119,33 +119,32 @@ test('a process that changes places keeps its row (moved, not rewritten), read i
     await pid.click();
     if ((await pid.getAttribute('aria-sort')) !== 'ascending') await pid.click();
     const pids = kids.map((k) => k.pid).sort((a, b) => a - b);
-    const order = async (): Promise<number[]> =>
-      page.evaluate(() => {
-        // What assistive tech reads: the rowgroup's aria-owns, in order.
-        const group = document.querySelector('[data-testid=process-table] [role=rowgroup]')!;
-        return group
-          .getAttribute('aria-owns')!
-          .split(' ')
-          .map((id) => Number(document.getElementById(id)!.getAttribute('data-pid')));
-      });
+    const table = page.getByTestId('process-table');
+    /** What assistive tech reads: the pids of the rowgroup's aria-owns, in its order. */
+    const order = async (): Promise<number[]> => {
+      const ids = (await table.locator('[role=rowgroup]').getAttribute('aria-owns'))?.split(' ') ?? [];
+      return Promise.all(
+        ids.map(async (id) => Number(await table.locator(`[id="${id}"]`).getAttribute('data-pid'))),
+      );
+    };
+    type Marked = { dataset: Record<string, string | undefined>; mark?: string; ariaRowIndex: string | null };
+    const rows = table.locator('[role=row][data-pid]');
     await expect.poll(order).toEqual(pids);
     // Mark each row's element, re-sort the other way: the same elements, in reverse places.
-    await page.evaluate(() =>
-      document
-        .querySelectorAll<HTMLElement>('[data-testid=process-table] [role=row][data-pid]')
-        .forEach((el) => ((el as HTMLElement & { mark?: string }).mark = el.dataset.pid)),
+    await rows.evaluateAll((els) =>
+      els.forEach((el) => {
+        const m = el as unknown as Marked;
+        m.mark = m.dataset.pid;
+      }),
     );
     await pid.click();
     await expect(pid).toHaveAttribute('aria-sort', 'descending');
     await expect.poll(order).toEqual([...pids].reverse());
-    const kept = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('[data-testid=process-table] [role=row][data-pid]')].map(
-        (el) => [
-          (el as HTMLElement & { mark?: string }).mark,
-          el.dataset.pid,
-          el.getAttribute('aria-rowindex'),
-        ],
-      ),
+    const kept = await rows.evaluateAll((els) =>
+      els.map((el) => {
+        const m = el as unknown as Marked;
+        return [m.mark, m.dataset.pid, m.ariaRowIndex];
+      }),
     );
     for (const p of pids) {
       const row = kept.find((k) => k[1] === String(p))!;
