@@ -8,7 +8,8 @@
  * - CPU ms per full sample: Spindle's tick (procfs reading + delta) vs si.processes() +
  *   si.currentLoad() (including the CPU of the programs si forks) vs a naive readFileSync reader;
  * - the longest main-loop stall while the real sampler (worker thread) runs at 4 Hz;
- * - bytes per tick on the wire (JSON of the event: delta + rolling resync) vs the full table.
+ * - bytes per tick on the wire (JSON of the event: delta + rolling resync), mean and max (bound:
+ *   30 KB, tick-delta.ts), vs the full table.
  * Writes bench/results/sampler.json. Run alone: `npx tsx bench/sampler.ts`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -195,7 +196,7 @@ async function spindleCpu(
       const u = process.cpuUsage();
       const t = await r.loop.tick();
       r.xs.push(cpuMs(process.cpuUsage(u)));
-      if (i > 0) r.bytes.push(JSON.stringify({ event: 'stats', payload: t }).length);
+      r.bytes.push(JSON.stringify({ event: 'stats', payload: t }).length);
       processes = t.sample.tasks.processes;
       threads = t.sample.tasks.threads ?? 0;
     }
@@ -242,8 +243,8 @@ async function liveRun(
   let mainMs = 0;
   const done = new Promise<NodeJS.CpuUsage>((resolve) => {
     sampler.onSample((t: StatsTick) => {
-      // The first tick adds every row (a one-off, like a subscribe); count the steady state.
-      if (n > 0) delta.push(JSON.stringify({ event: 'stats', payload: t }).length);
+      // Every tick, the first too (the table came whole with the first reading, like a subscribe).
+      delta.push(JSON.stringify({ event: 'stats', payload: t }).length);
       if (n > 1) mainMs = Math.max(mainMs, sampler.lastTickMainMs); // the previous tick's, listener included
       if (++n === 2) {
         u0 = process.cpuUsage(); // from the second tick: priming and thread start-up excluded
