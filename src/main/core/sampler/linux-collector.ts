@@ -99,8 +99,11 @@ export class LinuxCollector implements Collector {
     const rows: ProcRow[] = [];
     let threads = 0;
     // No process can be there that the last listing missed when no fork (process or thread)
-    // has completed since the fork count read before it: every process comes from one, and the
-    // count moves in the same locked step that makes it visible. Those that ended read gone.
+    // has completed since the fork count read before it: every process (kernel threads too)
+    // comes from copy_process, which makes it visible and moves the count under one lock. (One
+    // made visible in the few instructions before the count moves, as this tick reads it, shows
+    // next tick, like one made just after a listing.) Those that ended read gone. Only with the
+    // native gate, whose clocks tell a gone pid before any read (the parent check needs it).
     const reuse =
       this.native && this.#listOk && counters.processes !== null && counters.processes === this.#listedForks;
     let pids = this.#lastPids;

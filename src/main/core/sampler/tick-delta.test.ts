@@ -54,8 +54,23 @@ describe('DeltaEncoder', () => {
       expect(client.get('60:1')).toEqual(now.find((r) => r.key === '60:1'));
       if (d.added.length + d.changed.length + d.removed.length === 0) break;
     }
-    expect(seq).toBeGreaterThan(20); // spread over many ticks, not one 600 KB event
     expect(client).toEqual(new Map(now.map((r) => [r.key, r])));
+    expect(seq).toBeGreaterThan(20); // spread over many ticks, not one 600 KB event
+  });
+
+  it('removes a row of interest on the tick it goes, however full that tick is', () => {
+    const enc = new DeltaEncoder();
+    const mine = row(7, { key: `7:${'9'.repeat(60)}` });
+    const old = [mine, ...Array.from({ length: 1000 }, (_, i) => row(100 + i))];
+    enc.reset(old);
+    const client = new Map(old.map((r) => [r.key, r]));
+    // Every other row changed: more than the budget in changes alone, and mine is gone.
+    const now = old.slice(1).map((r) => ({ ...r, cpu: 1, rss: 123456789 }));
+    const d = enc.encode(now, 0, new Set([mine.key]), 20_000, () => false);
+    expect(d.changed.length).toBeLessThan(now.length);
+    expect(d.removed).toEqual([mine.key]);
+    expect(applyProcDelta(client, 0, d)).toBe(true);
+    expect(client.has(mine.key)).toBe(false);
   });
 
   it('a change left out for want of room is merged into the next one, never lost', () => {

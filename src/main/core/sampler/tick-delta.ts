@@ -4,7 +4,9 @@
  * previous tick: whatever a tick leaves out for want of room is still a difference next tick,
  * so it goes out then, and nothing is lost or sent twice. The rows that must be exact on every
  * tick (the top N and the keys of interest: what the window charts) go out whatever their
- * size; then changes, removals, additions, and the rolling resync, while the budget lasts.
+ * size, their removal too; then changes, removals, additions, and the rolling resync, while
+ * the budget lasts. The bound can be passed only by those rows, and for a tick while a new
+ * interest set is on its way to the sampler thread (its keys are counted from the focus).
  */
 import type { ProcChange, ProcDelta, ProcRow } from '../../../shared/contract';
 import { diffRow } from '../../../shared/stats/proc-delta';
@@ -15,6 +17,13 @@ export const TICK_BYTES = 30_000;
 /** JSON bytes of the delta's own frame and of one entry's separator, counted in the budget. */
 const FRAME_BYTES = 120;
 const bytesOf = (v: unknown): number => JSON.stringify(v).length + 1;
+/** Rows never change once made (a changed row is a new object): their size is measured once. */
+const rowBytes = new WeakMap<ProcRow, number>();
+const bytesOfRow = (row: ProcRow): number => {
+  let n = rowBytes.get(row);
+  if (n === undefined) rowBytes.set(row, (n = bytesOf(row)));
+  return n;
+};
 
 export class DeltaEncoder {
   /** The table as the receiving side holds it after the last tick (rows as sent, or merged). */
@@ -69,7 +78,7 @@ export class DeltaEncoder {
       for (const key of sent.keys()) {
         if (live.has(key)) continue;
         const n = key.length + 3;
-        if (used + n > budget) continue;
+        if (used + n > budget && !must.has(key)) continue;
         used += n;
         out.removed.push(key);
       }
@@ -77,7 +86,7 @@ export class DeltaEncoder {
     }
     for (const row of adds) used += this.#send(out, undefined, row, budget - used);
     for (const row of turn) {
-      const n = bytesOf(row);
+      const n = bytesOfRow(row);
       if (used + n > budget) continue;
       used += n;
       out.resync.push(row);
@@ -90,7 +99,7 @@ export class DeltaEncoder {
   /** Add `row` as an addition or a change if it fits in `room`; the bytes it took (0: not sent). */
   #send(out: ProcDelta, old: ProcRow | undefined, row: ProcRow, room: number): number {
     if (!old) {
-      const n = bytesOf(row);
+      const n = bytesOfRow(row);
       if (n > room) return 0;
       out.added.push(row);
       this.#sent.set(row.key, row);
