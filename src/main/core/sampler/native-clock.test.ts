@@ -173,7 +173,7 @@ describe.runIf(linux && fixture && process.env.SPINDLE_NO_NATIVE !== '1')('nativ
       expect(c.listings).toBe(before + 1);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
-      // Gone (reaped): its clock reads ESRCH, its row goes, and the next tick lists afresh.
+      // Gone (reaped): its clock reads -EINVAL, its row goes, and the next tick lists afresh.
       expect(c.collect(new Set()).rows.some((r) => r.pid === child.pid)).toBe(false);
       const l = c.listings;
       c.collect(new Set());

@@ -67,9 +67,6 @@ import { ageSec, CLK_TCK, startWallMs, type TickContext } from './tick-context';
 /** Kept here too for the callers that take it from the sampler's process table. */
 export { CLK_TCK };
 
-/** errno of a pid that is no process (any more): the native clock's figure is its negative. */
-const ESRCH = 3;
-
 /** Every row is read in full at least every this many ticks, whether it ran or not. */
 export const SLOW_EVERY = 15;
 
@@ -196,8 +193,8 @@ export class PidTable {
     for (let i = 0; i < pids.length; i++) {
       const e = this.#byPid.get(pids[i]!);
       if (e) {
-        // Reaped (its clock reads ESRCH): gone for the parent check, listed or not.
-        if (!clocks || out[i] !== -ESRCH) e.listed = tick;
+        // Reaped (its clock reads -EINVAL: no such process): gone for the parent check, listed or not.
+        if (!clocks || out[i]! >= 0) e.listed = tick;
         if (clocks) e.clockNow = out[i]!;
       } else if (clocks) this.#newClock.set(pids[i]!, out[i]!);
     }

@@ -2,7 +2,7 @@
  * Spindle's native CPU clock: each process's whole run time (all threads, live and ended) in ns,
  * from the kernel's per-process CPU clock, for a whole list of pids in one call.
  *
- * cpuClocks(pids: Int32Array, out: Float64Array): out[i] = ns of pids[i], or -errno (ESRCH: gone).
+ * cpuClocks(pids: Int32Array, out: Float64Array): out[i] = ns of pids[i], or -errno (EINVAL: no such process).
  * The clock id is what clock_getcpuclockid(pid) returns: ((~pid) << 3) | CPUCLOCK_SCHED; any pid
  * can be read without privileges. A double holds ns exactly up to 2^53 (104 days of CPU); past
  * that it rounds to 2^(e-52) ns, still far below any run a scheduler slice makes.
