@@ -7,6 +7,7 @@
  * afterwards, always. Per mix:
  * - CPU ms per full sample: Spindle's tick (procfs reading + delta) vs si.processes() +
  *   si.currentLoad() (including the CPU of the programs si forks) vs a naive readFileSync reader;
+ *   Spindle's again with a fork before every tick (it lists /proc only after a fork);
  * - the longest main-loop stall while the real sampler (worker thread) runs at 4 Hz;
  * - bytes per tick on the wire (JSON of the event: delta + rolling resync), mean and max (bound:
  *   30 KB, tick-delta.ts), vs the full table.
@@ -54,6 +55,11 @@ interface Row {
   threads: number;
   extraProcesses: number;
   spindleCpuMsPerSample: number;
+  /** The same with a fork before every tick (every tick lists /proc), and si's figure over it. */
+  spindleCpuMsForkEveryTick: number;
+  ratioForkEveryTick: number;
+  /** Share of the ticks of spindleCpuMsPerSample that listed /proc (forks elsewhere on the machine). */
+  listedTicks: number;
   /** Spindle's and each SPINDLE_BENCH_COMPARE collector's figures, measured tick for tick in turn. */
   compare: Record<string, { cpuMsPerSample: number; ratio: number; bytesPerTick10Hz: number }>;
   siCpuMsPerSample: number;
@@ -171,12 +177,24 @@ interface CpuFigures {
   bytes: number;
 }
 
-/** CPU per tick of Spindle's collector and each COMPARE one, their ticks interleaved. */
+/**
+ * CPU per tick of Spindle's collector and each COMPARE one, their ticks interleaved. `fork`:
+ * Spindle's alone, with a process started and reaped before each tick (outside the measured
+ * span), so every tick lists /proc again as on a machine that forks all the time.
+ */
 async function spindleCpu(
   samples: number,
-): Promise<{ ms: number; processes: number; threads: number; compare: Record<string, CpuFigures> }> {
+  fork = false,
+): Promise<{
+  ms: number;
+  processes: number;
+  threads: number;
+  /** Share of Spindle's ticks that listed /proc (a fork anywhere on the machine since the last). */
+  listed: number;
+  compare: Record<string, CpuFigures>;
+}> {
   const kinds = [{ name: 'spindle', Collector: LinuxCollector as new () => Collector & { close(): void } }];
-  for (const c of COMPARE) {
+  for (const c of fork ? [] : COMPARE) {
     const mod = (await import(pathToFileURL(c.path).href)) as {
       LinuxCollector: (typeof kinds)[0]['Collector'];
     };
@@ -188,11 +206,14 @@ async function spindleCpu(
     return { name: k.name, collector, loop, xs: [] as number[], bytes: [] as number[] };
   });
   for (const r of runs) await r.loop.prime();
+  const mine = runs[0]!.collector as LinuxCollector;
+  const listings0 = mine.listings;
   let processes = 0;
   let threads = 0;
   for (let i = 0; i < samples; i++) {
     for (const r of runs) {
       await sleep(100);
+      if (fork) await once(spawn('true', { stdio: 'ignore' }), 'exit');
       const u = process.cpuUsage();
       const t = await r.loop.tick();
       r.xs.push(cpuMs(process.cpuUsage(u)));
@@ -204,7 +225,8 @@ async function spindleCpu(
   for (const r of runs) r.collector.close();
   const compare: Record<string, CpuFigures> = {};
   for (const r of runs) compare[r.name] = { ms: mean(r.xs), bytes: Math.round(mean(r.bytes)) };
-  return { ms: compare.spindle!.ms, processes, threads, compare };
+  const listed = (mine.listings - listings0) / samples;
+  return { ms: compare.spindle!.ms, processes, threads, listed, compare };
 }
 
 async function siCpu(samples: number): Promise<{ ms: number; stall: number }> {
@@ -295,6 +317,7 @@ export async function run(): Promise<void> {
       const extra = groups.reduce((sum, [n]) => sum + n, 0);
       await sleep(1000);
       const sp = await spindleCpu(20);
+      const forking = await spindleCpu(10, true);
       const naive: number[] = [];
       for (let i = 0; i < 5; i++) {
         const u = process.cpuUsage();
@@ -334,6 +357,9 @@ export async function run(): Promise<void> {
         threads: sp.threads,
         extraProcesses: extra,
         spindleCpuMsPerSample: r2(sp.ms),
+        spindleCpuMsForkEveryTick: r2(forking.ms),
+        ratioForkEveryTick: r2(s.ms / forking.ms),
+        listedTicks: r2(sp.listed),
         siCpuMsPerSample: r2(s.ms),
         ratio: r2(s.ms / sp.ms),
         compare: Object.fromEntries(
