@@ -7,8 +7,10 @@
  * afterwards, always. Per mix:
  * - CPU ms per full sample: Spindle's tick (procfs reading + delta) vs si.processes() +
  *   si.currentLoad() (including the CPU of the programs si forks) vs a naive readFileSync reader;
+ *   Spindle's again with a fork before every tick (it lists /proc only after a fork);
  * - the longest main-loop stall while the real sampler (worker thread) runs at 4 Hz;
- * - bytes per tick on the wire (JSON of the event: delta + rolling resync) vs the full table.
+ * - bytes per tick on the wire (JSON of the event: delta + rolling resync), mean and max (bound:
+ *   30 KB, tick-delta.ts), vs the full table.
  * Writes bench/results/sampler.json. Run alone: `npx tsx bench/sampler.ts`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -53,6 +55,11 @@ interface Row {
   threads: number;
   extraProcesses: number;
   spindleCpuMsPerSample: number;
+  /** The same with a fork before every tick (every tick lists /proc), and si's figure over it. */
+  spindleCpuMsForkEveryTick: number;
+  ratioForkEveryTick: number;
+  /** Share of the ticks of spindleCpuMsPerSample that listed /proc (forks elsewhere on the machine). */
+  listedTicks: number;
   /** Spindle's and each SPINDLE_BENCH_COMPARE collector's figures, measured tick for tick in turn. */
   compare: Record<string, { cpuMsPerSample: number; ratio: number; bytesPerTick10Hz: number }>;
   siCpuMsPerSample: number;
@@ -170,12 +177,24 @@ interface CpuFigures {
   bytes: number;
 }
 
-/** CPU per tick of Spindle's collector and each COMPARE one, their ticks interleaved. */
+/**
+ * CPU per tick of Spindle's collector and each COMPARE one, their ticks interleaved. `fork`:
+ * Spindle's alone, with a process started and reaped before each tick (outside the measured
+ * span), so every tick lists /proc again as on a machine that forks all the time.
+ */
 async function spindleCpu(
   samples: number,
-): Promise<{ ms: number; processes: number; threads: number; compare: Record<string, CpuFigures> }> {
+  fork = false,
+): Promise<{
+  ms: number;
+  processes: number;
+  threads: number;
+  /** Share of Spindle's ticks that listed /proc (a fork anywhere on the machine since the last). */
+  listed: number;
+  compare: Record<string, CpuFigures>;
+}> {
   const kinds = [{ name: 'spindle', Collector: LinuxCollector as new () => Collector & { close(): void } }];
-  for (const c of COMPARE) {
+  for (const c of fork ? [] : COMPARE) {
     const mod = (await import(pathToFileURL(c.path).href)) as {
       LinuxCollector: (typeof kinds)[0]['Collector'];
     };
@@ -187,15 +206,18 @@ async function spindleCpu(
     return { name: k.name, collector, loop, xs: [] as number[], bytes: [] as number[] };
   });
   for (const r of runs) await r.loop.prime();
+  const mine = runs[0]!.collector as LinuxCollector;
+  const listings0 = mine.listings;
   let processes = 0;
   let threads = 0;
   for (let i = 0; i < samples; i++) {
     for (const r of runs) {
       await sleep(100);
+      if (fork) await once(spawn('true', { stdio: 'ignore' }), 'exit');
       const u = process.cpuUsage();
       const t = await r.loop.tick();
       r.xs.push(cpuMs(process.cpuUsage(u)));
-      if (i > 0) r.bytes.push(JSON.stringify({ event: 'stats', payload: t }).length);
+      r.bytes.push(JSON.stringify({ event: 'stats', payload: t }).length);
       processes = t.sample.tasks.processes;
       threads = t.sample.tasks.threads ?? 0;
     }
@@ -203,7 +225,8 @@ async function spindleCpu(
   for (const r of runs) r.collector.close();
   const compare: Record<string, CpuFigures> = {};
   for (const r of runs) compare[r.name] = { ms: mean(r.xs), bytes: Math.round(mean(r.bytes)) };
-  return { ms: compare.spindle!.ms, processes, threads, compare };
+  const listed = (mine.listings - listings0) / samples;
+  return { ms: compare.spindle!.ms, processes, threads, listed, compare };
 }
 
 async function siCpu(samples: number): Promise<{ ms: number; stall: number }> {
@@ -242,8 +265,8 @@ async function liveRun(
   let mainMs = 0;
   const done = new Promise<NodeJS.CpuUsage>((resolve) => {
     sampler.onSample((t: StatsTick) => {
-      // The first tick adds every row (a one-off, like a subscribe); count the steady state.
-      if (n > 0) delta.push(JSON.stringify({ event: 'stats', payload: t }).length);
+      // Every tick, the first too (the table came whole with the first reading, like a subscribe).
+      delta.push(JSON.stringify({ event: 'stats', payload: t }).length);
       if (n > 1) mainMs = Math.max(mainMs, sampler.lastTickMainMs); // the previous tick's, listener included
       if (++n === 2) {
         u0 = process.cpuUsage(); // from the second tick: priming and thread start-up excluded
@@ -294,6 +317,7 @@ export async function run(): Promise<void> {
       const extra = groups.reduce((sum, [n]) => sum + n, 0);
       await sleep(1000);
       const sp = await spindleCpu(20);
+      const forking = await spindleCpu(10, true);
       const naive: number[] = [];
       for (let i = 0; i < 5; i++) {
         const u = process.cpuUsage();
@@ -333,6 +357,9 @@ export async function run(): Promise<void> {
         threads: sp.threads,
         extraProcesses: extra,
         spindleCpuMsPerSample: r2(sp.ms),
+        spindleCpuMsForkEveryTick: r2(forking.ms),
+        ratioForkEveryTick: r2(s.ms / forking.ms),
+        listedTicks: r2(sp.listed),
         siCpuMsPerSample: r2(s.ms),
         ratio: r2(s.ms / sp.ms),
         compare: Object.fromEntries(

@@ -126,7 +126,9 @@ export type ProcChange = Partial<Omit<ProcRow, 'key'>> & { key: string };
 /**
  * The process table's changes since tick `base` (= seq - 1), plus a rolling resync: every
  * row is resent whole once every `resyncEvery` ticks (about 1/resyncEvery of the table per
- * tick), which repairs any drift without the stall of a whole-table event. A client whose
+ * tick), which repairs any drift without the stall of a whole-table event. A tick's event is
+ * at most 30 KB of JSON: what does not fit (many rows starting at once) follows on the next
+ * ticks, and the resync takes only the room left; the top and interest rows are always exact. A client whose
  * table is not at `base`, or whose row count differs from `count` after applying, must
  * resubscribe (`stats.subscribe` returns the full table).
  */

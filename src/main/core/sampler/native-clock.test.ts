@@ -151,4 +151,35 @@ describe.runIf(linux && fixture && process.env.SPINDLE_NO_NATIVE !== '1')('nativ
     expect(after.row.threads).toBe(14);
     table.close();
   });
+  it('lists /proc only when a fork happened since the last listing, and never misses a new or gone process', async () => {
+    const c = new LinuxCollector();
+    try {
+      c.collect(new Set());
+      // Ticks with no fork anywhere on the machine reuse the last pids (poll: others fork too).
+      await until(
+        () => {
+          const before = c.listings;
+          c.collect(new Set());
+          return c.listings === before;
+        },
+        { timeout: 10_000, interval: 1 },
+      );
+      const child = spawn('sleep', ['30']);
+      children.push(child);
+      await new Promise((r) => child.once('spawn', r));
+      // The fork moved the count: listed again, the new process is there at once.
+      const before = c.listings;
+      expect(c.collect(new Set()).rows.some((r) => r.pid === child.pid)).toBe(true);
+      expect(c.listings).toBe(before + 1);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      // Gone (reaped): its clock reads -EINVAL, its row goes, and the next tick lists afresh.
+      expect(c.collect(new Set()).rows.some((r) => r.pid === child.pid)).toBe(false);
+      const l = c.listings;
+      c.collect(new Set());
+      expect(c.listings).toBe(l + 1);
+    } finally {
+      c.close();
+    }
+  });
 });

@@ -14,8 +14,16 @@
  * every second tick (staggered by pid) or at once when comm or threads change.
  * What changes without the process running — its parent exiting (reparenting), a renice from
  * another process, reclaim shrinking its memory — is caught by the parent check below, by the
- * focus (rows the user looks at are read in full), and by a full read of every row each
- * `SLOW_EVERY` ticks, staggered by pid.
+ * focus (rows the user looks at are read in full), and by the slow turn: every row each
+ * `SLOW_EVERY` ticks, staggered by pid. The slow turn of a process in which nothing ran reads
+ * only what another process can change: resident memory (statm: reclaim, swap-out, KSM,
+ * a truncated file mapping, process_vm_writev), nice and priority (setpriority,
+ * sched_setscheduler), and for the schedstat gate stat (which has those two). Not the command
+ * line (argv is its own memory; exec runs it), not io (its own syscalls and faults), not the
+ * open files (no syscall opens or closes another process's fds), not comm (only its own thread
+ * group may write /proc/<pid>/comm), nor threads, state (a stop or exit runs the signal in it),
+ * vsize or CPU time: each moves only when one of its threads runs.
+ * With the native gate the slow turn is statm plus the addon's schedPrio (3 syscalls), not stat.
  *
  * The native gate, when the CPU-clock addon is loaded (native-clock.ts): one clock_gettime on
  * each process's CPU clock for all pids at the top of the tick (~0.4 µs each) gives the whole
@@ -51,7 +59,7 @@ import {
   STATM,
   type Tasks,
 } from './pid-files';
-import { type CpuClocks } from './native-clock';
+import { type CpuClocks, type SchedPrio } from './native-clock';
 import { type ProcReader } from './proc-reader';
 import { UserNames } from './passwd';
 import { ageSec, CLK_TCK, startWallMs, type TickContext } from './tick-context';
@@ -121,10 +129,20 @@ export class PidTable {
   #clockPids = new Int32Array(0);
   #clockOut = new Float64Array(0);
   readonly #newClock = new Map<number, number>();
+  /** The addon's nice and priority of one pid (null: the slow turn reads stat), and its figures. */
+  readonly #prio: SchedPrio | null;
+  readonly #prioOut = new Int32Array(2);
 
-  constructor(root: string, reader: ProcReader, maxFds: number, clocks: CpuClocks | null = null) {
+  constructor(
+    root: string,
+    reader: ProcReader,
+    maxFds: number,
+    clocks: CpuClocks | null = null,
+    prio: SchedPrio | null = null,
+  ) {
     this.#root = root;
     this.#clocks = clocks;
+    this.#prio = clocks ? prio : null;
     this.#reader = reader;
     this.#files = new PidFiles(reader, maxFds, () => this.#shed());
     this.#fdBySize = root === '/proc' && FD_SIZE_WORKS;
@@ -135,6 +153,10 @@ export class PidTable {
     const e = this.#byPid.get(pid);
     const gate = e && this.#gate(pid, e, ctx);
     if (gate === 'idle') return this.#idle(e!, ctx);
+    if (gate === 'slow') {
+      const row = this.#slowTurn(pid, e!, ctx);
+      if (row) return row;
+    }
     // Past the idle rows (most of them), which need no path.
     const dir = `${this.#root}/${pid}`;
     if (e) {
@@ -171,7 +193,8 @@ export class PidTable {
     for (let i = 0; i < pids.length; i++) {
       const e = this.#byPid.get(pids[i]!);
       if (e) {
-        e.listed = tick;
+        // Reaped (its clock reads -EINVAL: no such process): gone for the parent check, listed or not.
+        if (!clocks || out[i]! >= 0) e.listed = tick;
         if (clocks) e.clockNow = out[i]!;
       } else if (clocks) this.#newClock.set(pids[i]!, out[i]!);
     }
@@ -190,6 +213,9 @@ export class PidTable {
   /** Full reads so far (a row whose gate could not prove that nothing in it ran, or forced). */
   fullReads = 0;
 
+  /** Slow turns taken with statm and the addon's priority alone (the process did not run). */
+  slowReads = 0;
+
   /** Number of /proc files held open. */
   get keptFds(): number {
     return this.#files.kept;
@@ -197,9 +223,10 @@ export class PidTable {
 
   /**
    * 'idle' when nothing in the process can have run since its last full read; 'forced' when
-   * it must be read anyway (new row, focus, slow turn, parent gone) though nothing in it ran.
+   * it must be read anyway (new row, focus, parent gone) though nothing in it ran; 'slow' when
+   * only its slow turn asks for it (what changes from outside: `#slowTurn`).
    */
-  #gate(pid: number, e: Entry, ctx: TickContext): 'idle' | 'forced' | 'read' | 'gone' {
+  #gate(pid: number, e: Entry, ctx: TickContext): 'idle' | 'forced' | 'slow' | 'read' | 'gone' {
     let ran = true;
     if (this.#clocks) {
       // Exact for any thread count. Not taken this tick (not listed) or unreadable: read it.
@@ -226,11 +253,35 @@ export class PidTable {
     const force =
       !e.row ||
       ctx.focus.has(e.key) ||
-      (pid + ctx.tick) % SLOW_EVERY === 0 ||
       // Its parent exited: it was reparented without running, so its ppid moved. The parent's
       // entry lives until this tick's sweep, so its absence from this tick's listing decides.
       (e.row.ppid > 0 && this.#byPid.get(e.row.ppid)?.listed !== ctx.tick);
-    return force ? 'forced' : 'idle';
+    if (force) return 'forced';
+    return (pid + ctx.tick) % SLOW_EVERY === 0 ? 'slow' : 'idle';
+  }
+
+  /**
+   * The slow turn of a process in which nothing ran: only what another process can change
+   * while none of its threads runs, from two cheap sources — resident memory (reclaim, swap,
+   * KSM merging, a truncated file mapping, process_vm_writev: statm) and nice and priority
+   * (setpriority, sched_setscheduler: the addon's schedPrio, 3 syscalls against formatting
+   * the whole stat line). Null when it cannot (no kept statm, gone): read it in full instead.
+   */
+  #slowTurn(pid: number, e: Entry, ctx: TickContext): ProcRow | null {
+    // A kept statm fd proves the process: read after the priority, it fails if the pid died
+    // (and so could have been reused) in between.
+    if (!this.#prio || e.files[STATM]! < 0 || !this.#prio(pid, this.#prioOut)) return null;
+    const n = this.#reader.pread(e.files[STATM]!);
+    const pages = typeof n === 'number' ? parseStatmResident(this.#reader.buffer, n) : -1;
+    if (pages < 0) return null;
+    this.slowReads++;
+    const rss = pages * PAGE_SIZE;
+    const nice = this.#prioOut[0]!;
+    const priority = this.#prioOut[1]!;
+    const row = this.#idle(e, ctx);
+    if (row.rss === rss && row.nice === nice && row.priority === priority) return row;
+    e.row = { ...row, rss, nice, priority };
+    return e.row;
   }
 
   /**

@@ -41,7 +41,7 @@ describe('the sampler thread tick chain', () => {
     const posted: string[] = [];
     const ticks = runTicks(
       new SamplerLoop(c, { intervalMs: 1000, topN: 5, resyncEvery: 30 }),
-      (m) => posted.push(m.type),
+      (m) => m.type === 'tick' && posted.push(m.type),
       stop.signal,
     );
     await vi.advanceTimersByTimeAsync(0); // primed
@@ -67,7 +67,7 @@ describe('the sampler thread tick chain', () => {
     let ticks = 0;
     const t = runTicks(
       new SamplerLoop(c, { intervalMs: 10_000, topN: 5, resyncEvery: 30 }),
-      () => ticks++,
+      (m) => m.type === 'tick' && ticks++,
       stop.signal,
     );
     await vi.advanceTimersByTimeAsync(500);

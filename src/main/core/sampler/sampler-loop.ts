@@ -1,15 +1,16 @@
 /**
  * One tick of the sampler thread: take a reading, measure what it cost, and turn the
- * process table into a delta against the previous tick, resending 1/`resyncEvery` of the
- * rows whole each tick (a rolling resync: no whole-table event, so no main-loop spike when
- * it is cloned and serialized). Kept apart from the worker plumbing so tests can drive it.
+ * process table into a delta of at most `TICK_BYTES` (tick-delta.ts), resending 1/`resyncEvery`
+ * of the rows whole each tick as room allows (a rolling resync: no whole-table event, so no
+ * main-loop spike when it is cloned and serialized). The first reading (`prime`) is the
+ * initial table, handed over whole once, like a subscribe. Kept apart from the worker
+ * plumbing so tests can drive it.
  */
 import type { ProcRow, SamplerCost, StatsTick } from '../../../shared/contract';
-import type { ProcChange } from '../../../shared/contract';
 import { loop, type Loop } from '../../../shared/loop';
-import { diffRow } from '../../../shared/stats/proc-delta';
 import { round2, type Collector } from './collector';
 import { threadCpuClock } from './thread-cpu';
+import { DeltaEncoder, TICK_BYTES } from './tick-delta';
 
 export interface LoopConfig {
   intervalMs: number;
@@ -19,11 +20,13 @@ export interface LoopConfig {
 
 export class SamplerLoop {
   readonly #collector: Collector;
-  readonly #table = new Map<string, ProcRow>();
+  readonly #encoder = new DeltaEncoder();
   readonly #threadCpu = threadCpuClock();
   #config: LoopConfig;
   #seq = 0;
   #focus = new Set<string>();
+  /** JSON bytes the focus keys can take as the event's `interest` (an upper bound). */
+  #focusBytes = 0;
   #top: string[] = [];
   #lastProcessCpu = process.cpuUsage();
 
@@ -43,12 +46,20 @@ export class SamplerLoop {
   /** Keys read in full each tick even when idle (besides the top N, always included). */
   setFocus(keys: Iterable<string>): void {
     this.#focus = new Set(keys);
+    this.#focusBytes = 0;
+    for (const k of this.#focus) this.#focusBytes += k.length + 3;
   }
 
-  /** Take a reading without emitting it: the first reading has no rates yet. */
-  async prime(): Promise<void> {
-    await this.#collector.collect(this.#focus);
+  /**
+   * Take the first reading (no rates yet) and return its rows: the table at seq 0, which the
+   * other side takes whole; the ticks that follow are deltas against it.
+   */
+  async prime(): Promise<ProcRow[]> {
+    const c = await this.#collector.collect(this.#focus);
+    this.#encoder.reset(c.rows);
+    this.#seq = 0;
     this.#lastProcessCpu = process.cpuUsage();
+    return c.rows;
   }
 
   async tick(): Promise<Omit<StatsTick, 'interest'>> {
@@ -57,8 +68,20 @@ export class SamplerLoop {
     const focus = new Set([...this.#focus, ...this.#top]);
     const c = await this.#collector.collect(focus);
     const seq = ++this.#seq;
-    const procs = this.#delta(c.rows, seq);
-    this.#top = topKeys(c.rows, this.#config.topN);
+    const { rows, ...system } = c;
+    this.#top = topKeys(rows, this.#config.topN);
+    // What the event carries besides the table: the machine-wide figures, the cost (written
+    // below, ~250 bytes), top and interest keys, the event's own frame.
+    const fixed = JSON.stringify(system).length + 400 + JSON.stringify(this.#top).length + this.#focusBytes;
+    const every = Math.max(1, this.#config.resyncEvery);
+    const turn = seq % every;
+    const procs = this.#encoder.encode(
+      rows,
+      seq - 1,
+      new Set([...this.#focus, ...this.#top]),
+      TICK_BYTES - fixed,
+      (row) => row.pid % every === turn,
+    );
     const cpu1 = this.#threadCpu();
     const wallMs = performance.now() - wall0;
     const pc = process.cpuUsage(this.#lastProcessCpu);
@@ -72,37 +95,7 @@ export class SamplerLoop {
       rssBytes: mem.rss,
       heapBytes: mem.heapUsed,
     };
-    const { rows: _rows, ...system } = c;
     return { sample: { seq, intervalMs: this.#config.intervalMs, ...system, self }, procs, top: this.#top };
-  }
-
-  /** Changes against the previous tick; the collector returns the same object for an unchanged row. */
-  #delta(rows: ProcRow[], seq: number): StatsTick['procs'] {
-    const added: ProcRow[] = [];
-    const changed: ProcChange[] = [];
-    const resync: ProcRow[] = [];
-    const every = Math.max(1, this.#config.resyncEvery);
-    const turn = seq % every;
-    const seen = new Set<string>();
-    for (const row of rows) {
-      seen.add(row.key);
-      const old = this.#table.get(row.key);
-      if (!old) {
-        added.push(row);
-        this.#table.set(row.key, row);
-      } else if (row.pid % every === turn) {
-        resync.push(row);
-        this.#table.set(row.key, row);
-      } else if (old !== row) {
-        this.#table.set(row.key, row);
-        const ch = diffRow(old, row);
-        if (ch) changed.push(ch);
-      }
-    }
-    const removed: string[] = [];
-    for (const key of this.#table.keys()) if (!seen.has(key)) removed.push(key);
-    for (const key of removed) this.#table.delete(key);
-    return { base: seq - 1, added, removed, changed, resync, count: this.#table.size };
   }
 }
 
@@ -117,7 +110,9 @@ export function topKeys(rows: readonly ProcRow[], n: number): string[] {
 /** What the sampler thread posts to the main thread. */
 /** The main thread adds `interest`, which only it knows. */
 export type FromSamplerThread =
-  { type: 'tick'; tick: Omit<StatsTick, 'interest'> } | { type: 'error'; message: string };
+  | { type: 'table'; seq: number; rows: ProcRow[] }
+  | { type: 'tick'; tick: Omit<StatsTick, 'interest'> }
+  | { type: 'error'; message: string };
 
 /** Wait before the first tick, so the first rates cover a short but real interval. */
 const FIRST_TICK_MAX_MS = 500;
@@ -147,10 +142,16 @@ export function runTicks(
     const first = Math.min(sampler.config.intervalMs, FIRST_TICK_MAX_MS);
     chain = loop(tick, (took) => sampler.config.intervalMs - took, signal, { firstMs: first });
   };
-  sampler.prime().then(start, (err: unknown) => {
-    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
-    start();
-  });
+  sampler.prime().then(
+    (rows) => {
+      post({ type: 'table', seq: 0, rows });
+      start();
+    },
+    (err: unknown) => {
+      post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      start();
+    },
+  );
   return {
     configure(next) {
       sampler.configure(next);

@@ -81,6 +81,7 @@ export class Sampler {
     this.#worker = w;
     w.on('message', (m: FromWorker) => {
       if (m.type === 'tick') this.#onTick(m.tick);
+      else if (m.type === 'table') this.#onTable(m.seq, m.rows);
       else console.error(`spindle: sample failed: ${m.message}`);
     });
     w.on('error', (err) => console.error('spindle: sampler thread failed', err));
@@ -175,6 +176,16 @@ export class Sampler {
 
   #postFocus(): void {
     this.#worker?.postMessage({ type: 'focus', keys: [...this.#interestKeys()] } satisfies ToWorker);
+  }
+
+  /**
+   * The sampler thread's first reading, whole: the table its deltas build on. A subscriber that
+   * took the table before it arrived fails its next delta's count and subscribes again.
+   */
+  #onTable(seq: number, rows: ProcRow[]): void {
+    this.#table.clear();
+    for (const r of rows) this.#table.set(r.key, r);
+    this.#seq = seq;
   }
 
   #onTick(collected: Omit<StatsTick, 'interest'>): void {
