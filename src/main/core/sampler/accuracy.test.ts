@@ -82,6 +82,46 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
     );
   });
 
+  it('divides a process’s CPU by the time since its own reading, not since the tick began', async () => {
+    // 2,000 sleeping processes, then a spinner started after them (so listed last): the first
+    // tick reads them all cold before it reaches the spinner (~0.2 s here), the second skips
+    // them. Divided by the span between the ticks' starts, a whole core read 91 %.
+    const herd = spawn(
+      'sh',
+      ['-c', 'i=0; while [ $i -lt 2000 ]; do sleep 600 & i=$((i+1)); done; echo ready; wait'],
+      { detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    try {
+      await childLines(herd.stdout!)();
+      const { child, line } = await node(`
+        let u0 = null, t0 = 0;
+        console.log('ready');
+        process.stdin.on('data', () => {
+          if (!u0) { u0 = process.cpuUsage(); t0 = performance.now(); console.log('marked'); return; }
+          const u = process.cpuUsage(u0); console.log(String(100 * (u.user + u.system) / 1000 / (performance.now() - t0)));
+        });
+        setTimeout(function spin() { const end = Date.now() + 50; while (Date.now() < end); setImmediate(spin); });
+      `);
+      const pid = child.pid!;
+      await until(() => cpuTicks(pid) >= 20);
+      const c = new LinuxCollector();
+      const s1 = performance.now();
+      c.collect();
+      const slow = performance.now() - s1;
+      child.stdin!.write('m');
+      expect(await line()).toBe('marked');
+      await sleep(1000);
+      child.stdin!.write('x');
+      const own = Number(await line());
+      const row = rowOf(c.collect().rows, pid)!;
+      c.close();
+      expect(slow).toBeGreaterThan(30); // the first tick was slow enough to matter (15 %+ would show)
+      if (own >= 97) expect(Math.abs(row.cpu - own)).toBeLessThan(5);
+    } finally {
+      process.kill(-herd.pid!, 'SIGKILL');
+    }
+  });
+
   it('shows K more threads for a process that starts K worker threads', async () => {
     const K = 4;
     const script = (k: number) => `

@@ -11,6 +11,7 @@ import { childLines } from './child-lines';
 import { MAX_GATED_THREADS, PidTable } from './pid-table';
 import { ProcReader } from './proc-reader';
 import type { TickContext } from './tick-context';
+import { until } from '../../../shared/until';
 
 const fixture = process.platform === 'linux' ? cFixture() : null;
 const children: ChildProcess[] = [];
@@ -28,11 +29,23 @@ describe.runIf(fixture)('PidTable gate on threads (real processes)', () => {
     children.push(child);
     const next = childLines(child.stdout!);
     expect(await next()).toBe('ready');
+    const pid = child.pid!;
+    /**
+     * Every thread asleep again: the one that printed 'ok' still has to return from write and
+     * block in read, and on a loaded machine a tick can land between (it ran: a read in full).
+     */
+    const settled = () =>
+      until(() =>
+        readdirSync(`/proc/${pid}/task`).every((tid) => {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+          return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'S';
+        }),
+      );
     const send = async (line: string) => {
       child.stdin!.write(line + '\n');
       expect(await next()).toBe('ok');
+      await settled();
     };
-    const pid = child.pid!;
     const table = new PidTable('/proc', new ProcReader(), 1000);
     tables.push(table);
     let tick = 0;

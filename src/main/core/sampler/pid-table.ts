@@ -102,6 +102,13 @@ interface Entry {
   /** Wall-clock ms of the start, fixed at first sight so it never jitters between ticks. */
   startTime: number;
   ticks: number;
+  /**
+   * performance.now() when `ticks` and the I/O counters were last known current: its last full
+   * read, or the gate that proved nothing in it ran since. Rates divide by the time since then,
+   * not by the tick's span: a tick that reads 2,000 processes cold takes long enough (0.2 s) to
+   * read a spinning process as 91 %.
+   */
+  at: number;
   io: { read: number; write: number } | null;
   /** /proc/<pid>/io, /proc/<pid>/fd refused us once: not retried until the slow turn. */
   ioDenied: boolean;
@@ -129,6 +136,8 @@ export class PidTable {
   #clockPids = new Int32Array(0);
   #clockOut = new Float64Array(0);
   readonly #newClock = new Map<number, number>();
+  /** performance.now() halfway through this tick's clock call: when its figures were taken. */
+  #gateAt = 0;
   /** The addon's nice and priority of one pid (null: the slow turn reads stat), and its figures. */
   readonly #prio: SchedPrio | null;
   readonly #prioOut = new Int32Array(2);
@@ -187,7 +196,9 @@ export class PidTable {
       const ids = this.#clockPids.subarray(0, pids.length);
       for (let i = 0; i < pids.length; i++) ids[i] = pids[i]!;
       // Every figure is taken before any full read of this tick: a run during one shows next tick.
+      const t0 = performance.now();
       clocks(ids, this.#clockOut);
+      this.#gateAt = (t0 + performance.now()) / 2;
     }
     const out = this.#clockOut;
     for (let i = 0; i < pids.length; i++) {
@@ -343,6 +354,7 @@ export class PidTable {
   /** The previous row at 0 % and no I/O: nothing ran, so nothing else moved either. */
   #idle(e: Entry, ctx: TickContext): ProcRow {
     e.seen = ctx.tick;
+    e.at = this.#clocks ? this.#gateAt : performance.now();
     const row = e.row!;
     if (row.cpu !== 0 || row.readBps || row.writeBps) {
       e.readBps = e.readBps === null ? null : 0;
@@ -359,6 +371,9 @@ export class PidTable {
    */
   #full(pid: number, dir: string, e: Entry, st: PidStat, ctx: TickContext, ran: boolean): ProcRow {
     this.fullReads++;
+    const at = performance.now();
+    const dt = e.at > 0 ? (at - e.at) / 1000 : ctx.dtSec;
+    e.at = at;
     const fresh = e.row === null;
     const ticks = st.utime + st.stime;
     const multi = st.threads > 1;
@@ -369,7 +384,7 @@ export class PidTable {
     const span = young ? ageSec(st.starttime, ctx) : ctx.dtSec;
     let cpu = 0;
     if (young) cpu = Math.min((100 * ticks) / CLK_TCK / span, 100 * st.threads);
-    else if (!fresh && ctx.dtSec > 0) cpu = (100 * Math.max(0, ticks - e.ticks)) / CLK_TCK / ctx.dtSec;
+    else if (!fresh && dt > 0) cpu = (100 * Math.max(0, ticks - e.ticks)) / CLK_TCK / dt;
     const renamed = st.comm !== e.name || multi !== e.threads > 1;
     e.ticks = ticks;
     e.threads = st.threads;
@@ -405,7 +420,7 @@ export class PidTable {
         e.fds = this.#files.countFds(dir, e.files, keep, this.#fdBySize);
         e.fdsDenied = e.fds === null;
       }
-      this.#readIo(dir, e, keep, fresh ? (young ? span : 0) : ctx.dtSec, slowTurn);
+      this.#readIo(dir, e, keep, fresh ? (young ? span : 0) : dt, slowTurn);
     } else {
       e.readBps = e.readBps === null ? null : 0;
       e.writeBps = e.writeBps === null ? null : 0;
@@ -502,6 +517,7 @@ export class PidTable {
       user: uid === null ? null : this.#users.name(uid),
       startTime: startWallMs(st.starttime, ctx),
       ticks: 0,
+      at: 0,
       io: null,
       ioDenied: false,
       fdsDenied: false,
