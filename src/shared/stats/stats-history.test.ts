@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { CpuPct, ProcRow, StatsSample } from '../contract/stats';
+import type { CpuPct, StatsSample } from '../contract/stats';
 import { applyProcDelta, diffProcs } from './proc-delta';
 import { RingColumns } from './ring-columns';
 import { StatsHistory } from './stats-history';
+import { procRow } from '../../test-utils/sampler-fixtures';
 
-const row = (pid: number, over: Partial<ProcRow> = {}): ProcRow => ({
-  key: `${pid}:1`,
-  pid,
-  ppid: 1,
-  name: 'p',
-  cmd: 'p',
-  user: 'root',
-  state: 'S',
-  cpu: 0,
-  cpuNorm: 0,
-  rss: 1000,
-  vsize: 2000,
-  threads: 1,
-  fds: 3,
-  startTime: 0,
-  nice: 0,
-  priority: 20,
-  readBps: null,
-  writeBps: null,
-  ...over,
-});
+const row = procRow;
 
 const pct = (busy: number): CpuPct => ({
   user: busy,

@@ -27,6 +27,19 @@ async function node(script: string): Promise<{ child: ChildProcess; line: () => 
   return { child, line };
 }
 
+/**
+ * A child spinning one core (after 'ready'): its first stdin line marks a start ('marked'), the
+ * second makes it print its own CPU % of a core since the mark.
+ */
+const SPINNER = `
+  let u0 = null, t0 = 0;
+  console.log('ready');
+  process.stdin.on('data', () => {
+    if (!u0) { u0 = process.cpuUsage(); t0 = performance.now(); console.log('marked'); return; }
+    const u = process.cpuUsage(u0); console.log(String(100 * (u.user + u.system) / 1000 / (performance.now() - t0)));
+  });
+  setTimeout(function spin() { const end = Date.now() + 50; while (Date.now() < end); setImmediate(spin); });
+`;
 const rowOf = (rows: ProcRow[], pid: number) => rows.find((r) => r.pid === pid);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** utime + stime of `pid` in clock ticks, from /proc. */
@@ -40,15 +53,7 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
   it('reads a child spinning one core as 100% ± 5', async () => {
     // The child's own account covers the span from a mark to a report, both inside the
     // sampler's span; /proc's CPU time is read around each of the sampler's readings.
-    const { child, line } = await node(`
-      let u0 = null, t0 = 0;
-      console.log('ready');
-      process.stdin.on('data', () => {
-        if (!u0) { u0 = process.cpuUsage(); t0 = performance.now(); console.log('marked'); return; }
-        const u = process.cpuUsage(u0); console.log(String(100 * (u.user + u.system) / 1000 / (performance.now() - t0)));
-      });
-      setTimeout(function spin() { const end = Date.now() + 50; while (Date.now() < end); setImmediate(spin); });
-    `);
+    const { child, line } = await node(SPINNER);
     const pid = child.pid!;
     const c = new LinuxCollector();
     await until(() => cpuTicks(pid) >= 20); // let it reach full speed: 0.2 s of CPU spent
@@ -93,15 +98,7 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
     );
     try {
       await childLines(herd.stdout!)();
-      const { child, line } = await node(`
-        let u0 = null, t0 = 0;
-        console.log('ready');
-        process.stdin.on('data', () => {
-          if (!u0) { u0 = process.cpuUsage(); t0 = performance.now(); console.log('marked'); return; }
-          const u = process.cpuUsage(u0); console.log(String(100 * (u.user + u.system) / 1000 / (performance.now() - t0)));
-        });
-        setTimeout(function spin() { const end = Date.now() + 50; while (Date.now() < end); setImmediate(spin); });
-      `);
+      const { child, line } = await node(SPINNER);
       const pid = child.pid!;
       await until(() => cpuTicks(pid) >= 20);
       const c = new LinuxCollector();

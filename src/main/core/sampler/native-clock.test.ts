@@ -15,7 +15,7 @@ import { LinuxCollector } from './linux-collector';
 import { loadCpuClocks, type CpuClocks } from './native-clock';
 import { PidTable, SLOW_EVERY } from './pid-table';
 import { ProcReader } from './proc-reader';
-import type { TickContext } from './tick-context';
+import { liveTick } from '../../../test-utils/sampler-fixtures';
 
 const linux = process.platform === 'linux';
 const fixture = linux ? cFixture() : null;
@@ -121,16 +121,7 @@ describe.runIf(linux && fixture && process.env.SPINDLE_NO_NATIVE !== '1')('nativ
     const step = () => {
       tick++;
       if ((p.pid + tick) % SLOW_EVERY === 0) tick++; // not on its slow turn
-      const ctx: TickContext = {
-        tick,
-        dtSec: 1,
-        nCores: 1,
-        nowMs: Date.now(),
-        uptimeSec: Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]),
-        mono: performance.now(),
-        prevUptimeTicks: 0,
-        focus: new Set(),
-      };
+      const ctx = liveTick(tick);
       table.list(pids, tick);
       const before = table.fullReads;
       table.read(process.pid, ctx); // runs, since it is running this: one full read

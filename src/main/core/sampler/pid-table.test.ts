@@ -10,7 +10,7 @@ import { cFixture } from './c-fixture';
 import { childLines } from './child-lines';
 import { MAX_GATED_THREADS, PidTable } from './pid-table';
 import { ProcReader } from './proc-reader';
-import type { TickContext } from './tick-context';
+import { liveTick } from '../../../test-utils/sampler-fixtures';
 import { until } from '../../../shared/until';
 
 const fixture = process.platform === 'linux' ? cFixture() : null;
@@ -53,16 +53,7 @@ describe.runIf(fixture)('PidTable gate on threads (real processes)', () => {
     const read = () => {
       do tick++;
       while ((pid + tick) % 15 === 0); // not on its slow turn, which reads it anyway
-      const ctx: TickContext = {
-        tick,
-        dtSec: 1,
-        nCores: 2,
-        nowMs: Date.now(),
-        uptimeSec: Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]),
-        mono: performance.now(),
-        prevUptimeTicks: 0,
-        focus: new Set(),
-      };
+      const ctx = liveTick(tick, 2);
       table.list([pid, process.pid], tick);
       if (tick === 1) table.read(process.pid, ctx);
       const before = table.fullReads;

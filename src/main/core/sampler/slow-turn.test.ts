@@ -15,7 +15,7 @@ import { until } from '../../../test-utils/until';
 import { loadCpuClocks } from './native-clock';
 import { PidTable, SLOW_EVERY } from './pid-table';
 import { ProcReader, type ReadFailure } from './proc-reader';
-import type { TickContext } from './tick-context';
+import { liveTick } from '../../../test-utils/sampler-fixtures';
 
 const linux = process.platform === 'linux';
 if (linux && process.env.SPINDLE_NO_NATIVE !== '1') ensureNative();
@@ -70,16 +70,7 @@ describe.each(gates)('the slow turn ($name)', ({ name, on }) => {
       let tick = 0;
       const step = (): { row: ReturnType<PidTable['read']>; paths: string[] } => {
         tick++;
-        const ctx: TickContext = {
-          tick,
-          dtSec: 1,
-          nCores: 1,
-          nowMs: Date.now(),
-          uptimeSec: Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]),
-          mono: performance.now(),
-          prevUptimeTicks: 0,
-          focus: new Set(),
-        };
+        const ctx = liveTick(tick);
         // Its parent (this process) is listed too, or the parent check would read it every tick.
         table.list([process.pid, pid], tick);
         table.read(process.pid, ctx);

@@ -7,28 +7,11 @@ import type { Collected, Collector } from './collector';
 import { LinuxCollector } from './linux-collector';
 import { SamplerLoop } from './sampler-loop';
 import { DeltaEncoder, TICK_BYTES } from './tick-delta';
+import { procRow } from '../../../test-utils/sampler-fixtures';
 
-const row = (pid: number, over: Partial<ProcRow> = {}): ProcRow => ({
-  key: `${pid}:1`,
-  pid,
-  ppid: 1,
-  name: 'p',
-  cmd: 'x'.repeat(500),
-  user: 'root',
-  state: 'S',
-  cpu: 0,
-  cpuNorm: 0,
-  rss: 1000,
-  vsize: 2000,
-  threads: 1,
-  fds: 3,
-  startTime: 0,
-  nice: 0,
-  priority: 20,
-  readBps: null,
-  writeBps: null,
-  ...over,
-});
+/** A row with a 500-byte command line, so a few dozen fill a tick's budget. */
+const row = (pid: number, over: Partial<ProcRow> = {}): ProcRow =>
+  procRow(pid, { cmd: 'x'.repeat(500), ...over });
 
 const bytes = (d: ProcDelta): number => JSON.stringify(d).length;
 
