@@ -26,6 +26,8 @@ export interface BenchProbe {
   updateMs: number[];
   /** The store-apply part alone. */
   applyMs: number[];
+  /** Wall clock (Date.now) of each tick's apply, so the benchmark can set aside ticks its own probes disturbed. */
+  updateAt: number[];
   cores: number;
   procs: number;
 }
@@ -75,7 +77,7 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
   const rand = rng(42);
   const intervalMs = Math.round(1000 / hz);
   const listeners = new Map<EventName, Set<(p: never) => void>>();
-  const probe: BenchProbe = { ticks: 0, updateMs: [], applyMs: [], cores, procs: procCount };
+  const probe: BenchProbe = { ticks: 0, updateMs: [], applyMs: [], updateAt: [], cores, procs: procCount };
   window.__spindleBench = probe;
   let nextPid = 300;
   let seq = 600;
@@ -222,12 +224,14 @@ export function createSyntheticClient(cores: number, procCount: number, hz: numb
     // React has rendered and committed what the flush scheduled.
     let before = 0;
     requestAnimationFrame(() => (before = performance.now()));
+    const at = Date.now();
     const t0 = performance.now();
     for (const l of listeners.get('stats') ?? []) (l as (p: Events['stats']) => void)(payload);
     const applyMs = performance.now() - t0;
     requestAnimationFrame(() => {
       probe.updateMs.push(applyMs + (performance.now() - before));
       probe.applyMs.push(applyMs);
+      probe.updateAt.push(at);
       probe.ticks++;
     });
   };
