@@ -5,6 +5,7 @@
  * `process.on('message')`, `process.connected`, the `disconnect` event), so an entry runs
  * unchanged under either launcher. No `electron` import: the port is described structurally.
  */
+import { giveIpcSurface } from './ipc-surface';
 
 /** What the parent posts to say "the channel is closed" (Node's `disconnect()`); never a protocol message. */
 export const PARENT_DISCONNECT = { spindleChannel: 'disconnect' } as const;
@@ -25,37 +26,23 @@ const isDisconnect = (m: unknown): boolean =>
  */
 export function adoptParentPort(proc: NodeJS.Process, port: ParentPortLike | undefined): boolean {
   if (!port || proc.send) return false;
-  let connected = true;
-  const close = (): void => {
-    if (!connected) return;
-    connected = false;
-    proc.emit('disconnect');
-  };
-  Object.defineProperty(proc, 'connected', { get: () => connected, configurable: true });
-  proc.disconnect = close;
-  proc.send = (message: unknown, ...rest: unknown[]): boolean => {
-    const done = rest.find((r): r is (err: Error | null) => void => typeof r === 'function');
-    if (!connected) {
-      if (done) setImmediate(() => done(new Error('Channel closed')));
-      return false;
-    }
-    port.postMessage(message);
-    // postMessage has no completion signal; the callback runs once the message is handed over.
-    if (done) setImmediate(() => done(null));
-    return true;
-  };
-  let listening = false;
-  proc.on('newListener', (event: string | symbol) => {
-    if (listening || (event !== 'message' && event !== 'disconnect')) return;
-    listening = true;
-    // newListener runs before the listener is attached: start the port once it is, or a port
-    // that flushes its queue at once would deliver the first messages to nobody.
-    queueMicrotask(() =>
-      port.on('message', ({ data }) => {
-        if (isDisconnect(data)) close();
-        else if (connected) proc.emit('message', data, undefined);
-      }),
-    );
-  });
+  const channel = giveIpcSurface(
+    proc,
+    {
+      write: (message, done) => {
+        port.postMessage(message);
+        // postMessage has no completion signal; the callback runs once the message is handed over.
+        if (done) setImmediate(() => done(null));
+        return true;
+      },
+      end: () => {},
+      start: () =>
+        port.on('message', ({ data }) => {
+          if (isDisconnect(data)) channel.close();
+          else if (channel.connected()) proc.emit('message', data, undefined);
+        }),
+    },
+    ['message', 'disconnect'],
+  );
   return true;
 }

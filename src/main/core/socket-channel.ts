@@ -8,6 +8,7 @@
  * entry runs unchanged whoever started it.
  */
 import { connect, type Socket } from 'node:net';
+import { giveIpcSurface } from './ipc-surface';
 
 /** The variables that tell a child where its channel is; removed once read, so its own children do not inherit them. */
 export const CHANNEL_ENV = { path: 'SPINDLE_CHANNEL', token: 'SPINDLE_CHANNEL_TOKEN' } as const;
@@ -35,33 +36,17 @@ export function adoptSocketChannel(proc: NodeJS.Process, env: NodeJS.ProcessEnv 
   const sock: Socket = connect(path);
   sock.setEncoding('utf8');
   sock.write(`${token}\n`);
-  let connected = true;
-  const close = (): void => {
-    if (!connected) return;
-    connected = false;
-    sock.destroy();
-    proc.emit('disconnect');
-  };
-  Object.defineProperty(proc, 'connected', { get: () => connected, configurable: true });
-  proc.disconnect = close;
-  proc.send = (message: unknown, ...rest: unknown[]): boolean => {
-    const done = rest.find((r): r is (err: Error | null) => void => typeof r === 'function');
-    if (!connected) {
-      if (done) setImmediate(() => done(new Error('Channel closed')));
-      return false;
-    }
-    // The callback runs once the bytes are handed to the kernel, as with Node's channel.
-    return sock.write(JSON.stringify(message) + '\n', done && ((err) => done(err ?? null)));
-  };
-  const read = lineReader((m) => connected && proc.emit('message', m, undefined));
   // Nothing is read until the entry listens, so no message reaches nobody.
   sock.pause();
-  let listening = false;
-  proc.on('newListener', (event: string | symbol) => {
-    if (listening || event !== 'message') return;
-    listening = true;
-    queueMicrotask(() => sock.on('data', read).resume());
+  const read = lineReader((m) => channel.connected() && proc.emit('message', m, undefined));
+  const channel = giveIpcSurface(proc, {
+    // The callback runs once the bytes are handed to the kernel, as with Node's channel.
+    write: (message, done) =>
+      sock.write(JSON.stringify(message) + '\n', done && ((err) => done(err ?? null))),
+    end: () => sock.destroy(),
+    start: () => sock.on('data', read).resume(),
   });
+  const close = channel.close;
   sock.on('end', close);
   sock.on('close', close);
   sock.on('error', close);

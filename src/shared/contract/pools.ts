@@ -218,6 +218,20 @@ export interface PoolHistory {
   failed: number[];
 }
 
+/** A pool history with no points yet (core's per pool, the window's before its first tick). */
+export const emptyPoolHistory = (): PoolHistory => ({
+  t: [],
+  queued: [],
+  active: [],
+  throughput: [],
+  failRate: [],
+  utilization: [],
+  waitP95: [],
+  runP95: [],
+  completed: [],
+  failed: [],
+});
+
 /** One stage of a pipeline as the UI sees it. */
 export interface StageStats {
   name: string;

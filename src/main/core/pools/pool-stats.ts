@@ -1,6 +1,7 @@
 /** The counters, latency histograms, recent results and history of one pool. */
 import {
   POOL_LIMITS,
+  emptyPoolHistory,
   type PoolCounts,
   type PoolHistory,
   type TaskRecord,
@@ -25,18 +26,7 @@ export class PoolStatsKeeper {
   readonly waitTick = new Histogram();
   readonly runTick = new Histogram();
   readonly recent: TaskRecord[] = [];
-  readonly history: PoolHistory = {
-    t: [],
-    queued: [],
-    active: [],
-    throughput: [],
-    failRate: [],
-    utilization: [],
-    waitP95: [],
-    runP95: [],
-    completed: [],
-    failed: [],
-  };
+  readonly history: PoolHistory = emptyPoolHistory();
   #lastSettled = 0;
   #lastFailed = 0;
 

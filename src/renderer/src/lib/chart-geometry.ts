@@ -151,3 +151,11 @@ export function chartSummary(
   });
   return `last ${windowSec} s; latest: ${parts.join(', ')}`;
 }
+
+/** The x-axis span in seconds: the history so far, at least 30 s, at most the window. */
+export function spanSeconds(t: readonly number[], windowMs: number): number {
+  const first = t[0];
+  const last = t.at(-1);
+  if (first === undefined || last === undefined) return 30;
+  return Math.min(windowMs / 1000, Math.max(30, Math.ceil((last - first) / 10_000) * 10));
+}

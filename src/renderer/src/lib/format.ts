@@ -26,3 +26,10 @@ export function formatCount(n: number | null | undefined): string {
   if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
   return String(Math.round(n));
 }
+
+/** "1.2 ms", "340 µs", "2.1 s". */
+export function fmtMs(ms: number): string {
+  if (ms < 1) return `${Math.round(ms * 1000)} µs`;
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}

@@ -3,7 +3,8 @@ import { Controls } from '../../lib/controls';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabState } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import { fmtMs, labCsv, toLabRows } from './pool-data';
+import { labCsv, toLabRows } from './pool-data';
+import { fmtMs } from '../../lib/format';
 
 function download(name: string, type: string, text: string): void {
   const a = document.createElement('a');

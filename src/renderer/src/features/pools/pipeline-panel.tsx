@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Controls } from '../../lib/controls';
 import type { PipelineStats, PoolKind } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import { fmtMs } from './pool-data';
+import { fmtMs } from '../../lib/format';
 
 interface StageForm {
   name: string;

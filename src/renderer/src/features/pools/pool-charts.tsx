@@ -11,7 +11,9 @@ import {
   YAxis,
 } from 'recharts';
 import type { HistoryWindow, PoolHistory } from '../../../../shared/contract';
-import { fmtMs, spanSeconds, toBacklogRows, toCoreRows } from './pool-data';
+import { toBacklogRows, toCoreRows } from './pool-data';
+import { fmtMs } from '../../lib/format';
+import { spanSeconds } from '../../lib/chart-geometry';
 
 const WINDOW_MS = 120_000;
 const CORE_COLORS = [

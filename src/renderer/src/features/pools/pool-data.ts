@@ -49,14 +49,6 @@ export function toCoreRows(win: HistoryWindow, cores: number, now: number, windo
   return rows;
 }
 
-/** The x-axis span in seconds: the history so far, at least 30 s, at most the window. */
-export function spanSeconds(t: readonly number[], windowMs: number): number {
-  const first = t[0];
-  const last = t.at(-1);
-  if (first === undefined || last === undefined) return 30;
-  return Math.min(windowMs / 1000, Math.max(30, Math.ceil((last - first) / 10_000) * 10));
-}
-
 export interface LabChartRow {
   workers: number;
   ideal: number;
@@ -92,11 +84,4 @@ export function splitArgv(template: string): string[] {
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
   for (let m = re.exec(template); m; m = re.exec(template)) out.push(m[1] ?? m[2] ?? m[3]!);
   return out;
-}
-
-/** "1.2 ms", "340 µs", "2.1 s". */
-export function fmtMs(ms: number): string {
-  if (ms < 1) return `${Math.round(ms * 1000)} µs`;
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }

@@ -3,7 +3,8 @@ import { Controls as ControlGroup } from '../../lib/controls';
 import type { HistoryWindow, PoolStats, ProcRow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import { BacklogChart, CoreLoadChart, LatencyChart } from './pool-charts';
-import { fmtMs } from './pool-data';
+import { fmtMs } from '../../lib/format';
+import { LatencyTable } from '../../lib/latency-table';
 import type { PoolsState } from './pools-store';
 import { WorkerLanes } from './worker-lanes';
 
@@ -146,28 +147,7 @@ export function PoolDetail({
       <div className="pool-charts">
         <section className="card" aria-label="Latency">
           <h2>Latency · table since the pool started, chart p95 per second</h2>
-          <table className="plain" data-testid="latency">
-            <thead>
-              <tr>
-                <th />
-                <th>p50</th>
-                <th>p95</th>
-                <th>p99</th>
-                <th>n</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(['wait', 'run'] as const).map((k) => (
-                <tr key={k}>
-                  <th scope="row">{k}</th>
-                  <td>{fmtMs(pool[k].p50)}</td>
-                  <td>{fmtMs(pool[k].p95)}</td>
-                  <td>{fmtMs(pool[k].p99)}</td>
-                  <td>{pool[k].n}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <LatencyTable wait={pool.wait} run={pool.run} countLabel="n" data-testid="latency" />
           {history && <LatencyChart history={history} />}
         </section>
         <section className="card" aria-label="Producers and recent tasks">

@@ -2,7 +2,14 @@
  * Keeps the pools stream: the latest tick, each pool's history columns and per-worker
  * activity lanes. Everything is bounded.
  */
-import type { LabState, PipelineStats, PoolHistory, PoolStats, PoolsTick } from '../../../../shared/contract';
+import {
+  emptyPoolHistory,
+  type LabState,
+  type PipelineStats,
+  type PoolHistory,
+  type PoolStats,
+  type PoolsTick,
+} from '../../../../shared/contract';
 import type { ErrorValue } from '../../../../shared/result';
 import type { Client } from '../../api/client';
 import { FrameStore } from '../../lib/frame-store';
@@ -24,19 +31,6 @@ export interface PoolsState {
   /** Why the last subscribe failed; null once it succeeds. */
   error: ErrorValue | null;
 }
-
-const emptyHistory = (): PoolHistory => ({
-  t: [],
-  queued: [],
-  active: [],
-  throughput: [],
-  failRate: [],
-  utilization: [],
-  waitP95: [],
-  runP95: [],
-  completed: [],
-  failed: [],
-});
 
 function push<T>(arr: T[], v: T, max: number): void {
   arr.push(v);
@@ -62,7 +56,7 @@ export function createPoolsStore(client: Client): FrameStore<PoolsState> {
     const lanes: Record<string, Record<number, number[]>> = {};
     const point = tick.reason === 'tick';
     for (const p of tick.pools) {
-      const h = prev.history[p.id] ?? emptyHistory();
+      const h = prev.history[p.id] ?? emptyPoolHistory();
       if (point) {
         push(h.t, tick.t, HISTORY_POINTS);
         push(h.queued, p.counts.queued, HISTORY_POINTS);

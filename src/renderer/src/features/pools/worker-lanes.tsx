@@ -1,6 +1,6 @@
 import type { PoolStats, ProcRow } from '../../../../shared/contract';
 import { showProcess } from '../../lib/navigate';
-import { fmtMs } from './pool-data';
+import { fmtMs } from '../../lib/format';
 import { LANE_POINTS } from './pools-store';
 
 /** One lane per worker: busy share per tick as cell shade (dead = hatched), its state and task now. */

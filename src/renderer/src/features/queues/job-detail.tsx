@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { JobDetail, QueueStats, SafeValue } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import { Controls } from '../../lib/controls';
-import { fmtMs } from '../pools/pool-data';
+import { fmtMs } from '../../lib/format';
 import { ErrorLine, type CodedError } from './error-line';
 
 const fmtTime = (t: number | null): string => (t === null ? '—' : new Date(t).toLocaleString());

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import type { QueueHistory } from '../../../../shared/contract';
 import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
-import { fmtMs, spanSeconds } from '../pools/pool-data';
+import { fmtMs } from '../../lib/format';
+import { spanSeconds } from '../../lib/chart-geometry';
 import { fmtRate, queueRows, type QueueField } from './queue-data';
 
 /** Longest window the queue charts show (the history keeps 10 min); shorter while the history is. */

@@ -1,14 +1,12 @@
 import { JOB_STATES, type QueueConnection, type QueueStats } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import { fmtMs } from '../pools/pool-data';
+import { LatencyTable } from '../../lib/latency-table';
 import { JobsPanel } from './jobs-panel';
 import { QueueCharts } from './queue-charts';
 import { QueueControls } from './queue-controls';
 import { backlog, fmtRate } from './queue-data';
 import type { QueuesState } from './queues-store';
 import { QueueWorkers } from './queue-workers';
-
-const ms = (v: number | undefined): string => (v === undefined ? '—' : fmtMs(v));
 
 /** Everything about one queue: state, counts, charts, controls, workers by host, jobs. */
 export function QueueDetail({
@@ -74,28 +72,14 @@ export function QueueDetail({
       </div>
       <QueueWorkers queue={queue} now={state.t} />
       {history && <QueueCharts history={history} t={state.t} />}
-      <table className="plain latency-table" data-testid="queue-latency" aria-label="Latency of recent jobs">
-        <thead>
-          <tr>
-            <th />
-            <th>p50</th>
-            <th>p95</th>
-            <th>p99</th>
-            <th>jobs</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(['wait', 'run'] as const).map((k) => (
-            <tr key={k}>
-              <th scope="row">{k}</th>
-              <td>{ms(queue[k]?.p50)}</td>
-              <td>{ms(queue[k]?.p95)}</td>
-              <td>{ms(queue[k]?.p99)}</td>
-              <td>{queue[k]?.n ?? 0}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <LatencyTable
+        wait={queue.wait}
+        run={queue.run}
+        countLabel="jobs"
+        className="plain latency-table"
+        data-testid="queue-latency"
+        aria-label="Latency of recent jobs"
+      />
       <JobsPanel client={client} queue={queue} />
     </div>
   );

@@ -1,6 +1,6 @@
 import type { QueueStats } from '../../../../shared/contract';
 import { formatBytes } from '../../lib/format';
-import { fmtMs } from '../pools/pool-data';
+import { fmtMs } from '../../lib/format';
 import { fmtAge, groupByHost, UNKNOWN_HOST } from './queue-data';
 
 const pct = (v: number | null): string => (v === null ? '—' : `${Math.round(v)}%`);

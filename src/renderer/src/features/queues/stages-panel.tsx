@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { QueueHistory, QueueStats } from '../../../../shared/contract';
 import type { ChartRow } from '../../lib/chart-geometry';
 import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
-import { spanSeconds } from '../pools/pool-data';
+import { spanSeconds } from '../../lib/chart-geometry';
 import { backlog, fmtRate, queueRows } from './queue-data';
 
 const WINDOW_MS = 300_000;
