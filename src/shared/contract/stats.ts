@@ -124,6 +124,14 @@ export interface ProcRow {
 export type ProcChange = Partial<Omit<ProcRow, 'key'>> & { key: string };
 
 /**
+ * Ticks between whole resends of a row: 5 minutes at 1 Hz. The delta is diffed against the
+ * table as sent, so the resend only guards against a codec bug, and it was most of every tick:
+ * at 1/30 of 2,069 rows it was 19 KB of a 20 KB event on an idle machine, parsed and collected
+ * by every window every second (0.4 % of a core in Chromium's GC threads alone).
+ */
+export const RESYNC_EVERY = 300;
+
+/**
  * The process table's changes since tick `base` (= seq - 1), plus a rolling resync: every
  * row is resent whole once every `resyncEvery` ticks (about 1/resyncEvery of the table per
  * tick), which repairs any drift without the stall of a whole-table event. A tick's event is

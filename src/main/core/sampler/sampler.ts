@@ -5,6 +5,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import {
+  RESYNC_EVERY,
   STATS_LIMITS,
   type HistoryWindow,
   type ProcRow,
@@ -24,7 +25,7 @@ export interface SamplerOptions {
   intervalMs?: number;
   retentionMs?: number;
   topN?: number;
-  /** Every row is resent whole once every this many ticks (default 30). */
+  /** Every row is resent whole once every this many ticks (default RESYNC_EVERY). */
   resyncEvery?: number;
 }
 
@@ -57,7 +58,7 @@ export class Sampler {
       intervalMs: clamp(opts.intervalMs ?? 1000, STATS_LIMITS.intervalMs),
       retentionMs: clamp(opts.retentionMs ?? 10 * 60_000, STATS_LIMITS.retentionMs),
       topN: clamp(opts.topN ?? 20, STATS_LIMITS.topN),
-      resyncEvery: opts.resyncEvery ?? 30,
+      resyncEvery: opts.resyncEvery ?? RESYNC_EVERY,
       source: process.platform === 'linux' ? 'procfs' : 'systeminformation',
     };
     this.#history = new StatsHistory(this.#config.retentionMs, this.#config.intervalMs);

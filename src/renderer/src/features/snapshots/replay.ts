@@ -8,7 +8,7 @@ import type { Result } from '../../../../shared/result';
 import type { Snapshot } from '../../../../shared/snapshot/schema';
 import { sampleFromSeries } from '../../../../shared/stats/series';
 import { StatsHistory } from '../../../../shared/stats/stats-history';
-import type { HistoryWindow } from '../../../../shared/contract';
+import { RESYNC_EVERY, type HistoryWindow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
 import type { StatsState } from '../stats/stats-store';
 
@@ -50,7 +50,7 @@ export function replayState(snap: Snapshot, i: number): StatsState {
       intervalMs: snap.intervalMs,
       retentionMs: spanMs(snap),
       topN: 20,
-      resyncEvery: 30,
+      resyncEvery: RESYNC_EVERY,
       source: 'procfs',
     },
     intervalMs: snap.intervalMs,
