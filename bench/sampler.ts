@@ -19,7 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import si from 'systeminformation';
-import type { StatsTick } from '../src/shared/contract';
+import { RESYNC_EVERY, type StatsTick } from '../src/shared/contract';
 import { cFixture } from '../src/main/core/sampler/c-fixture';
 import type { Collector } from '../src/main/core/sampler/collector';
 import { LinuxCollector } from '../src/main/core/sampler/linux-collector';
@@ -44,7 +44,6 @@ const MIXES: Mix[] = [
     ],
   },
 ];
-const RESYNC_EVERY = 30;
 /** Sampler and idle spans measured in turn this many times for the loop-delay figures. */
 const ROUNDS = 3;
 
