@@ -15,16 +15,14 @@ function useHostBriefs(): HostBrief[] {
   const { store } = useHosts();
   const key = useSyncExternalStore(store.subscribe, () =>
     JSON.stringify(
-      store
-        .get()
-        .hosts.map(({ id, name, url, state, readOnly, error }) => ({
-          id,
-          name,
-          url,
-          state,
-          readOnly,
-          error,
-        })),
+      store.get().hosts.map(({ id, name, url, state, readOnly, error }) => ({
+        id,
+        name,
+        url,
+        state,
+        readOnly,
+        error,
+      })),
     ),
   );
   return useMemo(() => JSON.parse(key) as HostBrief[], [key]);
