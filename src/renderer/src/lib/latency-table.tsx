@@ -1,13 +1,6 @@
 import type { ReactElement } from 'react';
+import type { Percentiles } from '../../../shared/contract';
 import { fmtMs } from './format';
-
-/** p50/p95/p99 of a set of durations in ms, and how many there were. */
-export interface Quantiles {
-  p50: number;
-  p95: number;
-  p99: number;
-  n: number;
-}
 
 /**
  * Wait and run time quantiles as a small table: a pool's tasks and a queue's jobs read the
@@ -19,8 +12,8 @@ export function LatencyTable({
   countLabel,
   ...rest
 }: {
-  wait: Quantiles | null;
-  run: Quantiles | null;
+  wait: Percentiles | null;
+  run: Percentiles | null;
   /** The last column's heading: what `n` counts. */
   countLabel: string;
   className?: string;
