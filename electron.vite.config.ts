@@ -42,7 +42,8 @@ export default defineConfig({
     build: {
       // electron-vite leaves the renderer unminified by default; the web UI is served over
       // HTTP too, and minifying cuts the first chunk to about a third.
-      minify: true,
+      // SPINDLE_NO_MINIFY=1 keeps names readable in a profile.
+      minify: process.env.SPINDLE_NO_MINIFY !== '1',
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },

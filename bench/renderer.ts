@@ -43,7 +43,9 @@ const r2 = (v: number): number => Math.round(v * 100) / 100;
 /** The built web server on a free port with a fresh token and data dir (shared with bench/selfcost.ts). */
 export async function startServer(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const token = randomBytes(24).toString('base64url');
-  const child = spawn(process.execPath, ['bin/spindle.mjs', 'web', '--port', '0'], {
+  // SPINDLE_BENCH_SERVER_ARGS: extra Node flags for the server, e.g. `--cpu-prof` to profile it.
+  const nodeArgs = process.env.SPINDLE_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/spindle.mjs', 'web', '--port', '0'], {
     env: {
       ...process.env,
       SPINDLE_TOKEN: token,

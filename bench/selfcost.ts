@@ -3,9 +3,12 @@
  * extra idle processes, it measures for 30 s on each view the CPU of the web server's process
  * tree and of a real headless Chromium window's whole process tree (browser, renderer, GPU
  * and utility processes), and, in the same run when btop is installed, btop at
- * `update_ms = 1000` in a pseudo-terminal (`script`). CPU % of one core = (utime + stime +
+ * `update_ms = 1000` in a pseudo-terminal (`script`), and the same window's floor: a page whose
+ * only content is two numbers that change each second. CPU % of one core = (utime + stime +
  * cutime + cstime) deltas of each tree from /proc, over wall time. Needs a build.
- * SPINDLE_SELFCOST_SECONDS (default 30) sets each window. Writes bench/results/selfcost.json.
+ * SPINDLE_SELFCOST_SECONDS (default 30) sets each window; SPINDLE_SELFCOST_VIEWS (a comma list,
+ * e.g. `Overview,Processes`) measures only those views and SPINDLE_SELFCOST_BTOP=0 skips btop, for
+ * quick comparisons while working. Writes bench/results/selfcost.json.
  * Run alone: `npx tsx bench/selfcost.ts`.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,9 +23,16 @@ import { writeResult } from './results';
 import { childrenNamed, treePct, treeTicks } from './selfcost-proc';
 
 const IDLE_PROCESSES = 2000;
-const VIEWS = ['Overview', 'Processes', 'Managed', 'Pools'] as const;
+const ALL_VIEWS = ['Overview', 'Processes', 'Managed', 'Pools'];
+const VIEWS = process.env.SPINDLE_SELFCOST_VIEWS?.split(',') ?? ALL_VIEWS;
 /** Time to let a view (or btop) reach its steady state before the window opens. */
 const SETTLE_MS = 8000;
+/** Time on each view in the warm-up pass before the first measurement. */
+const WARM_MS = 5000;
+export const FLOOR_PAGE = `<!doctype html><body style="margin:0;font:14px system-ui">
+<div id="a" style="position:fixed;left:8px;top:8px"></div>
+<div id="b" style="position:fixed;right:8px;bottom:8px"></div>
+<script>setInterval(() => { a.textContent = b.textContent = Math.random().toFixed(4); }, 1000);</script>`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r2 = (v: number): number => Math.round(v * 100) / 100;
@@ -63,6 +73,7 @@ export async function idleProcesses(n: number): Promise<() => void> {
 
 /** btop's own CPU at update_ms = 1000 in a pseudo-terminal, or null when btop is not installed. */
 async function btopPct(ms: number): Promise<number | null> {
+  if (process.env.SPINDLE_SELFCOST_BTOP === '0') return null;
   if (spawnSync('btop', ['--version']).status !== 0) return null;
   const config = mkdtempSync(join(tmpdir(), 'spindle-selfcost-btop-'));
   mkdirSync(join(config, 'btop'));
@@ -103,8 +114,22 @@ export async function run(): Promise<void> {
       if (windowRoots.length !== 1)
         throw new Error(`expected one Chromium child, found ${windowRoots.length}`);
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      // The floor of any page that shows live figures: two numbers, at opposite corners, that
+      // change once a second. Chromium's frame pipeline (style, layout, paint, raster,
+      // compositing in two processes) runs once per changed frame whatever the page draws.
+      await page.setContent(FLOOR_PAGE);
+      await sleep(SETTLE_MS);
+      const floorPct = await measure(() => windowRoots, windowMs);
+      console.log(`selfcost floor (two numbers changing each second): window ${r2(floorPct)} %`);
       await page.goto(server.url);
       await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+      // Every view once before measuring, so the server's and the window's start-up (module
+      // loading, the first reading of every process, V8's first compilations) is not charged
+      // to whichever view happens to be measured first.
+      for (const view of VIEWS) {
+        await page.getByRole('tab', { name: view }).click();
+        await sleep(WARM_MS);
+      }
       const views: Record<string, { serverPct: number; windowPct: number; totalPct: number }> = {};
       for (const view of VIEWS) {
         await page.getByRole('tab', { name: view }).click();
@@ -121,7 +146,7 @@ export async function run(): Promise<void> {
         };
         console.log(`selfcost ${view}: server ${r2(serverPct)} %, window ${r2(windowPct)} %`);
       }
-      const overview = views.overview!;
+      const overview = views.overview ?? Object.values(views)[0]!;
       const worst = Math.max(...Object.values(views).map((v) => v.totalPct));
       const result = {
         idleProcesses: IDLE_PROCESSES,
@@ -129,6 +154,7 @@ export async function run(): Promise<void> {
         serverPct: overview.serverPct,
         windowPct: overview.windowPct,
         btopPct: btop === null ? null : r2(btop),
+        floorWindowPct: r2(floorPct),
         totalPct: overview.totalPct,
         worstViewTotalPct: worst,
         underBtop: btop === null ? null : worst < btop,
@@ -136,11 +162,16 @@ export async function run(): Promise<void> {
         machineCores: cpus().length,
         machineLoadAvg1: r2(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)),
         method:
-          'CPU % of one core = (utime+stime+cutime+cstime) delta of each process tree from /proc/PID/stat over the wall time of the window; server = the `spindle web` process tree at the default 1 s sample interval, window = the headless Chromium process tree (all its processes) showing the view, btop = the btop process at update_ms = 1000 in a 200x50 pseudo-terminal (script -q), measured before Spindle starts; top-level serverPct/windowPct are the Overview',
+          'CPU % of one core = (utime+stime+cutime+cstime) delta of each process tree from /proc/PID/stat over the wall time of the window; server = the `spindle web` process tree at the default 1 s sample interval, window = the headless Chromium process tree (all its processes) showing the view, btop = the btop process at update_ms = 1000 in a 200x50 pseudo-terminal (script -q), measured before Spindle starts; floorWindowPct = the same Chromium window showing only two numbers that change each second, at opposite corners, measured before Spindle’s page opens; every view is shown for 5 s once before the first measurement; top-level serverPct/windowPct are the Overview',
       };
       console.table(Object.entries(views).map(([view, v]) => ({ view, ...v })));
       console.table([
-        { btopPct: result.btopPct, overviewTotalPct: result.totalPct, worstViewTotalPct: worst },
+        {
+          btopPct: result.btopPct,
+          floorWindowPct: result.floorWindowPct,
+          overviewTotalPct: result.totalPct,
+          worstViewTotalPct: worst,
+        },
       ]);
       writeResult(process.env.SPINDLE_BENCH_RESULT ?? 'selfcost', result);
     } finally {
