@@ -12,11 +12,9 @@
  *
  * A tool for working on the window's cost; it writes no result file.
  */
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
 import { startServer } from './renderer';
-import { FLOOR_PAGE, idleProcesses } from './selfcost';
-import { childrenNamed, treePct, treeTicks } from './selfcost-proc';
+import { FLOOR_PAGE, idleProcesses, openWindow } from './selfcost';
+import { treePct, treeTicks } from './selfcost-proc';
 
 const view = process.argv[2] ?? 'Overview';
 const secs = Number(process.argv[3] ?? 20);
@@ -26,13 +24,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const stopIdle = await idleProcesses(2000);
 const server = await startServer();
-const browser = await chromium.launch({
-  executablePath: findChromium() ?? '/usr/bin/chromium',
-  args: CHROMIUM_ARGS,
-});
+const { browser, roots, page } = await openWindow();
 try {
-  const roots = childrenNamed(process.pid, /^chrom/);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Page code as text: this file is type-checked without the DOM's types.
   await page.addInitScript(`{
     const raf = window.requestAnimationFrame.bind(window);

@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
 import { startServer } from './renderer';
 import { writeResult } from './results';
@@ -96,6 +96,21 @@ async function btopPct(ms: number): Promise<number | null> {
   }
 }
 
+/** A headless Chromium with one 1400×900 page, and the roots of its process tree. */
+export async function openWindow(): Promise<{ browser: Browser; roots: number[]; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: findChromium() ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  // Playwright starts the browser as our child: the window is that child's whole tree.
+  const roots = childrenNamed(process.pid, /^chrom/);
+  if (roots.length !== 1) {
+    await browser.close();
+    throw new Error(`expected one Chromium child, found ${roots.length}`);
+  }
+  return { browser, roots, page: await browser.newPage({ viewport: { width: 1400, height: 900 } }) };
+}
+
 export async function run(): Promise<void> {
   const windowMs = Number(process.env.SPINDLE_SELFCOST_SECONDS ?? 30) * 1000;
   const loads: number[] = [];
@@ -104,16 +119,8 @@ export async function run(): Promise<void> {
   try {
     const btop = await btopPct(windowMs);
     const server = await startServer();
-    const browser = await chromium.launch({
-      executablePath: findChromium() ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
+    const { browser, roots: windowRoots, page } = await openWindow();
     try {
-      // Playwright starts the browser as our child: the window is that child's whole tree.
-      const windowRoots = childrenNamed(process.pid, /^chrom/);
-      if (windowRoots.length !== 1)
-        throw new Error(`expected one Chromium child, found ${windowRoots.length}`);
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       // The floor of any page that shows live figures: two numbers, at opposite corners, that
       // change once a second. Chromium's frame pipeline (style, layout, paint, raster,
       // compositing in two processes) runs once per changed frame whatever the page draws.
