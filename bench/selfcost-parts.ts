@@ -5,7 +5,7 @@
  * window's whole process tree over SECONDS, as in selfcost.ts, plus the time the page spends
  * in animation-frame callbacks and the microtasks they queue (React renders there), and the
  * same window's floor: a page whose only content is two numbers that change each second.
- * Variants come as JSON `{"name": "css"}`; every variant runs ROUNDS times, interleaved.
+ * Variants come as JSON `{"name": "css"}`; every variant runs SPINDLE_SELFCOST_ROUNDS times (default 2), interleaved.
  *
  *   npx electron-vite build && npx tsx bench/selfcost-parts.ts Overview 20 \
  *     '{"no paths":".time-chart path{display:none}","no grid":".overview-grid{visibility:hidden}"}'
@@ -19,7 +19,7 @@ import { treePct, treeTicks } from './selfcost-proc';
 const view = process.argv[2] ?? 'Overview';
 const secs = Number(process.argv[3] ?? 20);
 const variants: Record<string, string> = JSON.parse(process.argv[4] ?? '{}');
-const rounds = Number(process.env.ROUNDS ?? 2);
+const rounds = Number(process.env.SPINDLE_SELFCOST_ROUNDS ?? 2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const stopIdle = await idleProcesses(2000);
