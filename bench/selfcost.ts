@@ -6,6 +6,7 @@
  * `update_ms = 1000` in a pseudo-terminal (`script`), and the same window's floor: a page whose
  * only content is two numbers that change each second. CPU % of one core = (utime + stime +
  * cutime + cstime) deltas of each tree from /proc, over wall time. Needs a build.
+ * Views are measured once the server has run 5 minutes, with full charts.
  * SPINDLE_SELFCOST_SECONDS (default 30) sets each window; SPINDLE_SELFCOST_VIEWS (a comma list,
  * e.g. `Overview,Processes`) measures only those views and SPINDLE_SELFCOST_BTOP=0 skips btop, for
  * quick comparisons while working. Writes bench/results/selfcost.json.
@@ -36,6 +37,12 @@ const ALL_MEASURED = ALL_VIEWS.every((v) => VIEWS.includes(v));
 const SETTLE_MS = 8000;
 /** Time on each view in the warm-up pass before the first measurement. */
 const WARM_MS = 5000;
+/**
+ * How long the server runs before the first measurement: the charts' default window (5 min),
+ * so they are measured full, as a monitor that has been up a while draws them, not with the
+ * first minute of history. SPINDLE_SELFCOST_FILL=0 skips the wait, for quick comparisons.
+ */
+const FILL_MS = process.env.SPINDLE_SELFCOST_FILL === '0' ? 0 : 300_000;
 export const FLOOR_PAGE = `<!doctype html><body style="margin:0;font:14px system-ui">
 <div id="a" style="position:fixed;left:8px;top:8px"></div>
 <div id="b" style="position:fixed;right:8px;bottom:8px"></div>
@@ -126,6 +133,7 @@ export async function run(): Promise<void> {
   try {
     const btop = await btopPct(windowMs);
     const server = await startServer();
+    const serverStart = performance.now();
     const { browser, roots: windowRoots, page } = await openWindow();
     try {
       // The floor of any page that shows live figures: two numbers, at opposite corners, that
@@ -143,6 +151,11 @@ export async function run(): Promise<void> {
       for (const view of VIEWS) {
         await page.getByRole('tab', { name: view }).click();
         await sleep(WARM_MS);
+      }
+      const fill = FILL_MS - (performance.now() - serverStart);
+      if (fill > 0) {
+        console.log(`selfcost: waiting ${Math.round(fill / 1000)} s for a full 5-minute history`);
+        await sleep(fill);
       }
       const views: Record<string, { serverPct: number; windowPct: number; totalPct: number }> = {};
       for (const view of VIEWS) {
@@ -176,7 +189,7 @@ export async function run(): Promise<void> {
         machineCores: cpus().length,
         machineLoadAvg1: r2(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)),
         method:
-          'CPU % of one core = (utime+stime+cutime+cstime) delta of each process tree from /proc/PID/stat over the wall time of the window; server = the `spindle web` process tree at the default 1 s sample interval, window = the headless Chromium process tree (all its processes) showing the view, btop = the btop process at update_ms = 1000 in a 200x50 pseudo-terminal (script -q), measured before Spindle starts; floorWindowPct = the same Chromium window showing only two numbers that change each second, at opposite corners, measured before Spindle’s page opens; every view is shown for 5 s once before the first measurement; top-level serverPct/windowPct are the Overview (or the first view measured when SPINDLE_SELFCOST_VIEWS leaves it out); underBtop is null unless every view was measured',
+          'CPU % of one core = (utime+stime+cutime+cstime) delta of each process tree from /proc/PID/stat over the wall time of the window; server = the `spindle web` process tree at the default 1 s sample interval, window = the headless Chromium process tree (all its processes) showing the view, btop = the btop process at update_ms = 1000 in a 200x50 pseudo-terminal (script -q), measured before Spindle starts; floorWindowPct = the same Chromium window showing only two numbers that change each second, at opposite corners, measured before Spindle’s page opens; every view is shown for 5 s once before the first measurement, and the first is measured once the server has run 5 minutes (the charts’ default window is full); top-level serverPct/windowPct are the Overview (or the first view measured when SPINDLE_SELFCOST_VIEWS leaves it out); underBtop is null unless every view was measured',
       };
       console.table(Object.entries(views).map(([view, v]) => ({ view, ...v })));
       console.table([

@@ -28,6 +28,11 @@ describe('chartPaths', () => {
     const { paths } = chartPaths(rows, s, { ...opts, yMax: 100 });
     expect(paths[0]!.d).toBe('M0,90L100,70L100,100L0,100Z');
     expect(paths[1]!.d).toBe('M0,70L100,30L100,70L0,90Z');
+    // The upper edge alone, stroked: chunks of an area meet without a stroke between them.
+    expect(paths[1]!.top).toBe('M0,70L100,30');
+    expect(chartPaths(rows, s, { ...opts, yMax: 100, x: (r) => 200 + r.t }).paths[0]!.top).toBe(
+      'M190,90L200,70',
+    );
   });
 
   it('reaches a reference value and rounds the axis up', () => {

@@ -1,7 +1,11 @@
 /** Pure geometry of the time chart: scales, stacking, and SVG path strings with breaks at gaps. */
 
-/** One chart row: `t` in seconds relative to the newest sample (≤ 0), then one value per field. */
-export type ChartRow = { t: number } & Record<string, number | null>;
+/**
+ * One chart row: `t` in seconds relative to the newest sample (≤ 0), then one value per field.
+ * Rows made by `toRows` also carry `at`, the row's own time in ms since the epoch: it does not
+ * move as time passes, so the chart can keep what it drew for old rows (see `time-chart.tsx`).
+ */
+export type ChartRow = { t: number; at?: number } & Record<string, number | null>;
 
 /** One drawn series: a line, or an area (stacked with others of the same `stack`). */
 export interface SeriesSpec {
@@ -16,7 +20,10 @@ export interface ChartPath {
   key: string;
   color: string;
   area: boolean;
+  /** A line's path, or an area's closed outline (filled, not stroked). */
   d: string;
+  /** An area's upper edge alone, stroked; empty for a line. */
+  top: string;
 }
 
 /** A round number at or above `v` (1, 2, 2.5, 5 × 10^n), so axis ticks read well. */
@@ -34,6 +41,8 @@ interface Opts {
   yMax?: number | ((dataMax: number) => number);
   /** A value the axis must reach (e.g. a reference line). */
   floor?: number;
+  /** A row's x in pixels; default: its `t` placed on a window ending at x = plotW. */
+  x?: (row: ChartRow) => number;
 }
 
 /** Coordinates up to this many tenths of a pixel have their text cached (a 3,000 px chart). */
@@ -50,6 +59,31 @@ const f1 = (v: number): string => {
   if (r >= 0 && r <= TENTHS_MAX) return (tenths[r] ??= String(r / 10));
   return String(r / 10);
 };
+
+/** The highest value drawn over `rows`: a line's reading, or the top of a stack of areas. */
+export function stackedMax(rows: readonly ChartRow[], series: readonly SeriesSpec[]): number {
+  let max = 0;
+  const stacks = new Map<string, number>();
+  for (const row of rows) {
+    stacks.clear();
+    for (const s of series) {
+      const v = row[s.key];
+      if (typeof v !== 'number' || Number.isNaN(v)) continue;
+      const stacked = s.kind === 'area' && s.stack;
+      const h = stacked ? (stacks.get(s.stack!) ?? 0) + v : v;
+      if (stacked) stacks.set(s.stack!, h);
+      if (h > max) max = h;
+    }
+  }
+  return max;
+}
+
+/** The y maximum of a chart: fixed, a function of the data's maximum, or a round number above it. */
+export function axisMax(dataMax: number, yMax: Opts['yMax'], floor = 0): number {
+  if (typeof yMax === 'number') return yMax;
+  if (typeof yMax === 'function') return yMax(dataMax);
+  return niceMax(Math.max(dataMax, floor));
+}
 
 /** Paths for every series over `rows` (t in seconds ≤ 0), and the y maximum used. */
 export function chartPaths(
@@ -83,19 +117,15 @@ export function chartPaths(
     lows.push(low);
     highs.push(high);
   }
-  const max =
-    typeof o.yMax === 'number'
-      ? o.yMax
-      : typeof o.yMax === 'function'
-        ? o.yMax(dataMax)
-        : niceMax(Math.max(dataMax, o.floor ?? 0));
-  const x = (t: number): string => f1(((t + o.windowSec) / o.windowSec) * o.plotW);
+  const max = axisMax(dataMax, o.yMax, o.floor);
+  const xOf = o.x;
+  const x = (row: ChartRow): string => f1(xOf ? xOf(row) : ((row.t + o.windowSec) / o.windowSec) * o.plotW);
   const y = (v: number): string => f1(o.plotH - (Math.min(v, max) / (max || 1)) * o.plotH);
   // Each coordinate is printed once: x per row is shared by every series, and a stacked
   // area's lower edge is the edge printed for the area below it.
   const n = rows.length;
   const xs = new Array<string | undefined>(n);
-  const xAt = (i: number): string => (xs[i] ??= x(rows[i]!.t));
+  const xAt = (i: number): string => (xs[i] ??= x(rows[i]!));
   const stackYs = new Map<string, (string | undefined)[]>();
   const zero = y(0);
   const paths = series.map((s, j) => {
@@ -111,6 +141,7 @@ export function chartPaths(
     }
     const lowAt = (i: number): string => (baseYs ? (baseYs[i] ??= y(low[i]!)) : zero);
     let d = '';
+    let top = '';
     for (let i = 0; i < n;) {
       if (highYs[i] === undefined) {
         i++;
@@ -118,16 +149,18 @@ export function chartPaths(
       }
       let e = i + 1;
       while (e < n && highYs[e] !== undefined) e++;
-      d += `M${xAt(i)},${highYs[i]}`;
-      for (let k = i + 1; k < e; k++) d += `L${xAt(k)},${highYs[k]}`;
+      let edge = `M${xAt(i)},${highYs[i]}`;
+      for (let k = i + 1; k < e; k++) edge += `L${xAt(k)},${highYs[k]}`;
+      d += edge;
       if (area) {
+        top += edge;
         for (let k = e - 1; k >= i; k--) d += `L${xAt(k)},${lowAt(k)}`;
         d += 'Z';
       }
       i = e;
     }
     if (baseYs) for (let i = 0; i < n; i++) if (highYs[i] !== undefined) baseYs[i] = highYs[i];
-    return { key: s.key, color: s.color, area, d };
+    return { key: s.key, color: s.color, area, d, top };
   });
   return { max, paths };
 }

@@ -27,16 +27,18 @@ describe('toRows', () => {
   it('keeps only the window and draws missing series as null', () => {
     const rows = toRows(win, [{ key: 'x', series: 'load.one' }], 1500);
     expect(rows).toEqual([
-      { t: -1, x: null },
-      { t: 0, x: null },
+      { t: -1, at: 7000, x: null },
+      { t: 0, at: 8000, x: null },
     ]);
     expect(toRows({ t: [], series: {} }, cpuFields(0), 1000)).toEqual([]);
   });
 
   it('draws a core split user/system/iowait/steal', () => {
     const rows = toRows(win, cpuFields(0), 60_000);
-    expect(rows[0]).toEqual({ t: -7, user: 5, system: 5, iowait: 0, steal: 0 });
-    expect(rows[2]).toEqual({ t: -5, user: null, system: null, iowait: null, steal: null });
+    expect(rows[0]).toEqual({ t: -7, at: 1000, user: 5, system: 5, iowait: 0, steal: 0 });
+    expect(rows[2]).toEqual({ t: -5, at: 3000, user: null, system: null, iowait: null, steal: null });
+    // The gap's null row sits one step after the last sample before it.
+    expect(rows[3]).toEqual({ t: -4, at: 4000, user: null, system: null, iowait: null, steal: null });
   });
 });
 
@@ -69,8 +71,27 @@ describe('toRows over long windows', () => {
     };
     const rows = toRows(long, [{ key: 'v', series: 'load.one' }], 600_000, 200);
     expect(rows).toHaveLength(200);
-    expect(rows[0]).toEqual({ t: -598, v: 0.333 });
+    expect(rows[0]).toEqual({ t: -598, at: 1000, v: 0.333 });
     expect(rows.at(-1)!.t).toBe(-1);
+  });
+
+  it('cuts buckets on fixed times, so a full bucket keeps its mean as the window moves on', () => {
+    const upTo = (n: number): HistoryWindow => ({
+      // 1 s steps with jitter, which must not move bucket edges
+      t: Array.from({ length: n }, (_, i) => i * 1000 + (i % 3) * 7),
+      series: { 'load.one': Array.from({ length: n }, (_, i) => (i * 37) % 11) },
+      procs: {},
+    });
+    const field = [{ key: 'v', series: 'load.one' as const }];
+    const before = toRows(upTo(700), field, 600_000, 200);
+    const after = toRows(upTo(701), field, 600_000, 200);
+    const byAt = new Map(before.map((r) => [r.at, r]));
+    // Every row of `after` but its newest (a bucket still filling) and its oldest (cut by the
+    // window's edge) was drawn the same a tick earlier.
+    const shared = after.slice(1, -1);
+    expect(shared.length).toBeGreaterThan(190);
+    for (const r of shared)
+      expect({ at: r.at, v: r.v }).toEqual({ at: byAt.get(r.at)?.at, v: byAt.get(r.at)?.v });
   });
 });
 

@@ -83,13 +83,16 @@ export function firstIndexFrom(t: readonly number[], from: number): number {
   return lo;
 }
 
-/** Most rows a chart gets: more points than pixels only costs render time (recharts draws SVG). */
+/** Most rows a chart gets: more points than pixels only costs render and paint time. */
 export const MAX_CHART_POINTS = 300;
 
 /**
  * Rows over the last `windowMs`; a missing tick inserts a null row so lines break instead of
- * bridging. Past `maxPoints` samples, runs of k consecutive samples are averaged into one
- * row (k as small as fits), so a 10-minute window at 1 Hz draws 3-second means.
+ * bridging. When the window holds more than `maxPoints` sample intervals, samples are averaged
+ * into buckets of k intervals (k as small as fits), so a 10-minute window at 1 Hz draws
+ * 2-second means. Buckets are cut on fixed multiples of their width, not counted from the
+ * window's start: a bucket's mean, once later samples exist, never changes as the window
+ * moves on, so the chart redraws only its newest part (see `time-chart.tsx`).
  */
 export function toRows(
   win: Columns,
@@ -101,20 +104,25 @@ export function toRows(
   const last = t.at(-1);
   if (last === undefined) return [];
   const step = typicalStep(t);
+  // The interval to 0.1 s, so that jitter in the measured step cannot move bucket edges.
+  const grid = Math.max(100, Math.round(step / 100) * 100);
+  const k = Math.max(1, Math.ceil(windowMs / grid / maxPoints));
+  const bucketMs = k * grid;
   const cols = fields.map((f) => win.series[f.series]);
   const keys = fields.map((f) => f.key);
   const scales = fields.map((f) => f.scale ?? 1);
   const start = firstIndexFrom(t, last - windowMs);
-  const k = Math.max(1, Math.ceil((t.length - start) / maxPoints));
   const sums = new Float64Array(fields.length);
   const counts = new Uint16Array(fields.length);
   const rows: ChartRow[] = [];
   let n = 0;
   let tSum = 0;
+  let bucket = NaN;
   const flush = (): void => {
     if (n === 0) return;
+    const at = Math.round(tSum / n);
     // round(…, 1) and round(…, 3) written out: this runs per row per chart every tick.
-    const row: ChartRow = { t: Math.round(((tSum / n - last) / 1000) * 10) / 10 };
+    const row: ChartRow = { t: Math.round(((at - last) / 1000) * 10) / 10, at };
     for (let j = 0; j < fields.length; j++) {
       const c = counts[j]!;
       row[keys[j]!] = c ? Math.round((sums[j]! / c) * scales[j]! * 1000) / 1000 : null;
@@ -130,9 +138,14 @@ export function toRows(
     const prev = t[i - 1];
     if (prev !== undefined && ti - prev > step * GAP_FACTOR && (rows.length > 0 || n > 0)) {
       flush();
-      const gap: ChartRow = { t: round((prev + step - last) / 1000, 1) };
+      const gap: ChartRow = { t: round((prev + step - last) / 1000, 1), at: prev + step };
       for (const f of fields) gap[f.key] = null;
       rows.push(gap);
+    }
+    if (k > 1) {
+      const b = Math.floor(ti / bucketMs);
+      if (b !== bucket) flush();
+      bucket = b;
     }
     for (let j = 0; j < cols.length; j++) {
       const v = cols[j]?.[i];
@@ -141,7 +154,8 @@ export function toRows(
       counts[j] = counts[j]! + 1;
     }
     tSum += ti;
-    if (++n >= k) flush();
+    n++;
+    if (k === 1) flush();
   }
   flush();
   return rows;

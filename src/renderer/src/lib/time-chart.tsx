@@ -1,10 +1,26 @@
 /**
- * A light time chart: one SVG path per series, stacked areas or lines, gaps as breaks, and a
- * hover readout with exact values. The overview redraws a dozen of these every tick; recharts
- * cost ~35 ms per chart per tick there (bench/renderer.ts), this costs well under 1 ms.
+ * A light time chart: SVG paths per series, stacked areas or lines, gaps as breaks, and a
+ * hover readout with exact values. The overview redraws a dozen of these every tick.
+ *
+ * Drawing only what changed: the series are drawn on a strip that moves left by a CSS
+ * transform (its own compositor layer), cut into chunks of the time axis, one path per series
+ * per chunk. A chunk's paths are kept once the rows after it are final, so each tick repaints
+ * only the newest chunk; the strip's move is compositing, not paint, raster or layout. Axes,
+ * grid and labels are drawn beneath, once per scale. Everything is redrawn when the scale, the
+ * size or the window changes, when the strip has moved three windows, and on every render for
+ * rows without `at` (their x moves each tick).
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { chartPaths, chartSummary, niceMax, type ChartRow, type SeriesSpec } from './chart-geometry';
+import {
+  axisMax,
+  chartPaths,
+  chartSummary,
+  niceMax,
+  stackedMax,
+  type ChartPath,
+  type ChartRow,
+  type SeriesSpec,
+} from './chart-geometry';
 import './time-chart.css';
 
 export type { SeriesSpec } from './chart-geometry';
@@ -34,6 +50,12 @@ export interface TimeChartProps {
 
 const PAD = { left: 48, right: 10, top: 6, bottom: 18 };
 const PAD_COMPACT = { left: 1, right: 1, top: 2, bottom: 1 };
+/** Pixels the plot's clip reaches past its top and bottom, so a line at 0 or at the maximum is whole. */
+const BLEED = 2;
+/** Chunks per window: each tick repaints about one of these. */
+const CHUNKS = 15;
+/** The strip spans this many windows; when the newest row reaches its end, it is redrawn. */
+const STRIP_WINDOWS = 3;
 
 /** Width of an element, kept current with a ResizeObserver. */
 function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
@@ -50,6 +72,101 @@ function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
   return [ref, w];
 }
 
+/** What a chart keeps between renders: each chunk's rows and paths, drawn for one scale. */
+export interface StripCache {
+  /** The scale and series the kept chunks were drawn for. */
+  key: string;
+  /** The time at strip x = 0, ms. */
+  origin: number;
+  chunks: Map<number, { rows: readonly ChartRow[]; paths: ChartPath[] }>;
+}
+
+export const newStripCache = (): StripCache => ({ key: '', origin: 0, chunks: new Map() });
+
+export interface StripGeometry {
+  /** The strip's shift, px: where its x = 0 lies from the plot's left edge. */
+  dx: number;
+  /** Paths per chunk, oldest first, keyed by chunk number. */
+  chunks: [number, ChartPath[]][];
+}
+
+/** Whether `tail` is the end of `rows`, row for row (time and every series' value). */
+function endsWith(rows: readonly ChartRow[], tail: readonly ChartRow[], keys: readonly string[]): boolean {
+  const off = rows.length - tail.length;
+  if (off < 0) return false;
+  for (let i = 0; i < tail.length; i++) {
+    const a = rows[off + i]!;
+    const b = tail[i]!;
+    if (a.at !== b.at) return false;
+    for (const k of keys) if (a[k] !== b[k]) return false;
+  }
+  return true;
+}
+
+/**
+ * The chunks of the strip over `rows` with the y maximum `max`. A chunk's paths are the same
+ * objects as last time when its rows are the same, or when rows have only left its start
+ * (the window's left edge passing through it: what it drew for them lies left of the plot,
+ * under the clip), so React leaves their elements alone and nothing of them is repainted.
+ * Updates `cache`; otherwise pure; exported for tests.
+ */
+export function stripGeometry(
+  cache: StripCache,
+  rows: readonly ChartRow[],
+  series: readonly SeriesSpec[],
+  o: { windowSec: number; plotW: number; plotH: number; max: number },
+): StripGeometry {
+  const windowMs = o.windowSec * 1000;
+  const pxPerMs = o.plotW / windowMs;
+  // Rows without `at` have only `t`, relative to the newest row: nothing can be kept.
+  const absolute = rows.length > 0 && rows.every((r) => typeof r.at === 'number');
+  const atOf = (r: ChartRow): number => (absolute ? r.at! : r.t * 1000);
+  const lastAt = rows.length ? atOf(rows[rows.length - 1]!) : 0;
+  const key = `${o.windowSec}|${o.plotW}|${o.plotH}|${o.max}|${series.map((s) => `${s.key}:${s.color}:${s.kind}:${s.stack}`).join()}`;
+  if (
+    !absolute ||
+    cache.key !== key ||
+    lastAt < cache.origin + windowMs ||
+    lastAt > cache.origin + STRIP_WINDOWS * windowMs
+  ) {
+    cache.key = key;
+    cache.origin = lastAt - windowMs;
+    cache.chunks.clear();
+  }
+  const origin = cache.origin;
+  const chunkMs = windowMs / CHUNKS;
+  const keys = series.map((s) => s.key);
+  const chunkOf = (r: ChartRow): number => Math.floor(atOf(r) / chunkMs);
+  const x = (r: ChartRow): number => (atOf(r) - origin) * pxPerMs;
+  const out: [number, ChartPath[]][] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < rows.length;) {
+    const c = chunkOf(rows[i]!);
+    let e = i + 1;
+    while (e < rows.length && chunkOf(rows[e]!) === c) e++;
+    // A chunk runs on to the first row of the next one, so lines join across chunks.
+    const own = rows.slice(i, Math.min(e + 1, rows.length));
+    const kept = cache.chunks.get(c);
+    // Rows may leave only the oldest chunk's start; elsewhere `own` must match whole.
+    if (
+      kept &&
+      (i === 0
+        ? endsWith(kept.rows, own, keys)
+        : kept.rows.length === own.length && endsWith(kept.rows, own, keys))
+    )
+      out.push([c, kept.paths]);
+    else {
+      const paths = chartPaths(own, series, { ...o, yMax: o.max, x }).paths;
+      out.push([c, paths]);
+      if (absolute) cache.chunks.set(c, { rows: own, paths });
+    }
+    seen.add(c);
+    i = e;
+  }
+  for (const c of [...cache.chunks.keys()]) if (!seen.has(c)) cache.chunks.delete(c);
+  return { dx: Math.round(o.plotW - (lastAt - origin) * pxPerMs), chunks: out };
+}
+
 export const TimeChart = memo(function TimeChart({
   rows,
   series,
@@ -64,98 +181,119 @@ export const TimeChart = memo(function TimeChart({
 }: TimeChartProps) {
   const [ref, width] = useWidth();
   const [hover, setHover] = useState<number | null>(null);
+  // What the strip kept from the last render: a cache, never state that renders depend on
+  // beyond what `stripGeometry` gives back for the same rows.
+  const [cache] = useState(newStripCache);
   const pad = compact ? PAD_COMPACT : PAD;
-  const geo = useMemo(() => {
-    const plotW = Math.max(1, width - pad.left - pad.right);
-    const plotH = Math.max(1, height - pad.top - pad.bottom);
-    return chartPaths(rows, series, { windowSec, plotW, plotH, yMax, floor: reference?.y ?? 0 });
-  }, [rows, series, windowSec, width, height, yMax, reference?.y, pad]);
   const plotW = Math.max(1, width - pad.left - pad.right);
   const plotH = Math.max(1, height - pad.top - pad.bottom);
-  const yTicks = compact ? [] : tickFractions(geo.max).map((f) => f * geo.max);
+  const max = useMemo(
+    () => axisMax(stackedMax(rows, series), yMax, reference?.y ?? 0),
+    [rows, series, yMax, reference?.y],
+  );
+  const strip = useMemo(
+    () => stripGeometry(cache, rows, series, { windowSec, plotW, plotH, max }),
+    [cache, rows, series, windowSec, plotW, plotH, max],
+  );
+  const yTicks = compact ? [] : tickFractions(max).map((f) => f * max);
   const xTicks = compact ? [] : [0, 0.25, 0.5, 0.75, 1].map((f) => -windowSec + f * windowSec);
   const row = hover === null ? null : rows[hover];
   const summary = useMemo(
     () => `${label}, ${chartSummary(rows, series, windowSec, yExact)}`,
     [label, rows, series, windowSec, yExact],
   );
+  const yOf = (v: number): number => plotH - (v / max) * plotH;
   return (
-    <div ref={ref} className="time-chart" style={{ minHeight: height }}>
+    <div
+      ref={ref}
+      className="time-chart"
+      style={{ minHeight: height }}
+      onMouseMove={(e) => {
+        const x = e.clientX - e.currentTarget.getBoundingClientRect().left - pad.left;
+        const t = -windowSec + (x / plotW) * windowSec;
+        setHover(nearest(rows, t));
+      }}
+      onMouseLeave={() => setHover(null)}
+    >
       {width > 0 && (
-        <svg
-          role="img"
-          aria-label={summary}
-          width={width}
-          height={height}
-          onMouseMove={(e) => {
-            const x = e.clientX - e.currentTarget.getBoundingClientRect().left - pad.left;
-            const t = -windowSec + (x / plotW) * windowSec;
-            setHover(nearest(rows, t));
-          }}
-          onMouseLeave={() => setHover(null)}
-        >
-          <g transform={`translate(${pad.left},${pad.top})`}>
-            {yTicks.map((v) => (
-              <g key={v} className="tc-grid">
-                <line
-                  x1={0}
-                  x2={plotW}
-                  y1={plotH - (v / geo.max) * plotH}
-                  y2={plotH - (v / geo.max) * plotH}
-                />
-                <text x={-6} y={plotH - (v / geo.max) * plotH + 4} textAnchor="end">
-                  {yTick(niceTick(v))}
-                </text>
-              </g>
-            ))}
-            {xTicks.map((t) => (
-              <text
-                key={t}
-                className="tc-axis"
-                x={((t + windowSec) / windowSec) * plotW}
-                y={plotH + 14}
-                textAnchor="middle"
-              >
-                {t === 0 ? 'now' : `${Math.round(t)}s`}
-              </text>
-            ))}
-            {geo.paths.map((p) => (
-              <path
-                key={p.key}
-                d={p.d}
-                className={p.area ? 'tc-area' : 'tc-line'}
-                fill={p.area ? p.color : 'none'}
-                fillOpacity={p.area ? 0.55 : undefined}
-                stroke={p.color}
-                strokeWidth={p.area ? 1 : 1.5}
-              />
-            ))}
-            {reference && (
-              <g className="tc-ref">
-                <line
-                  x1={0}
-                  x2={plotW}
-                  y1={plotH - (reference.y / geo.max) * plotH}
-                  y2={plotH - (reference.y / geo.max) * plotH}
-                />
-                {!compact && (
-                  <text x={plotW - 4} y={plotH - (reference.y / geo.max) * plotH - 4} textAnchor="end">
-                    {reference.label}
+        <>
+          <svg className="tc-axes" role="img" aria-label={summary} width={width} height={height}>
+            <g transform={`translate(${pad.left},${pad.top})`}>
+              {yTicks.map((v) => (
+                <g key={v} className="tc-grid">
+                  <line x1={0} x2={plotW} y1={yOf(v)} y2={yOf(v)} />
+                  <text x={-6} y={yOf(v) + 4} textAnchor="end">
+                    {yTick(niceTick(v))}
                   </text>
+                </g>
+              ))}
+              {xTicks.map((t) => (
+                <text
+                  key={t}
+                  className="tc-axis"
+                  x={((t + windowSec) / windowSec) * plotW}
+                  y={plotH + 14}
+                  textAnchor="middle"
+                >
+                  {t === 0 ? 'now' : `${Math.round(t)}s`}
+                </text>
+              ))}
+            </g>
+          </svg>
+          <div
+            className="tc-plot"
+            style={{ left: pad.left, top: pad.top - BLEED, width: plotW, height: plotH + 2 * BLEED }}
+          >
+            <svg
+              className="tc-strip"
+              width={STRIP_WINDOWS * plotW + plotW}
+              height={plotH + 2 * BLEED}
+              style={{ transform: `translateX(${strip.dx}px)` }}
+            >
+              <g transform={`translate(0,${BLEED})`}>
+                {strip.chunks.map(([c, paths]) => (
+                  <g key={c}>
+                    {paths.map((p) =>
+                      p.area ? (
+                        <g key={p.key}>
+                          <path className="tc-area" d={p.d} fill={p.color} fillOpacity={0.55} />
+                          <path className="tc-edge" d={p.top} stroke={p.color} />
+                        </g>
+                      ) : (
+                        <path key={p.key} className="tc-line" d={p.d} stroke={p.color} />
+                      ),
+                    )}
+                  </g>
+                ))}
+              </g>
+            </svg>
+          </div>
+          {(reference || row) && (
+            <svg className="tc-over" width={width} height={height} aria-hidden="true">
+              <g transform={`translate(${pad.left},${pad.top})`}>
+                {reference && (
+                  <g className="tc-ref">
+                    <line x1={0} x2={plotW} y1={yOf(reference.y)} y2={yOf(reference.y)} />
+                    {!compact && (
+                      <text x={plotW - 4} y={yOf(reference.y) - 4} textAnchor="end">
+                        {reference.label}
+                      </text>
+                    )}
+                  </g>
+                )}
+                {row && (
+                  <line
+                    className="tc-cursor"
+                    x1={((row.t + windowSec) / windowSec) * plotW}
+                    x2={((row.t + windowSec) / windowSec) * plotW}
+                    y1={0}
+                    y2={plotH}
+                  />
                 )}
               </g>
-            )}
-            {row && (
-              <line
-                className="tc-cursor"
-                x1={((row.t + windowSec) / windowSec) * plotW}
-                x2={((row.t + windowSec) / windowSec) * plotW}
-                y1={0}
-                y2={plotH}
-              />
-            )}
-          </g>
-        </svg>
+            </svg>
+          )}
+        </>
       )}
       {!compact && series.length > 1 && (
         <div className="tc-legend">

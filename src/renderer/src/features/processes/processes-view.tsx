@@ -1,4 +1,5 @@
 import {
+  memo,
   useCallback,
   useDeferredValue,
   useEffect,
@@ -236,7 +237,9 @@ const STATE_NAMES: Record<string, string> = {
   X: 'dead',
 };
 
-function ColumnPicker({
+/** Memoized: its props change only when the columns do, and React re-sets a controlled input's
+ * name and type on every render (a tick re-renders the view). */
+const ColumnPicker = memo(function ColumnPicker({
   ids,
   onChange,
 }: {
@@ -266,4 +269,4 @@ function ColumnPicker({
       </div>
     </details>
   );
-}
+});

@@ -14,20 +14,24 @@ const TODO: { key: string; col: 'waiting' | 'active' | 'delayed' | 'prioritized'
   { key: 'paused', col: 'paused' },
 ];
 
+/** A row's time: `t`, and `at` where it has one (so the chart keeps what it drew). */
+const time = (r: ChartRow): ChartRow => (r.at === undefined ? { t: r.t } : { t: r.t, at: r.at });
+
 /** A stage's backlog over time (waiting + active + delayed + prioritized + paused), null at gaps. */
 function backlogRows(h: QueueHistory, windowMs: number): ChartRow[] {
   return queueRows(h, TODO, windowMs).map((r) => {
     const parts = TODO.map((f) => r[f.key]);
     const v = parts.every((p) => p === null) ? null : parts.reduce<number>((a, p) => a + (p ?? 0), 0);
-    return { t: r.t, backlog: v };
+    return { ...time(r), backlog: v };
   });
 }
 
 /** Merge two stages' rows on their time (both queues are polled on the same tick). */
 function merge(a: ChartRow[], b: ChartRow[]): ChartRow[] {
   const byT = new Map<number, ChartRow>();
-  for (const r of a) byT.set(r.t, { t: r.t, wash: r.backlog ?? null, dry: null });
-  for (const r of b) byT.set(r.t, { ...(byT.get(r.t) ?? { t: r.t, wash: null }), dry: r.backlog ?? null });
+  for (const r of a) byT.set(r.t, { ...time(r), wash: r.backlog ?? null, dry: null });
+  for (const r of b)
+    byT.set(r.t, { ...(byT.get(r.t) ?? { ...time(r), wash: null }), dry: r.backlog ?? null });
   return [...byT.values()].sort((x, y) => x.t - y.t);
 }
 
