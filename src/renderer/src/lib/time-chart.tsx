@@ -167,6 +167,27 @@ export function stripGeometry(
   return { dx: Math.round(o.plotW - (lastAt - origin) * pxPerMs), chunks: out };
 }
 
+/**
+ * One chunk's paths. Memoized on the paths array, which `stripGeometry` gives back unchanged
+ * for a kept chunk: React then skips the chunk whole, not just its unchanged attributes.
+ */
+const StripChunk = memo(function StripChunk({ paths }: { paths: ChartPath[] }) {
+  return (
+    <g>
+      {paths.map((p) =>
+        p.area ? (
+          <g key={p.key}>
+            <path className="tc-area" d={p.d} fill={p.color} fillOpacity={0.55} />
+            <path className="tc-edge" d={p.top} stroke={p.color} />
+          </g>
+        ) : (
+          <path key={p.key} className="tc-line" d={p.d} stroke={p.color} />
+        ),
+      )}
+    </g>
+  );
+});
+
 export const TimeChart = memo(function TimeChart({
   rows,
   series,
@@ -252,18 +273,7 @@ export const TimeChart = memo(function TimeChart({
             >
               <g transform={`translate(0,${BLEED})`}>
                 {strip.chunks.map(([c, paths]) => (
-                  <g key={c}>
-                    {paths.map((p) =>
-                      p.area ? (
-                        <g key={p.key}>
-                          <path className="tc-area" d={p.d} fill={p.color} fillOpacity={0.55} />
-                          <path className="tc-edge" d={p.top} stroke={p.color} />
-                        </g>
-                      ) : (
-                        <path key={p.key} className="tc-line" d={p.d} stroke={p.color} />
-                      ),
-                    )}
-                  </g>
+                  <StripChunk key={c} paths={paths} />
                 ))}
               </g>
             </svg>
