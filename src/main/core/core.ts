@@ -124,7 +124,10 @@ export class Core {
         poolBacklog: (this.#lastPools?.pools ?? []).reduce((n, p) => n + p.counts.queued, 0),
         queueBacklog: this.#lastQueues ? queueBacklogOf(this.#lastQueues) : null,
       }),
-      publish: (state) => this.publish('hosts', state),
+      publish: (state, changed) => {
+        this.publish('hosts', state);
+        if (changed) this.publish('hosts.changed', state);
+      },
     });
     this.sampler.onSample((s) => this.hosts.tick(s.sample));
     this.queues = new QueuesEngine({

@@ -22,8 +22,7 @@ import { ReadOnlyContext } from './lib/read-only';
 import { createStores, StoresContext, type Stores } from './stores';
 import { LOCAL_HOST } from '../../shared/local-host';
 import { scopeClient, type ScopedClient } from './api/scoped-client';
-import type { HostsView as HostsState } from './features/hosts/hosts-store';
-import type { FrameStore } from './lib/frame-store';
+import type { HostsStore } from './features/hosts/hosts-store';
 import { HostsContext, type HostsChoice } from './features/hosts/hosts-context';
 import { HostBanner, HostPicker } from './features/hosts/host-picker';
 
@@ -175,7 +174,7 @@ export function App({
   client: Client;
   local: Client;
   stores: Stores;
-  hosts: FrameStore<HostsState>;
+  hosts: HostsStore;
 }) {
   const [scope, setScope] = useState<Scope>({ host: LOCAL_HOST, client: local, stores });
   const remote = useRef<ScopedClient | null>(null);

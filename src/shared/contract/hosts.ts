@@ -74,10 +74,20 @@ const hostId = z
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'a host id is lower-case letters, digits and dashes');
 
 export const hostsRequests = {
-  /** Every host (this one first), and with `subscribe` the `hosts` event each tick. */
-  'hosts.list': request<HostsState>()(z.object({ subscribe: z.boolean().optional() }).strict().optional(), {
-    control: false,
-  }),
+  /**
+   * Every host (this one first). `subscribe: 'ticks'` (or `true`) sends the `hosts` event each
+   * tick, sparkline points included, for a view that draws them; `'changes'` sends
+   * `hosts.changed` only when a host is added, removed, or changes state, for what shows only
+   * the list (the host picker): a window that is not drawing the Hosts view does not wake up
+   * each second for it. A session holds one mode; asking for the other replaces it.
+   */
+  'hosts.list': request<HostsState>()(
+    z
+      .object({ subscribe: z.union([z.boolean(), z.enum(['ticks', 'changes'])]).optional() })
+      .strict()
+      .optional(),
+    { control: false },
+  ),
   /** Watch another Spindle: its base URL and a credential it accepts (its token). Saved (mode 0600). */
   'hosts.add': request<HostRow>()(
     z
@@ -95,5 +105,8 @@ export const hostsRequests = {
 };
 
 export interface HostsEvents {
+  /** Each tick, to sessions subscribed with `'ticks'`; and on every change. */
   hosts: HostsState;
+  /** On a change only (a host added, removed, connected, lost), to sessions subscribed with `'changes'`. */
+  'hosts.changed': HostsState;
 }

@@ -6,7 +6,14 @@ import type { Hosts } from './hosts';
 export function hostsHandlers(hosts: Hosts): AreaHandlers<'hosts'> {
   return {
     'hosts.list': (p, ctx) => {
-      if (p?.subscribe) ctx.subscribe('hosts');
+      const mode = p?.subscribe === true ? 'ticks' : p?.subscribe;
+      if (mode === 'ticks') {
+        ctx.unsubscribe('hosts.changed');
+        ctx.subscribe('hosts');
+      } else if (mode === 'changes') {
+        ctx.unsubscribe('hosts');
+        ctx.subscribe('hosts.changed');
+      }
       return hosts.state();
     },
     'hosts.add': {

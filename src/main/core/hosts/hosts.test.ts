@@ -23,6 +23,9 @@ let session: Session;
 const events: { event: EventName; payload: unknown; host?: string }[] = [];
 let latest: HostsState | null = null;
 let hostsTicks = 0;
+/** A second session, as a window that shows only the host picker: `hosts.list` with 'changes'. */
+let watcher: Session;
+const watched: { event: EventName; payload: HostsState }[] = [];
 
 const req = <T>(method: string, params?: unknown, host?: string): Promise<Result<T>> =>
   session.request({ method, params, ...(host ? { host } : {}) }) as Promise<Result<T>>;
@@ -48,10 +51,15 @@ beforeAll(async () => {
     },
   );
   await req('hosts.list', { subscribe: true });
+  watcher = local.openSession({ transport: 'web', readOnly: false, label: 'picker' }, (event, payload) =>
+    watched.push({ event, payload: payload as HostsState }),
+  );
+  await watcher.request({ method: 'hosts.list', params: { subscribe: 'changes' } });
 }, 60_000);
 
 afterAll(async () => {
   session?.close();
+  watcher?.close();
   await Promise.all([serverA?.close(), serverB?.close()]);
   await Promise.all([local?.stop(), a?.stop(), b?.stop()]);
   rmSync(tmp, { recursive: true, force: true });
@@ -84,6 +92,29 @@ describe('hosts: one window over several Spindle servers', () => {
     await until(() => (row('alpha')?.series.cpuBusy ?? []).some((v) => v !== null));
     const dup = await req('hosts.add', { url: `http://127.0.0.1:${portA}`, token: TOKEN_A });
     expect(!dup.ok && dup.error.code).toBe('EHOST_EXISTS');
+  });
+
+  it('tells a session that shows only the list of changes, not of each tick, until it asks for ticks', async () => {
+    // Hosts were added and connected: each step came as `hosts.changed`, the last with both up
+    // and beta's read-only flag (the banner's), and no tick came as `hosts`.
+    const last = (): HostRow[] | undefined => watched.at(-1)?.payload.hosts;
+    await until(() => last()?.find((h) => h.id === 'beta')?.readOnly === true);
+    expect(last()?.map((h) => [h.id, h.state])).toEqual([
+      ['local', 'up'],
+      ['alpha', 'up'],
+      ['beta', 'up'],
+    ]);
+    expect(watched.every((e) => e.event === 'hosts.changed')).toBe(true);
+    // Asking for ticks replaces the mode: `hosts` comes each tick, with the sparklines.
+    await watcher.request({ method: 'hosts.list', params: { subscribe: 'ticks' } });
+    const n = watched.length;
+    await until(() => watched.slice(n).filter((e) => e.event === 'hosts').length >= 2);
+    // And back: once the first session has seen three more ticks, the watcher has seen none.
+    await watcher.request({ method: 'hosts.list', params: { subscribe: 'changes' } });
+    const m = watched.length;
+    const ticks = hostsTicks;
+    await until(() => hostsTicks >= ticks + 3);
+    expect(watched.length).toBe(m);
   });
 
   it('forwards a request to the chosen host and tags its events with the host', async () => {

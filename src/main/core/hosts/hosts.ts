@@ -35,7 +35,8 @@ export interface HostsOptions {
   /** This server's version, for the local row. */
   version: string;
   local: () => LocalFigures;
-  publish: (state: HostsState) => void;
+  /** The hosts' state: each tick (`changed` false), and when a host is added, removed, or changes state or identity. */
+  publish: (state: HostsState, changed: boolean) => void;
   backoffMs?: { min: number; max: number };
 }
 
@@ -158,7 +159,9 @@ export class Hosts {
     const name = p.name ?? new URL(url).host;
     const saved: SavedHost = { id: this.#idFor(name), name, url, token: p.token };
     await this.#file.save([...[...this.#remotes.values()].map((r) => r.saved), saved]);
-    return this.#open(saved).row;
+    const row = this.#open(saved).row;
+    this.#opts.publish(this.state(), true);
+    return row;
   }
 
   async remove(id: string): Promise<void> {
@@ -167,7 +170,7 @@ export class Hosts {
     await this.#file.save([...this.#remotes.values()].filter((x) => x !== r).map((x) => x.saved));
     this.#close(r);
     this.#remotes.delete(id);
-    this.#opts.publish(this.state());
+    this.#opts.publish(this.state(), true);
   }
 
   /**
@@ -243,7 +246,7 @@ export class Hosts {
       pushPoint(r.row, t, r.row.state === 'up' ? r.latest : null);
       r.latest = null;
     }
-    this.#opts.publish(this.state());
+    this.#opts.publish(this.state(), false);
   }
 
   #idFor(name: string): string {
@@ -287,7 +290,7 @@ export class Hosts {
       backoffMs: this.#opts.backoffMs,
       onState: (state, error) => {
         Object.assign(row, { state, error });
-        this.#opts.publish(this.state());
+        this.#opts.publish(this.state(), true);
       },
       onOpen: async (link) => {
         const app = await link.request('app.info');
@@ -297,6 +300,8 @@ export class Hosts {
         }
         const sys = await link.request('system.info');
         if (sys.ok) row.hostname = (sys.value as { hostname: string }).hostname;
+        // Read-only or not shows in the host banner: tell the list's watchers now.
+        this.#opts.publish(this.state(), true);
         const sup = await link.request('supervisor.subscribe');
         if (sup.ok) row.managed = managedCounts(sup.value as ManagedStatus[]);
         const pools = await link.request('pools.subscribe');

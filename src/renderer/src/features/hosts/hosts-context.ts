@@ -1,10 +1,9 @@
 import { createContext, useContext } from 'react';
-import type { FrameStore } from '../../lib/frame-store';
-import type { HostsView } from './hosts-store';
+import type { HostsStore } from './hosts-store';
 
 /** The hosts list, the host every view shows, and how to choose another. */
 export interface HostsChoice {
-  store: FrameStore<HostsView>;
+  store: HostsStore;
   current: string;
   choose(id: string): void;
 }

@@ -4,7 +4,7 @@
  * failed, pool backlog, connection state and whether the host allows control. Choosing a
  * row switches every view to that host. Credentials go to the local server and stay there.
  */
-import { useState, useSyncExternalStore, type FormEvent } from 'react';
+import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { HostRow } from '../../../../shared/contract';
 import { LOCAL_HOST } from '../../../../shared/local-host';
 import type { Client } from '../../api/client';
@@ -96,6 +96,8 @@ function AddHost({ client }: { client: Client }) {
 export function HostsView({ client }: { client: Client }) {
   const hosts = useHosts();
   const view = useSyncExternalStore(hosts.store.subscribe, hosts.store.get);
+  // The sparklines move each tick: the list comes each tick while this view is shown.
+  useEffect(() => hosts.store.watchTicks(), [hosts.store]);
   const readOnly = useReadOnly();
   const [removeError, setRemoveError] = useState<string | null>(null);
   const remove = async (id: string): Promise<void> => {

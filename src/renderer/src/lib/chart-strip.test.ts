@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChartRow } from './chart-geometry';
-import { newStripCache, stripGeometry } from './time-chart';
+import { newStripCache, stripGeometry } from './chart-strip';
 
 const SERIES = [
   { key: 'a', name: 'a', color: 'x', kind: 'area' as const, stack: 's' },
