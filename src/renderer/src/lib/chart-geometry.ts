@@ -3,7 +3,7 @@
 /**
  * One chart row: `t` in seconds relative to the newest sample (≤ 0), then one value per field.
  * Rows made by `toRows` also carry `at`, the row's own time in ms since the epoch: it does not
- * move as time passes, so the chart can keep what it drew for old rows (see `time-chart.tsx`).
+ * move as time passes, so the chart can keep what it drew for old rows (see `chart-strip.ts`).
  */
 export type ChartRow = { t: number; at?: number } & Record<string, number | null>;
 

@@ -86,12 +86,7 @@ export function stripGeometry(
     const own = rows.slice(i, Math.min(e + 1, rows.length));
     const kept = cache.chunks.get(c);
     // Rows may leave only the oldest chunk's start; elsewhere `own` must match whole.
-    if (
-      kept &&
-      (i === 0
-        ? endsWith(kept.rows, own, keys)
-        : kept.rows.length === own.length && endsWith(kept.rows, own, keys))
-    )
+    if (kept && (i === 0 || kept.rows.length === own.length) && endsWith(kept.rows, own, keys))
       out.push([c, kept.paths]);
     else {
       const paths = chartPaths(own, series, { ...o, yMax: o.max, x }).paths;

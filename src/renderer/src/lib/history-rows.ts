@@ -92,7 +92,7 @@ export const MAX_CHART_POINTS = 300;
  * into buckets of k intervals (k as small as fits), so a 10-minute window at 1 Hz draws
  * 2-second means. Buckets are cut on fixed multiples of their width, not counted from the
  * window's start: a bucket's mean, once later samples exist, never changes as the window
- * moves on, so the chart redraws only its newest part (see `time-chart.tsx`).
+ * moves on, so the chart redraws only its newest part (see `chart-strip.ts`).
  */
 export function toRows(
   win: Columns,

@@ -4,9 +4,9 @@
  *
  * Drawing only what changed: the series are drawn on a strip that moves left by a CSS
  * transform (its own compositor layer), cut into chunks of the time axis, one path per series
- * per chunk. A chunk's paths are kept once the rows after it are final, so each tick repaints
- * only the newest chunk; the strip's move is compositing, not paint, raster or layout. Axes,
- * grid and labels are drawn beneath, once per scale. Everything is redrawn when the scale, the
+ * per chunk (`chart-strip.ts`). A chunk's paths are kept while its rows stay the same, so each
+ * tick repaints only the newest chunk; the strip's move is compositing, not paint, raster or
+ * layout. Axes, grid and labels are drawn beneath, once per scale. Everything is redrawn when the scale, the
  * size or the window changes, when the strip has moved three windows, and on every render for
  * rows without `at` (their x moves each tick).
  */
