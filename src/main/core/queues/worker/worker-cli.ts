@@ -8,7 +8,12 @@ import { parseDuration } from '../../snapshots/duration';
 import { parseConnection, publicUrl } from '../redis-url';
 import { STAGES, stageHandOff, type Stage } from '../stages-demo';
 import type { QueueWorkloadName } from '../workloads';
-import { QueueWorkerError, startQueueWorker, type QueueWorkerOptions } from './queue-worker';
+import {
+  QueueWorkerError,
+  startQueueWorker,
+  type QueueWorkerHandle,
+  type QueueWorkerOptions,
+} from './queue-worker';
 
 /** Usage lines for the CLI's help. */
 export const WORKER_USAGE = `  worker     run a headless BullMQ worker that reports its host to Spindle every second
@@ -139,7 +144,47 @@ export async function runWorkerCli(argv: string[]): Promise<number> {
     lastError = line;
     console.error(`spindle worker: ${line}`);
   };
-  const h = await startQueueWorker({ ...opts, onError });
+  // The signal handlers come first: BullMQ's worker takes jobs as soon as it is made, and a
+  // SIGTERM that came before a handler would end the process with its jobs still running.
+  let h: QueueWorkerHandle | null = null;
+  let early: NodeJS.Signals | null = null;
+  let signals = 0;
+  let exit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (exit = resolve));
+  const drain = (worker: QueueWorkerHandle, sig: NodeJS.Signals): void => {
+    console.log(
+      `spindle worker: ${sig}: taking no new jobs; waiting up to ${graceMs} ms for ${worker.active().length} active`,
+    );
+    void worker.close(graceMs).then(({ abandoned }) => {
+      if (abandoned.length) {
+        console.error(
+          `spindle worker: grace ran out; ${abandoned.length} jobs left to the stalled check: ${abandoned.slice(0, 10).join(' ')}`,
+        );
+        exit(1);
+      } else {
+        console.log(`spindle worker: stopped (${worker.processed()} completed, ${worker.failed()} failed)`);
+        exit(0);
+      }
+    });
+  };
+  const stop = (sig: NodeJS.Signals): void => {
+    if (++signals > 1) {
+      console.error(`spindle worker: ${sig} again: quitting with ${h?.active().length ?? 0} jobs active`);
+      exit(1);
+      return;
+    }
+    if (h) drain(h, sig);
+    else early = sig; // still starting: it stops as soon as it has started
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  try {
+    h = await startQueueWorker({ ...opts, onError });
+  } catch (err) {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    throw err;
+  }
   const what = opts.module
     ? `module ${opts.module}`
     : opts.workload
@@ -150,30 +195,6 @@ export async function runWorkerCli(argv: string[]): Promise<number> {
   console.log(
     `spindle worker ${h.id}: queue ${opts.queue} on ${maskRedisUrl(opts.url)} (prefix ${opts.prefix ?? 'bull'}), concurrency ${opts.concurrency ?? 1}, ${what}, ${mode}${then}; SIGTERM/SIGINT stops it`,
   );
-  return new Promise<number>((resolve) => {
-    let signals = 0;
-    const stop = (sig: NodeJS.Signals): void => {
-      if (++signals > 1) {
-        console.error(`spindle worker: ${sig} again: quitting with ${h.active().length} jobs active`);
-        resolve(1);
-        return;
-      }
-      console.log(
-        `spindle worker: ${sig}: taking no new jobs; waiting up to ${graceMs} ms for ${h.active().length} active`,
-      );
-      void h.close(graceMs).then(({ abandoned }) => {
-        if (abandoned.length) {
-          console.error(
-            `spindle worker: grace ran out; ${abandoned.length} jobs left to the stalled check: ${abandoned.slice(0, 10).join(' ')}`,
-          );
-          resolve(1);
-        } else {
-          console.log(`spindle worker: stopped (${h.processed()} completed, ${h.failed()} failed)`);
-          resolve(0);
-        }
-      });
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  if (early && signals === 1) drain(h, early);
+  return exited;
 }
