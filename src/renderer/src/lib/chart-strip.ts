@@ -16,16 +16,31 @@ export interface StripCache {
   key: string;
   /** The time at strip x = 0, ms. */
   origin: number;
-  chunks: Map<number, { rows: readonly ChartRow[]; paths: ChartPath[] }>;
+  chunks: Map<number, Kept>;
+}
+
+/** One chunk of the strip: its own SVG at `left` px of the strip, paths drawn from there. */
+export interface StripChunk {
+  /** The chunk's number: its start time is `c × window / CHUNKS`. */
+  c: number;
+  left: number;
+  /** Up to the last row's x (the first row of the next chunk), and a line's width past it. */
+  width: number;
+  paths: ChartPath[];
 }
 
 export const newStripCache = (): StripCache => ({ key: '', origin: 0, chunks: new Map() });
 
+interface Kept {
+  rows: readonly ChartRow[];
+  chunk: StripChunk;
+}
+
 export interface StripGeometry {
   /** The strip's shift, px: where its x = 0 lies from the plot's left edge. */
   dx: number;
-  /** Paths per chunk, oldest first, keyed by chunk number. */
-  chunks: [number, ChartPath[]][];
+  /** The chunks, oldest first; a kept chunk is the same object as at the last call. */
+  chunks: StripChunk[];
 }
 
 /** Whether `tail` is the end of `rows`, row for row (time and every series' value). */
@@ -39,6 +54,18 @@ function endsWith(rows: readonly ChartRow[], tail: readonly ChartRow[], keys: re
     for (const k of keys) if (a[k] !== b[k]) return false;
   }
   return true;
+}
+
+/**
+ * The series a chunk draws: an area that is zero (or missing) on every row of it is left out.
+ * It would be a shape of no height whose edge lies on the area below it; left out, that area's
+ * own edge shows, and the chunk has fewer elements to style, lay out and paint.
+ */
+function drawn(rows: readonly ChartRow[], series: readonly SeriesSpec[]): readonly SeriesSpec[] {
+  const out = series.filter(
+    (s) => s.kind !== 'area' || rows.some((r) => typeof r[s.key] === 'number' && r[s.key] !== 0),
+  );
+  return out.length === series.length ? series : out;
 }
 
 /**
@@ -75,8 +102,7 @@ export function stripGeometry(
   const chunkMs = windowMs / CHUNKS;
   const keys = series.map((s) => s.key);
   const chunkOf = (r: ChartRow): number => Math.floor(atOf(r) / chunkMs);
-  const x = (r: ChartRow): number => (atOf(r) - origin) * pxPerMs;
-  const out: [number, ChartPath[]][] = [];
+  const out: StripChunk[] = [];
   const seen = new Set<number>();
   for (let i = 0; i < rows.length;) {
     const c = chunkOf(rows[i]!);
@@ -87,11 +113,21 @@ export function stripGeometry(
     const kept = cache.chunks.get(c);
     // Rows may leave only the oldest chunk's start; elsewhere `own` must match whole.
     if (kept && (i === 0 || kept.rows.length === own.length) && endsWith(kept.rows, own, keys))
-      out.push([c, kept.paths]);
+      out.push(kept.chunk);
     else {
-      const paths = chartPaths(own, series, { ...o, yMax: o.max, x }).paths;
-      out.push([c, paths]);
-      if (absolute) cache.chunks.set(c, { rows: own, paths });
+      // Each chunk is its own SVG from its start: an unchanged one is not even re-recorded
+      // when the newest is repainted (paint of one SVG root covers all its children).
+      const left = Math.floor((c * chunkMs - origin) * pxPerMs);
+      const x = (r: ChartRow): number => (atOf(r) - origin) * pxPerMs - left;
+      const width = Math.ceil(x(own[own.length - 1]!)) + 2;
+      const chunk = {
+        c,
+        left,
+        width,
+        paths: chartPaths(own, drawn(own, series), { ...o, yMax: o.max, x }).paths,
+      };
+      out.push(chunk);
+      if (absolute) cache.chunks.set(c, { rows: own, chunk });
     }
     seen.add(c);
     i = e;

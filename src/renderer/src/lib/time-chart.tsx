@@ -3,24 +3,18 @@
  * hover readout with exact values. The overview redraws a dozen of these every tick.
  *
  * Drawing only what changed: the series are drawn on a strip that moves left by a CSS
- * transform (its own compositor layer), cut into chunks of the time axis, one path per series
- * per chunk (`chart-strip.ts`). A chunk's paths are kept while its rows stay the same, so each
- * tick repaints only the newest chunk; the strip's move is compositing, not paint, raster or
- * layout. Axes, grid and labels are drawn beneath, once per scale. Everything is redrawn when the scale, the
+ * transform (its own compositor layer), cut into chunks of the time axis, each chunk its own
+ * SVG with one path per series (`chart-strip.ts`). A chunk is kept while its rows stay the
+ * same, so each tick styles, lays out, paints and rasterizes only the newest chunk (in one
+ * SVG, a changed path re-recorded every path of the strip: 2.5 ms a second more paint and
+ * 1.4 ms more raster on the Overview at full history); the strip's move is compositing, not
+ * paint, raster or layout. Axes, grid and labels are drawn beneath, once per scale. Everything is redrawn when the scale, the
  * size or the window changes, when the strip has moved three windows, and on every render for
  * rows without `at` (their x moves each tick).
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import {
-  axisMax,
-  chartSummary,
-  niceMax,
-  stackedMax,
-  type ChartPath,
-  type ChartRow,
-  type SeriesSpec,
-} from './chart-geometry';
-import { newStripCache, stripGeometry, STRIP_WINDOWS } from './chart-strip';
+import { axisMax, chartSummary, niceMax, stackedMax, type ChartRow, type SeriesSpec } from './chart-geometry';
+import { newStripCache, stripGeometry, STRIP_WINDOWS, type StripChunk } from './chart-strip';
 import './time-chart.css';
 
 export type { SeriesSpec } from './chart-geometry';
@@ -69,23 +63,26 @@ function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
 }
 
 /**
- * One chunk's paths. Memoized on the paths array, which `stripGeometry` gives back unchanged
- * for a kept chunk: React then skips the chunk whole, not just its unchanged attributes.
+ * One chunk: its own SVG, positioned in the strip (so its own paint layer). Memoized on the
+ * chunk, which `stripGeometry` gives back unchanged when it is kept: React then skips it whole,
+ * and Chromium neither styles, lays out nor re-records it when the newest chunk changes.
  */
-const StripChunk = memo(function StripChunk({ paths }: { paths: ChartPath[] }) {
+const StripChunkSvg = memo(function StripChunkSvg({ chunk, height }: { chunk: StripChunk; height: number }) {
   return (
-    <g>
-      {paths.map((p) =>
-        p.area ? (
-          <g key={p.key}>
-            <path className="tc-area" d={p.d} fill={p.color} fillOpacity={0.55} />
-            <path className="tc-edge" d={p.top} stroke={p.color} />
-          </g>
-        ) : (
-          <path key={p.key} className="tc-line" d={p.d} stroke={p.color} />
-        ),
-      )}
-    </g>
+    <svg className="tc-chunk" width={chunk.width} height={height} style={{ left: chunk.left }}>
+      <g transform={`translate(0,${BLEED})`}>
+        {chunk.paths.map((p) =>
+          p.area ? (
+            <g key={p.key}>
+              <path className="tc-area" d={p.d} fill={p.color} fillOpacity={0.55} />
+              <path className="tc-edge" d={p.top} stroke={p.color} />
+            </g>
+          ) : (
+            <path key={p.key} className="tc-line" d={p.d} stroke={p.color} />
+          ),
+        )}
+      </g>
+    </svg>
   );
 });
 
@@ -166,18 +163,18 @@ export const TimeChart = memo(function TimeChart({
             className="tc-plot"
             style={{ left: pad.left, top: pad.top - BLEED, width: plotW, height: plotH + 2 * BLEED }}
           >
-            <svg
+            <div
               className="tc-strip"
-              width={STRIP_WINDOWS * plotW + plotW}
-              height={plotH + 2 * BLEED}
-              style={{ transform: `translateX(${strip.dx}px)` }}
+              style={{
+                width: STRIP_WINDOWS * plotW + plotW,
+                height: plotH + 2 * BLEED,
+                transform: `translateX(${strip.dx}px)`,
+              }}
             >
-              <g transform={`translate(0,${BLEED})`}>
-                {strip.chunks.map(([c, paths]) => (
-                  <StripChunk key={c} paths={paths} />
-                ))}
-              </g>
-            </svg>
+              {strip.chunks.map((chunk) => (
+                <StripChunkSvg key={chunk.c} chunk={chunk} height={plotH + 2 * BLEED} />
+              ))}
+            </div>
           </div>
           {(reference || row) && (
             <svg className="tc-over" width={width} height={height} aria-hidden="true">
