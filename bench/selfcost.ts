@@ -110,6 +110,80 @@ async function btopPct(ms: number): Promise<number | null> {
   }
 }
 
+/** What btop costs on screen: btop, the terminal drawing it, and the X server xterm draws through. */
+interface BtopOnScreen {
+  btopPct: number;
+  xtermPct: number;
+  xServerPct: number;
+  totalPct: number;
+}
+
+/**
+ * btop at update_ms = 1000 in a real terminal: xterm (200×50, an Xft monospace font) on a
+ * private Xvfb display, or null when btop, xterm or Xvfb is missing. The pseudo-terminal
+ * figure above counts btop alone, whose output nobody draws; a user sees btop through a
+ * terminal, whose parsing and drawing is part of what btop costs them (as Chromium's
+ * compositing is part of Spindle's window).
+ */
+async function btopOnScreenPct(ms: number): Promise<BtopOnScreen | null> {
+  if (process.env.SPINDLE_SELFCOST_BTOP === '0') return null;
+  const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  if (!['btop', 'xterm', 'Xvfb'].every(have)) return null;
+  const config = mkdtempSync(join(tmpdir(), 'spindle-selfcost-btop-'));
+  mkdirSync(join(config, 'btop'));
+  writeFileSync(join(config, 'btop', 'btop.conf'), 'update_ms = 1000\n');
+  // -displayfd: Xvfb picks a free display and writes its number on fd 3 once it listens.
+  const x = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1600x1000x24', '-nolisten', 'tcp'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+  });
+  let term: ReturnType<typeof spawn> | null = null;
+  try {
+    const display = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      (x.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.trim());
+      });
+      x.once('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));
+    });
+    term = spawn(
+      'xterm',
+      ['-geometry', '200x50', '-fa', 'Monospace', '-fs', '10', '-e', 'btop', '--utf-force'],
+      {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, DISPLAY: `:${display}`, XDG_CONFIG_HOME: config, LANG: 'C.UTF-8' },
+      },
+    );
+    await sleep(SETTLE_MS);
+    const btop = childrenNamed(term.pid!, /^btop$/);
+    if (!btop.length) throw new Error('btop did not start in xterm');
+    const roots = { btop, xterm: [term.pid!], x: [x.pid!] };
+    const before = { btop: treeTicks(roots.btop), xterm: treeTicks(roots.xterm), x: treeTicks(roots.x) };
+    const t0 = performance.now();
+    await sleep(ms);
+    const wall = performance.now() - t0;
+    const btopPct = treePct(before.btop, treeTicks(roots.btop), wall);
+    // The xterm tree holds btop: xterm's own share is the difference.
+    const xtermPct = treePct(before.xterm, treeTicks(roots.xterm), wall) - btopPct;
+    const xServerPct = treePct(before.x, treeTicks(roots.x), wall);
+    return {
+      btopPct: r2(btopPct),
+      xtermPct: r2(xtermPct),
+      xServerPct: r2(xServerPct),
+      totalPct: r2(btopPct + xtermPct + xServerPct),
+    };
+  } finally {
+    for (const child of [term, x]) {
+      if (!child?.pid || child.exitCode !== null) continue;
+      process.kill(-child.pid, 'SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(config, { recursive: true, force: true });
+  }
+}
+
 /** A headless Chromium with one 1400×900 page, and the roots of its process tree. */
 export async function openWindow(): Promise<{ browser: Browser; roots: number[]; page: Page }> {
   const browser = await chromium.launch({
@@ -132,6 +206,11 @@ export async function run(): Promise<void> {
   const stopIdle = await idleProcesses(IDLE_PROCESSES);
   try {
     const btop = await btopPct(windowMs);
+    const onScreen = await btopOnScreenPct(windowMs);
+    if (onScreen)
+      console.log(
+        `selfcost btop in xterm on Xvfb: btop ${onScreen.btopPct} + xterm ${onScreen.xtermPct} + X server ${onScreen.xServerPct} = ${onScreen.totalPct} %`,
+      );
     const server = await startServer();
     const serverStart = performance.now();
     const { browser, roots: windowRoots, page } = await openWindow();
@@ -185,16 +264,19 @@ export async function run(): Promise<void> {
         totalPct: overview.totalPct,
         worstViewTotalPct: worst,
         underBtop: btop === null || !ALL_MEASURED ? null : worst < btop,
+        btopOnScreen: onScreen,
+        underBtopOnScreen: onScreen === null || !ALL_MEASURED ? null : worst < onScreen.totalPct,
         views,
         machineCores: cpus().length,
         machineLoadAvg1: r2(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)),
         method:
-          'CPU % of one core = (utime+stime+cutime+cstime) delta of each process tree from /proc/PID/stat over the wall time of the window; server = the `spindle web` process tree at the default 1 s sample interval, window = the headless Chromium process tree (all its processes) showing the view, btop = the btop process at update_ms = 1000 in a 200x50 pseudo-terminal (script -q), measured before Spindle starts; floorWindowPct = the same Chromium window showing only two numbers that change each second, at opposite corners, measured before Spindle’s page opens; every view is shown for 5 s once before the first measurement, and the first is measured once the server has run 5 minutes (the charts’ default window is full); top-level serverPct/windowPct are the Overview (or the first view measured when SPINDLE_SELFCOST_VIEWS leaves it out); underBtop is null unless every view was measured',
+          'CPU % of one core = (utime+stime+cutime+cstime) delta of each process tree from /proc/PID/stat over the wall time of the window; server = the `spindle web` process tree at the default 1 s sample interval, window = the headless Chromium process tree (all its processes) showing the view, btop = the btop process at update_ms = 1000 in a 200x50 pseudo-terminal (script -q), measured before Spindle starts; btopOnScreen = btop at update_ms = 1000 in xterm (200x50, Xft Monospace 10) on a private Xvfb display, with the CPU of xterm and of the X server over the same window (null without xterm or Xvfb), measured after the pseudo-terminal run; underBtop compares with btop alone, underBtopOnScreen with btop on screen; floorWindowPct = the same Chromium window showing only two numbers that change each second, at opposite corners, measured before Spindle’s page opens; every view is shown for 5 s once before the first measurement, and the first is measured once the server has run 5 minutes (the charts’ default window is full); top-level serverPct/windowPct are the Overview (or the first view measured when SPINDLE_SELFCOST_VIEWS leaves it out); underBtop is null unless every view was measured',
       };
       console.table(Object.entries(views).map(([view, v]) => ({ view, ...v })));
       console.table([
         {
           btopPct: result.btopPct,
+          btopOnScreenPct: onScreen?.totalPct ?? null,
           floorWindowPct: result.floorWindowPct,
           overviewTotalPct: result.totalPct,
           worstViewTotalPct: worst,
