@@ -6,11 +6,11 @@
  * transform (its own compositor layer), cut into chunks of the time axis, each chunk its own
  * SVG with one path per series (`chart-strip.ts`). A chunk is kept while its rows stay the
  * same, so each tick styles, lays out, paints and rasterizes only the newest chunk (in one
- * SVG, a changed path re-recorded every path of the strip: 2.5 ms a second more paint and
- * 1.4 ms more raster on the Overview at full history); the strip's move is compositing, not
- * paint, raster or layout. Axes, grid and labels are drawn beneath, once per scale. Everything is redrawn when the scale, the
- * size or the window changes, when the strip has moved three windows, and on every render for
- * rows without `at` (their x moves each tick).
+ * SVG for the whole strip, a changed path re-recorded every path of it); the strip's move is
+ * compositing, not paint, raster or layout. Axes, grid and labels are drawn beneath, once per
+ * scale. Everything is redrawn when the scale, the size or the window changes, when the strip
+ * has moved three windows, and on every render for rows without `at` (their x moves each
+ * tick).
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { axisMax, chartSummary, niceMax, stackedMax, type ChartRow, type SeriesSpec } from './chart-geometry';
