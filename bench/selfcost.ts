@@ -92,13 +92,19 @@ export async function idleProcesses(n: number): Promise<() => void> {
   };
 }
 
+/** A fresh XDG_CONFIG_HOME whose btop.conf sets update_ms = 1000 (the caller removes it). */
+function btopConfigHome(): string {
+  const config = mkdtempSync(join(tmpdir(), 'spindle-selfcost-btop-'));
+  mkdirSync(join(config, 'btop'));
+  writeFileSync(join(config, 'btop', 'btop.conf'), 'update_ms = 1000\n');
+  return config;
+}
+
 /** btop's own CPU at update_ms = 1000 in a pseudo-terminal, or null when btop is not installed. */
 async function btopPct(ms: number): Promise<number | null> {
   if (process.env.SPINDLE_SELFCOST_BTOP === '0') return null;
   if (spawnSync('btop', ['--version']).status !== 0) return null;
-  const config = mkdtempSync(join(tmpdir(), 'spindle-selfcost-btop-'));
-  mkdirSync(join(config, 'btop'));
-  writeFileSync(join(config, 'btop', 'btop.conf'), 'update_ms = 1000\n');
+  const config = btopConfigHome();
   // `script` gives btop a terminal (200×50); its output goes nowhere, btop still draws it all.
   const term = spawn('script', ['-q', '-c', 'stty cols 200 rows 50; exec btop --utf-force', '/dev/null'], {
     detached: true,
@@ -136,9 +142,7 @@ async function btopOnScreenPct(ms: number): Promise<BtopOnScreen | null> {
   if (process.env.SPINDLE_SELFCOST_BTOP === '0') return null;
   const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
   if (!['btop', 'xterm', 'Xvfb'].every(have)) return null;
-  const config = mkdtempSync(join(tmpdir(), 'spindle-selfcost-btop-'));
-  mkdirSync(join(config, 'btop'));
-  writeFileSync(join(config, 'btop', 'btop.conf'), 'update_ms = 1000\n');
+  const config = btopConfigHome();
   // -displayfd: Xvfb picks a free display and writes its number on fd 3 once it listens.
   const x = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1600x1000x24', '-nolisten', 'tcp'], {
     detached: true,
@@ -153,6 +157,7 @@ async function btopOnScreenPct(ms: number): Promise<BtopOnScreen | null> {
         if (out.includes('\n')) resolve(out.trim());
       });
       x.once('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));
+      setTimeout(() => reject(new Error('Xvfb gave no display number within 20 s')), 20_000).unref();
     });
     term = spawn(
       'xterm',
