@@ -216,7 +216,7 @@ export class QueuesEngine {
     return out;
   }
 
-  #now(reason: QueuesTick['reason']): QueuesTick {
+  #now(reason: QueuesTick['reason'], producers = this.#opts.producers?.() ?? []): QueuesTick {
     const queues: QueueStats[] = [];
     // The event stays bounded: past QUEUE_LIMITS.workersPerTick, queues list no more workers.
     let budget: number = QUEUE_LIMITS.workersPerTick;
@@ -241,7 +241,7 @@ export class QueuesEngine {
       t: Date.now(),
       connections: this.connections(),
       queues,
-      producers: this.#opts.producers?.() ?? [],
+      producers,
     };
   }
 
@@ -312,8 +312,9 @@ export class QueuesEngine {
     await Promise.all([...this.#links.values()].map((s) => this.#tickLink(s, t, trimBefore)));
     // With no connection and no producer a tick carries nothing new (the last 'change' said
     // so): sending it anyway woke every window once a second for an empty list.
-    if (!this.#links.size && !(this.#opts.producers?.() ?? []).length) return;
-    if (this.#running) this.#opts.onTick(this.#now('tick'));
+    const producers = this.#opts.producers?.() ?? [];
+    if (!this.#links.size && !producers.length) return;
+    if (this.#running) this.#opts.onTick(this.#now('tick', producers));
   }
 
   async #tickLink(s: LinkState, t: number, trimBefore: number): Promise<void> {
