@@ -146,10 +146,12 @@ export interface PoolCounts {
   rejected: number;
 }
 
+/** Latency percentiles in ms over a window of finished work (a pool's tasks, a queue's jobs). */
 export interface Percentiles {
   p50: number;
   p95: number;
   p99: number;
+  /** How many finished tasks or jobs the window holds. */
   n: number;
 }
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { request } from './define';
+import type { Percentiles } from './pools';
 import type { ManagedStatus } from './supervisor';
 
 /** Bounds of the queues area: every list in a result or event is capped by one of these. */
@@ -151,14 +152,6 @@ export interface QueueWorker {
   lastSeen: number | null;
 }
 
-export interface LatencyPercentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-  /** Jobs in the window (at most QUEUE_LIMITS.latencyWindow). */
-  n: number;
-}
-
 /** One queue at one tick. */
 export interface QueueStats {
   /** `<connectionId>/<queue name>`: the key of `history` too. */
@@ -174,9 +167,12 @@ export interface QueueStats {
   /** Over the last tick; null when unknown (first tick, or a gap). */
   completedPerSec: number | null;
   failedPerSec: number | null;
-  /** Wait (processedOn - timestamp - delay) and run (finishedOn - processedOn) over recent jobs; null before any. */
-  wait: LatencyPercentiles | null;
-  run: LatencyPercentiles | null;
+  /**
+   * Wait (processedOn - timestamp - delay) and run (finishedOn - processedOn) over the newest
+   * jobs, at most QUEUE_LIMITS.latencyWindow (`n`); null before any.
+   */
+  wait: Percentiles | null;
+  run: Percentiles | null;
   /** At most QUEUE_LIMITS.workersPerQueue; `workersOmitted` counts the rest. */
   workers: QueueWorker[];
   workersOmitted: number;

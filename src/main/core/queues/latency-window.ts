@@ -2,7 +2,7 @@
  * The last N latency samples of a queue (a ring), and their percentiles. Bounded by N
  * whatever the throughput: each tick adds at most SAMPLE_PER_TICK per finished state.
  */
-import type { LatencyPercentiles } from '../../../shared/contract';
+import type { Percentiles } from '../../../shared/contract';
 
 export class LatencyWindow {
   readonly #values: Float64Array;
@@ -22,7 +22,7 @@ export class LatencyWindow {
   }
 
   /** Nearest-rank percentiles; null while empty. */
-  percentiles(): LatencyPercentiles | null {
+  percentiles(): Percentiles | null {
     if (this.#length === 0) return null;
     const sorted = this.#values.slice(0, this.#length).sort();
     const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
