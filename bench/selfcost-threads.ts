@@ -1,0 +1,166 @@
+/**
+ * Builds side by side, per thread: one `spindle web` server and one headless Chromium window
+ * per argument, all on one view at once, plus a floor page (selfcost.ts) in its own Chromium,
+ * measured over the same seconds. Each window's CPU is split by process type and thread name
+ * from every thread's /proc/PID/task/TID/stat (utime + stime), with no tracing on. An argument
+ * is a checkout with a build (`out/`), optionally followed by `|` and CSS injected into its page.
+ *
+ *   git worktree add --detach /tmp/old <commit> && (cd /tmp/old && ln -s $PWD/node_modules . \
+ *     && npx electron-vite build)   # and the same for the build to compare
+ *   npx tsx bench/selfcost-threads.ts /tmp/old . '.|.tc-plot{display:none}'
+ *
+ * SPINDLE_THREADS_WAIT (s, default 300: the charts' 5-minute history fills) before measuring,
+ * SPINDLE_THREADS_SECS (default 100) measured, SPINDLE_THREADS_VIEW (default Overview).
+ * A tool for comparing builds; it writes no result file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
+import { FLOOR_PAGE, idleProcesses } from './selfcost';
+import { CLK_TCK, childrenNamed } from './selfcost-proc';
+
+const view = process.env.SPINDLE_THREADS_VIEW ?? 'Overview';
+const waitS = Number(process.env.SPINDLE_THREADS_WAIT ?? 300);
+const secs = Number(process.env.SPINDLE_THREADS_SECS ?? 100);
+const args = process.argv.slice(2);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A built checkout's web server on a free port, with a fresh token and data dir. */
+async function server(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['bin/spindle.mjs', 'web', '--port', '0'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      SPINDLE_TOKEN: randomBytes(24).toString('base64url'),
+      SPINDLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'spindle-threads-')),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((res, rej) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /Spindle web UI: (\S+)/.exec(out);
+      if (m) res(m[1]!);
+    });
+    child.once('exit', (code) => rej(new Error(`server in ${dir} exited with ${code}: ${out}`)));
+  });
+  return { child, url };
+}
+
+/** Every process under `roots` (roots included). */
+function descendants(roots: number[]): number[] {
+  const kids = new Map<number, number[]>();
+  for (const n of readdirSync('/proc')) {
+    if (!/^\d+$/.test(n)) continue;
+    try {
+      const t = readFileSync(`/proc/${n}/stat`, 'utf8');
+      const ppid = Number(t.slice(t.lastIndexOf(')') + 2).split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(n)]);
+    } catch {
+      // exited between readdir and read: not part of the tree any more
+    }
+  }
+  const out: number[] = [];
+  const stack = [...roots];
+  while (stack.length) {
+    const p = stack.pop()!;
+    out.push(p);
+    stack.push(...(kids.get(p) ?? []));
+  }
+  return out;
+}
+
+/** CPU ticks per `type:thread name` over a Chromium's process tree (type from `--type=`). */
+function threadTicks(roots: number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of descendants(roots)) {
+    let type = 'browser';
+    let tids: string[];
+    try {
+      type = /--type=([a-z-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // exited: its threads' time is gone with it
+    }
+    for (const tid of tids) {
+      try {
+        const t = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const close = t.lastIndexOf(')');
+        const f = t.slice(close + 2).split(' ');
+        const key = `${type}:${t.slice(t.indexOf('(') + 1, close)}`;
+        out.set(key, (out.get(key) ?? 0) + Number(f[11]) + Number(f[12]));
+      } catch {
+        // the thread ended between listing and reading
+      }
+    }
+  }
+  return out;
+}
+
+interface Win {
+  name: string;
+  roots: number[];
+  browser: Browser;
+  child: ChildProcess | null;
+}
+
+/** A Chromium of its own (so its tree is only this page), showing `url` or `html`. */
+async function openChromium(): Promise<{ browser: Browser; roots: number[] }> {
+  const known = new Set(childrenNamed(process.pid, /^chrom/));
+  const browser = await chromium.launch({
+    executablePath: findChromium() ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  return { browser, roots: childrenNamed(process.pid, /^chrom/).filter((p) => !known.has(p)) };
+}
+
+const stopIdle = await idleProcesses(2000);
+const wins: Win[] = [];
+try {
+  for (const [i, arg] of args.entries()) {
+    const [dir, css] = arg.split('|') as [string, string | undefined];
+    const s = await server(resolve(dir));
+    const { browser, roots } = await openChromium();
+    wins.push({
+      name: `${i}:${dir.split('/').filter(Boolean).pop() ?? dir}${css ? '+css' : ''}`,
+      roots,
+      browser,
+      child: s.child,
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(s.url);
+    await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+    await page.getByRole('tab', { name: view }).click();
+    if (css) await page.addStyleTag({ content: css });
+  }
+  const floor = await openChromium();
+  wins.push({ name: 'floor', ...floor, child: null });
+  await (await floor.browser.newPage({ viewport: { width: 1400, height: 900 } })).setContent(FLOOR_PAGE);
+  console.log(`selfcost-threads: ${view}, waiting ${waitS} s, then measuring ${secs} s`);
+  await sleep(waitS * 1000);
+  const before = wins.map((w) => threadTicks(w.roots));
+  await sleep(secs * 1000);
+  const after = wins.map((w) => threadTicks(w.roots));
+  const msPerS = (i: number, k: string): number =>
+    (((after[i]!.get(k) ?? 0) - (before[i]!.get(k) ?? 0)) * 1000) / CLK_TCK / secs;
+  const keys = [...new Set(after.flatMap((a) => [...a.keys()]))]
+    .filter((k) => wins.some((_, i) => msPerS(i, k) > 0.05))
+    .sort((a, b) => msPerS(0, b) - msPerS(0, a));
+  const cell = (v: number): string => v.toFixed(2).padStart(12);
+  console.log('ms of CPU a second'.padEnd(40) + wins.map((w) => w.name.slice(0, 11).padStart(12)).join(''));
+  for (const k of keys) console.log(k.padEnd(40) + wins.map((_, i) => cell(msPerS(i, k))).join(''));
+  console.log(
+    'all threads'.padEnd(40) + wins.map((_, i) => cell(keys.reduce((s, k) => s + msPerS(i, k), 0))).join(''),
+  );
+} finally {
+  for (const w of wins) {
+    await w.browser.close().catch(() => {});
+    w.child?.kill('SIGTERM');
+  }
+  stopIdle();
+}
