@@ -40,12 +40,18 @@ function pct(sorted: number[], p: number): number {
 }
 const r2 = (v: number): number => Math.round(v * 100) / 100;
 
-/** The built web server on a free port with a fresh token and data dir (shared with bench/selfcost.ts). */
-export async function startServer(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+/**
+ * The built web server of the checkout `cwd` (default: this one) on a free port with a fresh
+ * token and data dir (shared with bench/selfcost.ts and bench/selfcost-threads.ts).
+ */
+export async function startServer(
+  cwd?: string,
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const token = randomBytes(24).toString('base64url');
   // SPINDLE_BENCH_SERVER_ARGS: extra Node flags for the server, e.g. `--cpu-prof` to profile it.
   const nodeArgs = process.env.SPINDLE_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, 'bin/spindle.mjs', 'web', '--port', '0'], {
+    cwd,
     env: {
       ...process.env,
       SPINDLE_TOKEN: token,

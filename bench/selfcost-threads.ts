@@ -13,13 +13,11 @@
  * SPINDLE_THREADS_SECS (default 100) measured, SPINDLE_THREADS_VIEW (default Overview).
  * A tool for comparing builds; it writes no result file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
+import { startServer } from './renderer';
 import { FLOOR_PAGE, idleProcesses } from './selfcost';
 import { CLK_TCK, childrenNamed } from './selfcost-proc';
 
@@ -28,29 +26,6 @@ const waitS = Number(process.env.SPINDLE_THREADS_WAIT ?? 300);
 const secs = Number(process.env.SPINDLE_THREADS_SECS ?? 100);
 const args = process.argv.slice(2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A built checkout's web server on a free port, with a fresh token and data dir. */
-async function server(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['bin/spindle.mjs', 'web', '--port', '0'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      SPINDLE_TOKEN: randomBytes(24).toString('base64url'),
-      SPINDLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'spindle-threads-')),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /Spindle web UI: (\S+)/.exec(out);
-      if (m) res(m[1]!);
-    });
-    child.once('exit', (code) => rej(new Error(`server in ${dir} exited with ${code}: ${out}`)));
-  });
-  return { child, url };
-}
 
 /** Every process under `roots` (roots included). */
 function descendants(roots: number[]): number[] {
@@ -106,10 +81,10 @@ interface Win {
   name: string;
   roots: number[];
   browser: Browser;
-  child: ChildProcess | null;
+  stop: (() => Promise<void>) | null;
 }
 
-/** A Chromium of its own (so its tree is only this page), showing `url` or `html`. */
+/** A Chromium of its own, so its process tree holds only the page opened in it. */
 async function openChromium(): Promise<{ browser: Browser; roots: number[] }> {
   const known = new Set(childrenNamed(process.pid, /^chrom/));
   const browser = await chromium.launch({
@@ -124,13 +99,13 @@ const wins: Win[] = [];
 try {
   for (const [i, arg] of args.entries()) {
     const [dir, css] = arg.split('|') as [string, string | undefined];
-    const s = await server(resolve(dir));
+    const s = await startServer(resolve(dir));
     const { browser, roots } = await openChromium();
     wins.push({
       name: `${i}:${dir.split('/').filter(Boolean).pop() ?? dir}${css ? '+css' : ''}`,
       roots,
       browser,
-      child: s.child,
+      stop: s.stop,
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(s.url);
@@ -139,7 +114,7 @@ try {
     if (css) await page.addStyleTag({ content: css });
   }
   const floor = await openChromium();
-  wins.push({ name: 'floor', ...floor, child: null });
+  wins.push({ name: 'floor', ...floor, stop: null });
   await (await floor.browser.newPage({ viewport: { width: 1400, height: 900 } })).setContent(FLOOR_PAGE);
   console.log(`selfcost-threads: ${view}, waiting ${waitS} s, then measuring ${secs} s`);
   await sleep(waitS * 1000);
@@ -160,7 +135,7 @@ try {
 } finally {
   for (const w of wins) {
     await w.browser.close().catch(() => {});
-    w.child?.kill('SIGTERM');
+    await w.stop?.();
   }
   stopIdle();
 }
