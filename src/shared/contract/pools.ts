@@ -146,12 +146,12 @@ export interface PoolCounts {
   rejected: number;
 }
 
-/** Latency percentiles in ms over a window of finished work (a pool's tasks, a queue's jobs). */
+/** Latency percentiles in ms of finished work: a pool's tasks since it was made, a queue's newest jobs. */
 export interface Percentiles {
   p50: number;
   p95: number;
   p99: number;
-  /** How many finished tasks or jobs the window holds. */
+  /** How many finished tasks or jobs they are over. */
   n: number;
 }
 
