@@ -54,20 +54,30 @@ function allStats(): Stat[] {
   return out;
 }
 
-/** The processes of the trees rooted at `roots` (roots included), keyed `pid:start`. */
-export function treeTicks(roots: number[]): Map<string, number> {
+/** The processes of the trees rooted at `roots` (roots included), as read now. */
+function tree(roots: number[]): Stat[] {
   const stats = allStats();
   const children = new Map<number, Stat[]>();
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const byPid = new Map(stats.map((s) => [s.pid, s]));
-  const out = new Map<string, number>();
+  const out: Stat[] = [];
   const stack = roots.map((r) => byPid.get(r)).filter((s): s is Stat => !!s);
   while (stack.length) {
     const s = stack.pop()!;
-    out.set(`${s.pid}:${s.start}`, s.ticks);
+    out.push(s);
     stack.push(...(children.get(s.pid) ?? []));
   }
   return out;
+}
+
+/** The CPU ticks of the trees rooted at `roots` (roots included), keyed `pid:start`. */
+export function treeTicks(roots: number[]): Map<string, number> {
+  return new Map(tree(roots).map((s) => [`${s.pid}:${s.start}`, s.ticks]));
+}
+
+/** The pids of the trees rooted at `roots` (roots included). */
+export function treePids(roots: number[]): number[] {
+  return tree(roots).map((s) => s.pid);
 }
 
 /** Direct children of `pid` whose command name matches. */

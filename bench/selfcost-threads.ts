@@ -15,11 +15,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
+import type { Browser } from '@playwright/test';
 import { startServer } from './renderer';
-import { FLOOR_PAGE, idleProcesses } from './selfcost';
-import { CLK_TCK, childrenNamed } from './selfcost-proc';
+import { FLOOR_PAGE, idleProcesses, openWindow } from './selfcost';
+import { CLK_TCK, treePids } from './selfcost-proc';
 
 const view = process.env.SPINDLE_THREADS_VIEW ?? 'Overview';
 const waitS = Number(process.env.SPINDLE_THREADS_WAIT ?? 300);
@@ -27,33 +26,10 @@ const secs = Number(process.env.SPINDLE_THREADS_SECS ?? 100);
 const args = process.argv.slice(2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Every process under `roots` (roots included). */
-function descendants(roots: number[]): number[] {
-  const kids = new Map<number, number[]>();
-  for (const n of readdirSync('/proc')) {
-    if (!/^\d+$/.test(n)) continue;
-    try {
-      const t = readFileSync(`/proc/${n}/stat`, 'utf8');
-      const ppid = Number(t.slice(t.lastIndexOf(')') + 2).split(' ')[1]);
-      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(n)]);
-    } catch {
-      // exited between readdir and read: not part of the tree any more
-    }
-  }
-  const out: number[] = [];
-  const stack = [...roots];
-  while (stack.length) {
-    const p = stack.pop()!;
-    out.push(p);
-    stack.push(...(kids.get(p) ?? []));
-  }
-  return out;
-}
-
 /** CPU ticks per `type:thread name` over a Chromium's process tree (type from `--type=`). */
 function threadTicks(roots: number[]): Map<string, number> {
   const out = new Map<string, number>();
-  for (const pid of descendants(roots)) {
+  for (const pid of treePids(roots)) {
     let type = 'browser';
     let tids: string[];
     try {
@@ -84,38 +60,27 @@ interface Win {
   stop: (() => Promise<void>) | null;
 }
 
-/** A Chromium of its own, so its process tree holds only the page opened in it. */
-async function openChromium(): Promise<{ browser: Browser; roots: number[] }> {
-  const known = new Set(childrenNamed(process.pid, /^chrom/));
-  const browser = await chromium.launch({
-    executablePath: findChromium() ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
-  return { browser, roots: childrenNamed(process.pid, /^chrom/).filter((p) => !known.has(p)) };
-}
-
 const stopIdle = await idleProcesses(2000);
 const wins: Win[] = [];
 try {
   for (const [i, arg] of args.entries()) {
     const [dir, css] = arg.split('|') as [string, string | undefined];
     const s = await startServer(resolve(dir));
-    const { browser, roots } = await openChromium();
+    const { browser, roots, page } = await openWindow();
     wins.push({
       name: `${i}:${dir.split('/').filter(Boolean).pop() ?? dir}${css ? '+css' : ''}`,
       roots,
       browser,
       stop: s.stop,
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(s.url);
     await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
     await page.getByRole('tab', { name: view }).click();
     if (css) await page.addStyleTag({ content: css });
   }
-  const floor = await openChromium();
-  wins.push({ name: 'floor', ...floor, stop: null });
-  await (await floor.browser.newPage({ viewport: { width: 1400, height: 900 } })).setContent(FLOOR_PAGE);
+  const floor = await openWindow();
+  wins.push({ name: 'floor', browser: floor.browser, roots: floor.roots, stop: null });
+  await floor.page.setContent(FLOOR_PAGE);
   console.log(`selfcost-threads: ${view}, waiting ${waitS} s, then measuring ${secs} s`);
   await sleep(waitS * 1000);
   const before = wins.map((w) => threadTicks(w.roots));

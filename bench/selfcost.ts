@@ -196,14 +196,18 @@ async function btopOnScreenPct(ms: number): Promise<BtopOnScreen | null> {
   }
 }
 
-/** A headless Chromium with one 1400×900 page, and the roots of its process tree. */
+/**
+ * A headless Chromium with one 1400×900 page, and the roots of its process tree (also when
+ * other Chromiums this process opened are still running: bench/selfcost-threads.ts).
+ */
 export async function openWindow(): Promise<{ browser: Browser; roots: number[]; page: Page }> {
+  const known = new Set(childrenNamed(process.pid, /^chrom/));
   const browser = await chromium.launch({
     executablePath: findChromium() ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
   });
   // Playwright starts the browser as our child: the window is that child's whole tree.
-  const roots = childrenNamed(process.pid, /^chrom/);
+  const roots = childrenNamed(process.pid, /^chrom/).filter((p) => !known.has(p));
   if (roots.length !== 1) {
     await browser.close();
     throw new Error(`expected one Chromium child, found ${roots.length}`);
