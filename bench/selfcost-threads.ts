@@ -11,9 +11,13 @@
  *
  * SPINDLE_THREADS_WAIT (s, default 300: the charts' 5-minute history fills) before measuring,
  * SPINDLE_THREADS_SECS (default 100) measured, SPINDLE_THREADS_VIEW (default Overview).
+ * SPINDLE_THREADS_AT (a comma list of seconds from the start, e.g. `300,900,1500`) measures the
+ * same windows again at each, instead of once after the wait: a page that renders once a second
+ * is still being compiled by V8 minutes in, and this shows how its cost settles.
  * A tool for comparing builds; it writes no result file.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { startServer } from './renderer';
@@ -21,8 +25,13 @@ import { FLOOR_PAGE, idleProcesses, openWindow } from './selfcost';
 import { CLK_TCK, treePids } from './selfcost-proc';
 
 const view = process.env.SPINDLE_THREADS_VIEW ?? 'Overview';
-const waitS = Number(process.env.SPINDLE_THREADS_WAIT ?? 300);
 const secs = Number(process.env.SPINDLE_THREADS_SECS ?? 100);
+/** When each measurement starts, in seconds from the windows' start. */
+const starts = (process.env.SPINDLE_THREADS_AT ?? process.env.SPINDLE_THREADS_WAIT ?? '300')
+  .split(',')
+  .map(Number);
+if (starts.some((s, i) => !(s >= (i ? starts[i - 1]! + secs : 0))))
+  throw new Error(`SPINDLE_THREADS_AT: ${starts.join()} must ascend at least ${secs} s apart`);
 const args = process.argv.slice(2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,22 +90,29 @@ try {
   const floor = await openWindow();
   wins.push({ name: 'floor', browser: floor.browser, roots: floor.roots, stop: null });
   await floor.page.setContent(FLOOR_PAGE);
-  console.log(`selfcost-threads: ${view}, waiting ${waitS} s, then measuring ${secs} s`);
-  await sleep(waitS * 1000);
-  const before = wins.map((w) => threadTicks(w.roots));
-  await sleep(secs * 1000);
-  const after = wins.map((w) => threadTicks(w.roots));
-  const msPerS = (i: number, k: string): number =>
-    (((after[i]!.get(k) ?? 0) - (before[i]!.get(k) ?? 0)) * 1000) / CLK_TCK / secs;
-  const keys = [...new Set(after.flatMap((a) => [...a.keys()]))]
-    .filter((k) => wins.some((_, i) => msPerS(i, k) > 0.05))
-    .sort((a, b) => msPerS(0, b) - msPerS(0, a));
-  const cell = (v: number): string => v.toFixed(2).padStart(12);
-  console.log('ms of CPU a second'.padEnd(40) + wins.map((w) => w.name.slice(0, 11).padStart(12)).join(''));
-  for (const k of keys) console.log(k.padEnd(40) + wins.map((_, i) => cell(msPerS(i, k))).join(''));
   console.log(
-    'all threads'.padEnd(40) + wins.map((_, i) => cell(keys.reduce((s, k) => s + msPerS(i, k), 0))).join(''),
+    `selfcost-threads: ${view}, measuring ${secs} s from ${starts.map((s) => `${s} s`).join(', ')}`,
   );
+  const t0 = performance.now();
+  for (const at of starts) {
+    await sleep(Math.max(0, at * 1000 - (performance.now() - t0)));
+    const before = wins.map((w) => threadTicks(w.roots));
+    await sleep(secs * 1000);
+    const after = wins.map((w) => threadTicks(w.roots));
+    const msPerS = (i: number, k: string): number =>
+      (((after[i]!.get(k) ?? 0) - (before[i]!.get(k) ?? 0)) * 1000) / CLK_TCK / secs;
+    const keys = [...new Set(after.flatMap((a) => [...a.keys()]))]
+      .filter((k) => wins.some((_, i) => msPerS(i, k) > 0.05))
+      .sort((a, b) => msPerS(0, b) - msPerS(0, a));
+    const cell = (v: number): string => v.toFixed(2).padStart(12);
+    console.log('ms of CPU a second'.padEnd(40) + wins.map((w) => w.name.slice(0, 11).padStart(12)).join(''));
+    for (const k of keys) console.log(k.padEnd(40) + wins.map((_, i) => cell(msPerS(i, k))).join(''));
+    console.log(
+      'all threads'.padEnd(40) +
+        wins.map((_, i) => cell(keys.reduce((s, k) => s + msPerS(i, k), 0))).join(''),
+    );
+    console.log(`(from ${at} s; load average ${loadavg()[0]!.toFixed(2)})`);
+  }
 } finally {
   for (const w of wins) {
     await w.browser.close().catch(() => {});
