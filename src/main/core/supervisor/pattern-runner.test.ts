@@ -6,7 +6,9 @@ import { nodeDef, waitState } from './fixtures/test-kit';
 import { Supervisor } from './supervisor';
 
 const dir = mkdtempSync(join(tmpdir(), 'spindle-pattern-'));
-const sup = new Supervisor({ dataDir: dir, patternBudgetMs: 250 });
+// A budget well above what a fair search takes on a loaded 2-core machine (the 12,000-line
+// search below), and far below the catastrophic patterns' seconds of backtracking.
+const sup = new Supervisor({ dataDir: dir, patternBudgetMs: 1_000 });
 afterAll(async () => {
   await sup.close();
   rmSync(dir, { recursive: true, force: true });
@@ -31,8 +33,8 @@ async function mainLoopHeld<T>(
 
 describe('regex search of managed output (real process output)', () => {
   it('a catastrophic pattern is refused at its budget and never holds the main loop', async () => {
-    // 28 a's then b: V8 backtracks (a+)+$ about 2^28 times, several seconds on one line.
-    const s = await sup.launch(nodeDef('evil', `console.log("a".repeat(28) + "b"); console.log("fine")`));
+    // 32 a's then b: V8 backtracks (a+)+$ about 2^32 times, a minute or more on one line.
+    const s = await sup.launch(nodeDef('evil', `console.log("a".repeat(32) + "b"); console.log("fine")`));
     await waitState(sup, s.id, 'exited');
     const { held, result } = await mainLoopHeld(() =>
       sup.output(s.id, { tail: 10, filter: '(a+)+$', regex: true }),
@@ -81,7 +83,7 @@ describe('regex search of managed output (real process output)', () => {
   });
 
   it('searches wait their turn, and too many waiting are refused', async () => {
-    const s = await sup.launch(nodeDef('few', 'console.log("a".repeat(28) + "b")'));
+    const s = await sup.launch(nodeDef('few', 'console.log("a".repeat(32) + "b")'));
     await waitState(sup, s.id, 'exited');
     const many = Array.from({ length: 12 }, () =>
       sup.output(s.id, { tail: 1, filter: '(a+)+$', regex: true }),

@@ -17,7 +17,7 @@
 import { Worker } from 'node:worker_threads';
 import { SpindleError } from '../../../shared/result';
 
-/** Time one query may take, copying included. */
+/** Time one query may take, copying included; a fresh worker's start-up is not counted. */
 export const PATTERN_BUDGET_MS = 2_000;
 const CHUNK_CHARS = 1 << 20;
 const CHUNK_LINES = 5_000;
@@ -64,6 +64,8 @@ function* chunks(texts: readonly string[]): Generator<[start: number, part: stri
 export class PatternRunner {
   readonly #budgetMs: number;
   #worker: Worker | null = null;
+  /** Settles when #worker runs its code (or has ended): a thread's start-up is not the pattern's time. */
+  #started: Promise<void> = Promise.resolve();
   #queue: Promise<unknown> = Promise.resolve();
   #waiting = 0;
 
@@ -78,6 +80,13 @@ export class PatternRunner {
     w.on('error', () => {}); // Reported to the query waiting on it through 'exit'.
     w.on('exit', () => {
       if (this.#worker === w) this.#worker = null;
+    });
+    // A new thread takes tens of ms to start, hundreds on a loaded machine; the budget is the
+    // pattern's, so it starts at 'online'. A worker that ends first settles it too, and the
+    // query then fails with EPATTERN_FAILED.
+    this.#started = new Promise<void>((resolve) => {
+      w.once('online', resolve);
+      w.once('exit', () => resolve());
     });
     return (this.#worker = w);
   }
@@ -109,6 +118,7 @@ export class PatternRunner {
 
   async #run(pattern: string, texts: readonly string[]): Promise<number[]> {
     const w = this.#ensure();
+    await this.#started;
     let expired = false;
     const timer = setTimeout(() => {
       expired = true;
