@@ -216,7 +216,12 @@ export class QueuesEngine {
     return out;
   }
 
-  #now(reason: QueuesTick['reason'], producers = this.#opts.producers?.() ?? []): QueuesTick {
+  /** The steady producers now (none when the controls list none). */
+  #producers(): QueueProducer[] {
+    return this.#opts.producers?.() ?? [];
+  }
+
+  #now(reason: QueuesTick['reason'], producers = this.#producers()): QueuesTick {
     const queues: QueueStats[] = [];
     // The event stays bounded: past QUEUE_LIMITS.workersPerTick, queues list no more workers.
     let budget: number = QUEUE_LIMITS.workersPerTick;
@@ -312,7 +317,7 @@ export class QueuesEngine {
     await Promise.all([...this.#links.values()].map((s) => this.#tickLink(s, t, trimBefore)));
     // With no connection and no producer a tick carries nothing new (the last 'change' said
     // so): sending it anyway woke every window once a second for an empty list.
-    const producers = this.#opts.producers?.() ?? [];
+    const producers = this.#producers();
     if (!this.#links.size && !producers.length) return;
     if (this.#running) this.#opts.onTick(this.#now('tick', producers));
   }
