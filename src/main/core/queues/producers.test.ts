@@ -12,7 +12,10 @@ describe('steady producers', () => {
     const first = await ps.start(where, 200, 50, async (from, to) => {
       for (let i = from; i < to; i++) got.push(i);
     });
-    expect(first).toMatchObject({ state: 'running', added: 1, total: 50 });
+    // The first step adds what is due when it runs: the first job, or more if the machine held
+    // this thread a few ms between the start and that step (200 a second: one per 5 ms).
+    expect(first).toMatchObject({ state: 'running', total: 50 });
+    expect(first.added).toBeGreaterThanOrEqual(1);
     await until(() => ps.list()[0]!.state === 'done');
     expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(Object.keys(ps.list()[0]!).sort()).toEqual(
