@@ -7,7 +7,7 @@
  *
  *   git worktree add --detach /tmp/old <commit> && (cd /tmp/old && ln -s $PWD/node_modules . \
  *     && npx electron-vite build)   # and the same for the build to compare
- *   npx tsx bench/selfcost-threads.ts /tmp/old . '.|.tc-plot{display:none}'
+ *   npx tsx bench/selfcost-threads.ts /tmp/old . '.|.tc-canvas{display:none}'
  *
  * SPINDLE_THREADS_WAIT (s, default 300: the charts' 5-minute history fills) before measuring,
  * SPINDLE_THREADS_SECS (default 100) measured, SPINDLE_THREADS_VIEW (default Overview).

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryWindow } from '../../../shared/contract';
 import { formatBytes } from './format';
-import { coreCount, coreMatrix, cpuFields, selfCpuPct, sumProcs, toRows } from './history-rows';
+import { dataOfRows } from './chart-data';
+import { coreCount, coreMatrix, cpuFields, selfCpuPct, sumProcs, toColumns, toRows } from './history-rows';
 
 const win: HistoryWindow = {
   t: [1000, 2000, 3000, 7000, 8000],
@@ -39,6 +40,23 @@ describe('toRows', () => {
     expect(rows[2]).toEqual({ t: -5, at: 3000, user: null, system: null, iowait: null, steal: null });
     // The gap's null row sits one step after the last sample before it.
     expect(rows[3]).toEqual({ t: -4, at: 4000, user: null, system: null, iowait: null, steal: null });
+  });
+});
+
+describe('toColumns', () => {
+  it('gives the points toRows gives, as columns with NaN for no reading', () => {
+    const fields = [...cpuFields(0), { key: 'used', series: 'mem.used' as const, scale: 1 / 1024 }];
+    const data = toColumns(win, fields, 60_000);
+    expect(Array.from(data.t)).toEqual([-7, -6, -5, -4, -1, 0]);
+    expect(Array.from(data.at!)).toEqual([1000, 2000, 3000, 4000, 7000, 8000]);
+    expect(Array.from(data.cols.user!)).toEqual([5, 10, NaN, NaN, 30, 40]);
+    expect(Array.from(data.cols.used!)).toEqual([1, 2, 2, NaN, 2, 4]);
+    const keys = fields.map((f) => f.key);
+    expect(dataOfRows(toRows(win, fields, 60_000), keys)).toEqual(data);
+    // Bucketed: the same means either way.
+    const bucketed = toColumns(win, fields, 60_000, 2);
+    expect(dataOfRows(toRows(win, fields, 60_000, 2), keys)).toEqual(bucketed);
+    expect(toColumns({ t: [], series: {} }, fields, 1000).t.length).toBe(0);
   });
 });
 

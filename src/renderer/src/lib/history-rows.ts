@@ -1,9 +1,10 @@
 /**
  * The converters every chart reads the stats history through: a named column window (see
- * `StatsHistory.window`) in, the rows a chart draws or the per-core matrix the heat strip
+ * `StatsHistory.window`) in, the points a chart draws (as columns, or as rows) or the per-core matrix the heat strip
  * paints out. Pure: unit tests feed literal arrays.
  */
 import type { HistoryWindow, SeriesName } from '../../../shared/contract';
+import { rowsOfData, type ChartData } from './chart-data';
 import type { ChartRow } from './chart-geometry';
 import { round } from './format';
 
@@ -87,47 +88,49 @@ export function firstIndexFrom(t: readonly number[], from: number): number {
 export const MAX_CHART_POINTS = 300;
 
 /**
- * Rows over the last `windowMs`; a missing tick inserts a null row so lines break instead of
- * bridging. When the window holds more than `maxPoints` sample intervals, samples are averaged
- * into buckets of k intervals (k as small as fits), so a 10-minute window at 1 Hz draws
- * 2-second means. Buckets are cut on fixed multiples of their width, not counted from the
- * window's start: a bucket's mean, once later samples exist, never changes as the window
- * moves on, so the chart redraws only its newest part (see `chart-strip.ts`).
+ * The points over the last `windowMs`, as columns; a missing tick inserts a point of no
+ * readings so lines break instead of bridging. When the window holds more than `maxPoints`
+ * sample intervals, samples are averaged into buckets of k intervals (k as small as fits), so
+ * a 10-minute window at 1 Hz draws 2-second means. Buckets are cut on fixed multiples of their
+ * width, not counted from the window's start: a bucket's mean, once later samples exist, never
+ * changes as the window moves on, so the chart redraws only its newest part (see
+ * `canvas-plot.ts`). Values are rounded to 0.001, times to 0.1 s.
  */
-export function toRows(
+export function toColumns(
   win: Columns,
   fields: readonly FieldSpec[],
   windowMs: number,
   maxPoints = MAX_CHART_POINTS,
-): ChartRow[] {
+): ChartData {
   const { t } = win;
   const last = t.at(-1);
-  if (last === undefined) return [];
+  if (last === undefined) return { t: [], at: [], cols: emptyCols(fields) };
   const step = typicalStep(t);
   // The interval to 0.1 s, so that jitter in the measured step cannot move bucket edges.
   const grid = Math.max(100, Math.round(step / 100) * 100);
   const k = Math.max(1, Math.ceil(windowMs / grid / maxPoints));
   const bucketMs = k * grid;
-  const cols = fields.map((f) => win.series[f.series]);
-  const keys = fields.map((f) => f.key);
+  const src = fields.map((f) => win.series[f.series]);
   const scales = fields.map((f) => f.scale ?? 1);
   const start = firstIndexFrom(t, last - windowMs);
-  const sums = new Float64Array(fields.length);
-  const counts = new Uint16Array(fields.length);
-  const rows: ChartRow[] = [];
+  const outT: number[] = [];
+  const outAt: number[] = [];
+  const out = fields.map((): number[] => []);
+  const sums = new Array<number>(fields.length).fill(0);
+  const counts = new Array<number>(fields.length).fill(0);
   let n = 0;
   let tSum = 0;
   let bucket = NaN;
   const flush = (): void => {
     if (n === 0) return;
     const at = Math.round(tSum / n);
-    // round(…, 1) and round(…, 3) written out: this runs per row per chart every tick.
-    const row: ChartRow = { t: Math.round(((at - last) / 1000) * 10) / 10, at };
-    for (let j = 0; j < fields.length; j++) {
+    // round(…, 1) and round(…, 3) written out: this runs per point per chart every tick.
+    outT.push(Math.round(((at - last) / 1000) * 10) / 10);
+    outAt.push(at);
+    for (let j = 0; j < out.length; j++) {
       const c = counts[j]!;
-      row[keys[j]!] = c ? Math.round((sums[j]! / c) * scales[j]! * 1000) / 1000 : null;
+      out[j]!.push(c ? Math.round((sums[j]! / c) * scales[j]! * 1000) / 1000 : NaN);
     }
-    rows.push(row);
     sums.fill(0);
     counts.fill(0);
     n = 0;
@@ -136,19 +139,19 @@ export function toRows(
   for (let i = start; i < t.length; i++) {
     const ti = t[i]!;
     const prev = t[i - 1];
-    if (prev !== undefined && ti - prev > step * GAP_FACTOR && (rows.length > 0 || n > 0)) {
+    if (prev !== undefined && ti - prev > step * GAP_FACTOR && (outT.length > 0 || n > 0)) {
       flush();
-      const gap: ChartRow = { t: round((prev + step - last) / 1000, 1), at: prev + step };
-      for (const f of fields) gap[f.key] = null;
-      rows.push(gap);
+      outT.push(round((prev + step - last) / 1000, 1));
+      outAt.push(prev + step);
+      for (const col of out) col.push(NaN);
     }
     if (k > 1) {
       const b = Math.floor(ti / bucketMs);
       if (b !== bucket) flush();
       bucket = b;
     }
-    for (let j = 0; j < cols.length; j++) {
-      const v = cols[j]?.[i];
+    for (let j = 0; j < src.length; j++) {
+      const v = src[j]?.[i];
       if (v == null || Number.isNaN(v)) continue;
       sums[j] = sums[j]! + v;
       counts[j] = counts[j]! + 1;
@@ -158,7 +161,25 @@ export function toRows(
     if (k === 1) flush();
   }
   flush();
-  return rows;
+  const cols: Record<string, number[]> = {};
+  fields.forEach((f, j) => (cols[f.key] = out[j]!));
+  return { t: outT, at: outAt, cols };
+}
+
+const emptyCols = (fields: readonly FieldSpec[]): Record<string, number[]> =>
+  Object.fromEntries(fields.map((f) => [f.key, []]));
+
+/** `toColumns` as rows (no reading = null), for charts and tests that read points one by one. */
+export function toRows(
+  win: Columns,
+  fields: readonly FieldSpec[],
+  windowMs: number,
+  maxPoints = MAX_CHART_POINTS,
+): ChartRow[] {
+  return rowsOfData(
+    toColumns(win, fields, windowMs, maxPoints),
+    fields.map((f) => f.key),
+  );
 }
 
 /** The CPU split drawn stacked, per core or for the total; "other" is nice + irq + softirq. */

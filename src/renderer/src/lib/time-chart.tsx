@@ -2,19 +2,15 @@
  * A light time chart: SVG paths per series, stacked areas or lines, gaps as breaks, and a
  * hover readout with exact values. The overview redraws a dozen of these every tick.
  *
- * Drawing only what changed: the series are drawn on a strip that moves left by a CSS
- * transform (its own compositor layer), cut into chunks of the time axis, each chunk its own
- * SVG with one path per series (`chart-strip.ts`). A chunk is kept while its rows stay the
- * same, so each tick styles, lays out, paints and rasterizes only the newest chunk (in one
- * SVG for the whole strip, a changed path re-recorded every path of it); the strip's move is
- * compositing, not paint, raster or layout. Axes, grid and labels are drawn beneath, once per
- * scale. Everything is redrawn when the scale, the size or the window changes, when the strip
- * has moved three windows, and on every render for rows without `at` (their x moves each
- * tick).
+ * Drawing only what changed: the series are drawn on one canvas (`canvas-plot.ts`) that each
+ * tick moves its bitmap left by whole pixels and draws again only from the last unchanged
+ * point on, so a tick neither styles, lays out, paints nor rasterizes chart elements. Axes,
+ * grid and labels are an SVG beneath, drawn once per scale; the text alternative is on it.
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { dataOfRows, valueAt, type ChartData, type Column } from './chart-data';
 import { axisMax, chartSummary, niceMax, stackedMax, type ChartRow, type SeriesSpec } from './chart-geometry';
-import { newStripCache, stripGeometry, STRIP_WINDOWS, type StripChunk } from './chart-strip';
+import { canvasSize, newPlotState, paint, planDraw } from './canvas-plot';
 import './time-chart.css';
 
 export type { SeriesSpec } from './chart-geometry';
@@ -28,7 +24,9 @@ export const CPU_COLORS = {
 } as const;
 
 export interface TimeChartProps {
-  rows: ChartRow[];
+  /** The points as columns (`toColumns`), or as rows (`toRows`, converted here). */
+  data?: ChartData;
+  rows?: ChartRow[];
   series: SeriesSpec[];
   windowSec: number;
   /** Fixed y maximum, or a function of the data's maximum; default: a round number above the data. */
@@ -62,31 +60,35 @@ function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
   return [ref, w];
 }
 
-/**
- * One chunk: its own SVG, positioned in the strip (so its own paint layer). Memoized on the
- * chunk, which `stripGeometry` gives back unchanged when it is kept: React then skips it whole,
- * and Chromium neither styles, lays out nor re-records it when the newest chunk changes.
- */
-const StripChunkSvg = memo(function StripChunkSvg({ chunk, height }: { chunk: StripChunk; height: number }) {
-  return (
-    <svg className="tc-chunk" width={chunk.width} height={height} style={{ left: chunk.left }}>
-      <g transform={`translate(0,${BLEED})`}>
-        {chunk.paths.map((p) =>
-          p.area ? (
-            <g key={p.key}>
-              <path className="tc-area" d={p.d} fill={p.color} fillOpacity={0.55} />
-              <path className="tc-edge" d={p.top} stroke={p.color} />
-            </g>
-          ) : (
-            <path key={p.key} className="tc-line" d={p.d} stroke={p.color} />
-          ),
-        )}
-      </g>
-    </svg>
-  );
-});
+/** Each series' colour with CSS variables resolved against `el`; again when the theme changes. */
+function useColors(el: React.RefObject<HTMLElement | null>, series: readonly SeriesSpec[]): string[] | null {
+  const [theme, setTheme] = useState(0);
+  const [colors, setColors] = useState<{
+    for: readonly SeriesSpec[];
+    theme: number;
+    colors: string[];
+  } | null>(null);
+  useLayoutEffect(() => {
+    const mq = window.matchMedia('(prefers-color-scheme: dark)');
+    const on = (): void => setTheme((n) => n + 1);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  useLayoutEffect(() => {
+    const node = el.current;
+    if (!node) return;
+    const style = getComputedStyle(node);
+    const resolve = (c: string): string => {
+      const m = /^var\((--[\w-]+)\)$/.exec(c.trim());
+      return m ? style.getPropertyValue(m[1]!).trim() || c : c;
+    };
+    setColors({ for: series, theme, colors: series.map((s) => resolve(s.color)) });
+  }, [el, series, theme]);
+  return colors && colors.for === series && colors.theme === theme ? colors.colors : null;
+}
 
 export const TimeChart = memo(function TimeChart({
+  data: given,
   rows,
   series,
   windowSec,
@@ -100,26 +102,42 @@ export const TimeChart = memo(function TimeChart({
 }: TimeChartProps) {
   const [ref, width] = useWidth();
   const [hover, setHover] = useState<number | null>(null);
-  // What the strip kept from the last render: a cache, never state that renders depend on
-  // beyond what `stripGeometry` gives back for the same rows.
-  const [cache] = useState(newStripCache);
+  // What the canvas shows: a cache for drawing only what changed, never read by a render.
+  const [plot] = useState(newPlotState);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const data = useMemo(
+    () =>
+      given ??
+      dataOfRows(
+        rows ?? [],
+        series.map((s) => s.key),
+      ),
+    [given, rows, series],
+  );
   const pad = compact ? PAD_COMPACT : PAD;
   const plotW = Math.max(1, width - pad.left - pad.right);
   const plotH = Math.max(1, height - pad.top - pad.bottom);
   const max = useMemo(
-    () => axisMax(stackedMax(rows, series), yMax, reference?.y ?? 0),
-    [rows, series, yMax, reference?.y],
+    () => axisMax(stackedMax(data, series), yMax, reference?.y ?? 0),
+    [data, series, yMax, reference?.y],
   );
-  const strip = useMemo(
-    () => stripGeometry(cache, rows, series, { windowSec, plotW, plotH, max }),
-    [cache, rows, series, windowSec, plotW, plotH, max],
-  );
+  const colors = useColors(ref, series);
+  const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+  const size = canvasSize({ windowSec, plotW, plotH, bleed: BLEED, max, dpr, colors: [] });
+  // Drawn after React commits, before the browser paints: only what changed since last tick.
+  useLayoutEffect(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx || !colors || width === 0) return;
+    const o = { windowSec, plotW, plotH, bleed: BLEED, max, dpr, colors };
+    paint(ctx, plot, data, series, o, planDraw(plot, data, series, o));
+  }, [plot, data, series, windowSec, plotW, plotH, max, dpr, colors, width]);
   const yTicks = compact ? [] : tickFractions(max).map((f) => f * max);
   const xTicks = compact ? [] : [0, 0.25, 0.5, 0.75, 1].map((f) => -windowSec + f * windowSec);
-  const row = hover === null ? null : rows[hover];
+  // The hovered point's time, or null; `hover` may outlive a window that shrank.
+  const rowT = hover === null || hover >= data.t.length ? null : data.t[hover]!;
   const summary = useMemo(
-    () => `${label}, ${chartSummary(rows, series, windowSec, yExact)}`,
-    [label, rows, series, windowSec, yExact],
+    () => `${label}, ${chartSummary(data, series, windowSec, yExact)}`,
+    [label, data, series, windowSec, yExact],
   );
   const yOf = (v: number): number => plotH - (v / max) * plotH;
   return (
@@ -130,7 +148,7 @@ export const TimeChart = memo(function TimeChart({
       onMouseMove={(e) => {
         const x = e.clientX - e.currentTarget.getBoundingClientRect().left - pad.left;
         const t = -windowSec + (x / plotW) * windowSec;
-        setHover(nearest(rows, t));
+        setHover(nearest(data.t, t));
       }}
       onMouseLeave={() => setHover(null)}
     >
@@ -159,24 +177,15 @@ export const TimeChart = memo(function TimeChart({
               ))}
             </g>
           </svg>
-          <div
-            className="tc-plot"
+          <canvas
+            ref={canvas}
+            className="tc-canvas"
+            aria-hidden="true"
+            width={size.w}
+            height={size.h}
             style={{ left: pad.left, top: pad.top - BLEED, width: plotW, height: plotH + 2 * BLEED }}
-          >
-            <div
-              className="tc-strip"
-              style={{
-                width: STRIP_WINDOWS * plotW + plotW,
-                height: plotH + 2 * BLEED,
-                transform: `translateX(${strip.dx}px)`,
-              }}
-            >
-              {strip.chunks.map((chunk) => (
-                <StripChunkSvg key={chunk.c} chunk={chunk} height={plotH + 2 * BLEED} />
-              ))}
-            </div>
-          </div>
-          {(reference || row) && (
+          />
+          {(reference || rowT !== null) && (
             <svg className="tc-over" width={width} height={height} aria-hidden="true">
               <g transform={`translate(${pad.left},${pad.top})`}>
                 {reference && (
@@ -189,11 +198,11 @@ export const TimeChart = memo(function TimeChart({
                     )}
                   </g>
                 )}
-                {row && (
+                {rowT !== null && (
                   <line
                     className="tc-cursor"
-                    x1={((row.t + windowSec) / windowSec) * plotW}
-                    x2={((row.t + windowSec) / windowSec) * plotW}
+                    x1={((rowT + windowSec) / windowSec) * plotW}
+                    x2={((rowT + windowSec) / windowSec) * plotW}
                     y1={0}
                     y2={plotH}
                   />
@@ -213,35 +222,38 @@ export const TimeChart = memo(function TimeChart({
           ))}
         </div>
       )}
-      {row && (
+      {hover !== null && rowT !== null && (
         <div
           className="tc-tip"
           role="tooltip"
           style={{
             left: Math.min(
               width - 170,
-              Math.max(0, pad.left + ((row.t + windowSec) / windowSec) * plotW + 10),
+              Math.max(0, pad.left + ((rowT + windowSec) / windowSec) * plotW + 10),
             ),
           }}
         >
-          <div className="tc-tip-t">{row.t === 0 ? 'now' : `${row.t} s`}</div>
-          {series.map((s) => (
-            <div key={s.key}>
-              <i className="swatch" style={{ background: s.color }} /> {s.name}{' '}
-              <b>{typeof row[s.key] === 'number' ? yExact(row[s.key] as number) : '—'}</b>
-            </div>
-          ))}
+          <div className="tc-tip-t">{rowT === 0 ? 'now' : `${rowT} s`}</div>
+          {series.map((s) => {
+            const v = valueAt(data, s.key, hover);
+            return (
+              <div key={s.key}>
+                <i className="swatch" style={{ background: s.color }} /> {s.name}{' '}
+                <b>{v === null ? '—' : yExact(v)}</b>
+              </div>
+            );
+          })}
         </div>
       )}
     </div>
   );
 });
 
-/** Index of the row nearest to time `t`. */
-function nearest(rows: ChartRow[], t: number): number | null {
-  if (!rows.length) return null;
+/** Index of the point nearest to time `t` (seconds before the newest). */
+function nearest(ts: Column, t: number): number | null {
+  if (!ts.length) return null;
   let best = 0;
-  for (let i = 1; i < rows.length; i++) if (Math.abs(rows[i]!.t - t) < Math.abs(rows[best]!.t - t)) best = i;
+  for (let i = 1; i < ts.length; i++) if (Math.abs(ts[i]! - t) < Math.abs(ts[best]! - t)) best = i;
   return best;
 }
 

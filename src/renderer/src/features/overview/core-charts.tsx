@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryWindow, StatsSample } from '../../../../shared/contract';
 import { CPU_COLORS, TimeChart, type SeriesSpec } from '../../lib/time-chart';
-import { coreMatrix, CPU_PARTS, cpuFields, firstIndexFrom, toRows } from '../../lib/history-rows';
+import { coreMatrix, CPU_PARTS, cpuFields, firstIndexFrom, toColumns } from '../../lib/history-rows';
 
 /** Up to this many cores get a chart each; more get one heat-strip row each. */
 export const SMALL_MULTIPLES_MAX = 16;
@@ -73,7 +73,7 @@ function CoreSmall({
   busy: number | null;
   height: number;
 }) {
-  const rows = useMemo(() => toRows(history, cpuFields(core), windowMs), [history, core, windowMs]);
+  const data = useMemo(() => toColumns(history, cpuFields(core), windowMs), [history, core, windowMs]);
   return (
     <figure className="core-small" data-testid="core-chart">
       <figcaption>
@@ -81,7 +81,7 @@ function CoreSmall({
       </figcaption>
       <TimeChart
         label={`cpu${core}`}
-        rows={rows}
+        data={data}
         series={CPU_SERIES}
         windowSec={windowMs / 1000}
         yMax={100}

@@ -5,7 +5,7 @@ import { useStores } from '../../stores';
 import { HostInfo } from '../system/host-info';
 import { CoreCharts } from './core-charts';
 import { CPU_COLORS, TimeChart, type SeriesSpec } from '../../lib/time-chart';
-import { cpuFields, CPU_PARTS, selfCpuPct, toRows, type FieldSpec } from '../../lib/history-rows';
+import { cpuFields, CPU_PARTS, selfCpuPct, toColumns, type FieldSpec } from '../../lib/history-rows';
 import { niceMax } from '../../lib/chart-geometry';
 import { formatBytes, formatCount } from '../../lib/format';
 import { isWindowMinutes, usePref, WINDOW_MINUTES } from '../../lib/prefs';
@@ -114,11 +114,11 @@ export function OverviewView({ client }: { client: Client }) {
 function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: StatsFrame; windowMs: number }) {
   const { history, latest } = frame;
   const windowSec = windowMs / 1000;
-  const cpuRows = useMemo(() => toRows(history, cpuFields(null), windowMs), [history, windowMs]);
-  const loadRows = useMemo(() => toRows(history, LOAD_FIELDS, windowMs), [history, windowMs]);
-  const memRows = useMemo(() => toRows(history, MEM_FIELDS, windowMs), [history, windowMs]);
-  const taskRows = useMemo(() => toRows(history, TASK_FIELDS, windowMs), [history, windowMs]);
-  const ctxtRows = useMemo(() => toRows(history, CTXT_FIELDS, windowMs), [history, windowMs]);
+  const cpuData = useMemo(() => toColumns(history, cpuFields(null), windowMs), [history, windowMs]);
+  const loadData = useMemo(() => toColumns(history, LOAD_FIELDS, windowMs), [history, windowMs]);
+  const memData = useMemo(() => toColumns(history, MEM_FIELDS, windowMs), [history, windowMs]);
+  const taskData = useMemo(() => toColumns(history, TASK_FIELDS, windowMs), [history, windowMs]);
+  const ctxtData = useMemo(() => toColumns(history, CTXT_FIELDS, windowMs), [history, windowMs]);
   const cores = latest?.cpu.cores.length ?? 0;
   const mem = latest?.mem;
   const self = latest?.self;
@@ -131,7 +131,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
         </h2>
         <TimeChart
           label="CPU total"
-          rows={cpuRows}
+          data={cpuData}
           series={CPU_TOTAL}
           windowSec={windowSec}
           yMax={100}
@@ -167,7 +167,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
         </h2>
         <TimeChart
           label="Load average"
-          rows={loadRows}
+          data={loadData}
           series={LOAD_SERIES}
           windowSec={windowSec}
           yMax={(max) => niceMax(Math.max(max, cores) * 1.1)}
@@ -189,7 +189,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
         </h2>
         <TimeChart
           label="Memory in GiB"
-          rows={memRows}
+          data={memData}
           series={MEM_SERIES}
           windowSec={windowSec}
           yMax={mem ? mem.total / GIB : undefined}
@@ -206,7 +206,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
         </h2>
         <TimeChart
           label="Tasks"
-          rows={taskRows}
+          data={taskData}
           series={TASK_SERIES}
           windowSec={windowSec}
           yTick={formatCount}
@@ -219,7 +219,7 @@ function OverviewGrid({ client, frame, windowMs }: { client: Client; frame: Stat
         </h2>
         <TimeChart
           label="Context switches"
-          rows={ctxtRows}
+          data={ctxtData}
           series={CTXT_SERIES}
           windowSec={windowSec}
           yTick={formatCount}
