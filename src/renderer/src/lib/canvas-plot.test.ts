@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dataOfRows } from './chart-data';
 import type { ChartRow } from './chart-geometry';
-import { canvasSize, newPlotState, planDraw, type PlotOpts } from './canvas-plot';
+import { canvasSize, newPlotState, planDraw, type PlotOpts, type Region } from './canvas-plot';
 
 const SERIES = [
   { key: 'a', name: 'a', color: 'x', kind: 'area' as const, stack: 's' },
@@ -42,10 +42,13 @@ describe('planDraw', () => {
     expect(next.full).toBe(false);
     expect(next.shift).toBe(1);
     // The newest point is at x = 300; the one before it, unchanged, at 299: cleared from just left of it.
-    expect(next.clipX).toBeLessThan(299);
-    expect(next.clipX).toBeGreaterThan(290);
-    expect(next.from).toBeLessThan(299);
-    expect(next.from).toBeGreaterThan(285);
+    expect(next.regions).toHaveLength(1);
+    const band = next.regions[0]!;
+    expect(band.x0).toBeLessThan(299);
+    expect(band.x0).toBeGreaterThan(290);
+    expect(band).toMatchObject({ x1: 300, to: 301 });
+    expect(band.from).toBeLessThan(299);
+    expect(band.from).toBeGreaterThan(285);
     // Two ticks at once: a shift of two pixels.
     expect(step(state, pts(1003, 1303)).shift).toBe(2);
   });
@@ -59,14 +62,14 @@ describe('planDraw', () => {
       pts(0, 300, (i) => (i === 300 ? 9 : i % 7)),
     );
     expect(plan).toMatchObject({ full: false, shift: 0 });
-    expect(plan.clipX).toBeGreaterThan(290);
+    expect(plan.regions[0]!.x0).toBeGreaterThan(290);
     // A value deep in the window changed: drawn again from there.
     const deep = step(
       state,
       pts(0, 300, (i) => (i === 300 ? 9 : i === 100 ? 6.5 : i % 7)),
     );
-    expect(deep.clipX).toBeLessThan(100);
-    expect(deep.clipX).toBeGreaterThan(90);
+    expect(deep.regions[0]!.x0).toBeLessThan(100);
+    expect(deep.regions[0]!.x0).toBeGreaterThan(90);
   });
 
   it('keeps what shows no reading (NaN is the same as NaN) and redraws nothing for the same points', () => {
@@ -74,7 +77,27 @@ describe('planDraw', () => {
     const gap = (i: number) => (i >= 100 && i < 110 ? NaN : i % 7);
     step(state, pts(0, 300, gap));
     expect(step(state, pts(0, 300, gap))).toMatchObject({ none: true, full: false });
-    expect(step(state, pts(1, 301, gap)).clipX).toBeGreaterThan(290);
+    expect(step(state, pts(1, 301, gap)).regions[0]!.x0).toBeGreaterThan(290);
+  });
+
+  it('draws the first segment again where the window cut the oldest bucket (its time moved)', () => {
+    const state = newPlotState();
+    const bucketed = (from: number, to: number, firstAt: number) => {
+      const d = pts(from, to);
+      return { ...d, at: [firstAt, ...d.at!.slice(1)] };
+    };
+    step(state, bucketed(1000, 1300, 1000_400));
+    const plan = step(state, bucketed(1001, 1301, 1001_700));
+    expect(plan.full).toBe(false);
+    expect(plan.regions).toHaveLength(2);
+    const [left, right] = plan.regions as [Region, Region];
+    expect(left).toMatchObject({ x0: 0, from: 0 });
+    expect(left.x1).toBeLessThan(10);
+    expect(left.to).toBeGreaterThan(1);
+    expect(right.x0).toBeGreaterThan(290);
+    // Neither of the first two points was drawn (every time moved): drawn whole.
+    const moved = pts(1002, 1302);
+    expect(step(state, { ...moved, at: moved.at!.map((a) => a + 500) }).full).toBe(true);
   });
 
   it('draws everything again for a new scale, size, colour, window, a jump, or points without times', () => {

@@ -1,8 +1,9 @@
 /**
  * The time chart's plot on one canvas, drawn incrementally. Each tick the bitmap moves left
  * by whole device pixels (a copy of itself, so nothing is resampled) and only what changed is
- * drawn again: the region from the point before the first changed point to the right edge. A
- * point is unchanged when its time and every series' value are the same as when it was drawn,
+ * drawn again: the band from the point before the first changed point to the right edge (and,
+ * where the window's left edge cut the oldest bucket of a long window, the band of its first
+ * segment). A point is unchanged when its time and every series' value are the same as when it was drawn,
  * compared point by point, so a shortcut is taken only where nothing can have changed. Points
  * that left the window are not drawn again: what was drawn for them lies past the left edge.
  * Everything is drawn again when the size, scale, window, series or colours change, when the
@@ -36,15 +37,22 @@ export interface PlotState {
 
 export const newPlotState = (): PlotState => ({ key: '', origin: 0, drawn: null });
 
+/** A band of the canvas cleared and drawn again: device px `x0` to `x1`, points `from` to `to`. */
+export interface Region {
+  x0: number;
+  x1: number;
+  /** The points drawn (clipped to the band): every one whose strokes reach into it. */
+  from: number;
+  to: number;
+}
+
 export interface DrawPlan {
   /** Clear and draw every point. */
   full: boolean;
   /** Device px to move the bitmap left first (incremental draws only). */
   shift: number;
-  /** Device px from which the canvas is cleared and drawn again (0 for a full draw). */
-  clipX: number;
-  /** First point to draw (its strokes reach into the cleared region). */
-  from: number;
+  /** What is cleared and drawn again after the move (one band of the whole canvas when full). */
+  regions: Region[];
   /** Nothing to draw: the canvas already shows `data`. */
   none: boolean;
 }
@@ -112,42 +120,67 @@ export function planDraw(
 ): DrawPlan & { key: string; origin: number } {
   const key = keyOf(series, o);
   const origin = originOf(data, o);
-  const full = { full: true, shift: 0, clipX: 0, from: 0, none: false, key, origin };
-  const prev = state.drawn;
   const { w } = canvasSize(o);
-  if (!data.at || !prev?.at || state.key !== key) return full;
+  const n = data.t.length;
+  const full = {
+    full: true,
+    shift: 0,
+    regions: [{ x0: 0, x1: w, from: 0, to: n }],
+    none: false,
+    key,
+    origin,
+  };
+  const prev = state.drawn;
+  if (!data.at || !prev?.at || state.key !== key || n === 0) return full;
   const shift = origin - state.origin;
   if (shift < 0 || shift >= w) return full;
-  const n = data.t.length;
-  if (n === 0) return full;
-  // Align on the first point: it must be one that was drawn (points only leave on the left).
-  const j0 = indexOf(prev.at, data.at[0]!);
+  // Align on the first point that was drawn. Points leave only on the left, and the window's
+  // left edge may cut the oldest bucket of a long window, whose mean time then moves: the
+  // first point may be new.
+  let first = 0;
+  let j0 = indexOf(prev.at, data.at[0]!);
+  if (j0 < 0 && n > 1) {
+    first = 1;
+    j0 = indexOf(prev.at, data.at[1]!);
+  }
   if (j0 < 0) return full;
   const cols = series.map((s) => colOf(data, s.key));
   const prevCols = series.map((s) => colOf(prev, s.key));
-  let k = 0;
-  for (; k < n && j0 + k < prev.at.length; k++) {
-    if (data.at[k] !== prev.at[j0 + k]) break;
+  const off = j0 - first;
+  let k = first;
+  for (; k < n && off + k < prev.at.length; k++) {
+    if (data.at[k] !== prev.at[off + k]) break;
     let diff = false;
     for (let j = 0; j < cols.length && !diff; j++) {
       const a = cols[j];
       const b = prevCols[j];
       if (a === undefined || b === undefined) diff = a !== b;
-      else diff = !same(a[k]!, b[j0 + k]!);
+      else diff = !same(a[k]!, b[off + k]!);
     }
     if (diff) break;
   }
-  if (k === n && j0 + k === prev.at.length)
-    return { full: false, shift, clipX: w, from: n, none: shift === 0, key, origin };
-  if (k === 0) return full;
-  // Clear from just left of the last unchanged point: the stroke joining it to the first
-  // changed point bends there. Draw from a point whose strokes cannot reach that far.
+  if (k === first) return full;
   const xs = xsOf(data, o, origin);
   const reach = Math.ceil(LINE_WIDTH * o.dpr) + 1;
-  const clipX = Math.max(0, Math.floor(xs[k - 1]!) - reach);
-  let from = k - 1;
-  while (from > 0 && xs[from]! > clipX - reach) from--;
-  return { full: false, shift, clipX, from, none: false, key, origin };
+  const regions: Region[] = [];
+  if (first === 1) {
+    // The new first point: its segment to the next, and the join there.
+    const x1 = Math.ceil(xs[1]!) + reach;
+    let to = 1;
+    while (to < n && xs[to]! < x1 + reach) to++;
+    regions.push({ x0: 0, x1, from: 0, to: Math.min(n, to + 1) });
+  }
+  if (k < n || off + k < prev.at.length) {
+    // Clear from just left of the last unchanged point: the stroke joining it to the first
+    // changed point bends there. Draw from a point whose strokes cannot reach that far.
+    const x0 = Math.max(0, Math.floor(xs[k - 1]!) - reach);
+    let from = k - 1;
+    while (from > 0 && xs[from]! > x0 - reach) from--;
+    const left = regions[0];
+    if (left && left.x1 >= x0) return full;
+    regions.push({ x0, x1: w, from, to: n });
+  }
+  return { full: false, shift, regions, none: shift === 0 && regions.length === 0, key, origin };
 }
 
 /**
@@ -190,23 +223,37 @@ export function paint(
   state.origin = plan.origin;
   state.drawn = data;
   if (plan.none) return;
-  const { w, h } = canvasSize(o);
-  ctx.save();
-  if (plan.full) ctx.clearRect(0, 0, w, h);
-  else {
-    if (plan.shift > 0) {
-      ctx.globalCompositeOperation = 'copy';
-      ctx.drawImage(ctx.canvas, -plan.shift, 0);
-      ctx.globalCompositeOperation = 'source-over';
-    }
-    ctx.clearRect(plan.clipX, 0, w - plan.clipX, h);
-    ctx.beginPath();
-    ctx.rect(plan.clipX, 0, w - plan.clipX, h);
-    ctx.clip();
+  const { h } = canvasSize(o);
+  if (!plan.full && plan.shift > 0) {
+    ctx.save();
+    ctx.globalCompositeOperation = 'copy';
+    ctx.drawImage(ctx.canvas, -plan.shift, 0);
+    ctx.restore();
   }
-  const n = data.t.length;
-  const from = plan.full ? 0 : plan.from;
   const xs = xsOf(data, o, plan.origin);
+  for (const r of plan.regions) {
+    ctx.save();
+    ctx.clearRect(r.x0, 0, r.x1 - r.x0, h);
+    if (!plan.full) {
+      ctx.beginPath();
+      ctx.rect(r.x0, 0, r.x1 - r.x0, h);
+      ctx.clip();
+    }
+    drawPoints(ctx, data, series, o, xs, r.from, r.to);
+    ctx.restore();
+  }
+}
+
+/** Points `from` to `to` of every series, in device px at `xs`: areas stacked, then edges and lines. */
+function drawPoints(
+  ctx: Ctx2D,
+  data: ChartData,
+  series: readonly SeriesSpec[],
+  o: PlotOpts,
+  xs: readonly number[],
+  from: number,
+  n: number,
+): void {
   const top = o.bleed * o.dpr;
   const plotH = o.plotH * o.dpr;
   const max = o.max || 1;
@@ -267,5 +314,4 @@ export function paint(
     }
     if (base) for (let k = 0; k < high.length; k++) if (high[k] === high[k]) base[k] = high[k]!;
   });
-  ctx.restore();
 }
