@@ -287,7 +287,7 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
       const file = join(dir, `read-${mode}`);
       await p.send(`write ${file} 16`);
       const c = bracketed();
-      const probe = () => readBytes(p.pid);
+      const probe = () => ({ r: readBytes(p.pid), w: writeBytes(p.pid) });
       let prev = c.collect(probe);
       await sleep(200);
       for (const mb of [16, 16]) {
@@ -295,13 +295,18 @@ describe.runIf(fixture)('per-process fields on every tick (real processes)', () 
         expect(Number((await p.send(`read ${file}`)).split(' ')[1])).toBe(mb << 20);
         const cur = c.collect(probe);
         const row = rowOf(cur.rows, p.pid)!;
-        expect(cur.after).toBe(cur.before); // idle now: nothing moves around the read
-        const bytes = cur.before - prev.after;
+        expect(cur.after).toEqual(cur.before); // idle now: nothing moves around the read
+        const bytes = cur.before.r - prev.after.r;
         expect(bytes).toBeGreaterThanOrEqual(mb << 20);
         expect(row.readBps).not.toBeNull();
         expect(row.readBps!).toBeGreaterThanOrEqual(Math.floor(bytes / cur.dtMax));
-        expect(row.readBps!).toBeLessThanOrEqual(Math.ceil((cur.after - prev.before) / cur.dtMin));
-        expect(row.writeBps).toBe(0);
+        expect(row.readBps!).toBeLessThanOrEqual(Math.ceil((cur.after.r - prev.before.r) / cur.dtMin));
+        // It writes nothing, but the kernel may still count a page to it in a reading tick
+        // (seen once: 4 KiB, with two test runs at once): the rate is what /proc counts.
+        const wrote = cur.before.w - prev.after.w;
+        expect(row.writeBps!).toBeGreaterThanOrEqual(Math.floor(wrote / cur.dtMax));
+        expect(row.writeBps!).toBeLessThanOrEqual(Math.ceil((cur.after.w - prev.before.w) / cur.dtMin));
+        expect(cur.after.w - prev.before.w).toBeLessThan(1 << 20);
         prev = cur;
         await sleep(200);
       }
