@@ -60,6 +60,7 @@ describe.runIf(fixture)('PidTable gate on threads (real processes)', () => {
       const row = table.read(pid, ctx)!;
       return { row, full: table.fullReads - before };
     };
+    await settled(); // as after a command: the thread that printed 'ready' may still be running
     expect(read().full).toBe(1); // first sight
     expect(read().full).toBe(1); // threads listed, their run times taken: read once more
     expect(read().full).toBe(0); // nothing ran
