@@ -111,17 +111,21 @@ const keyOf = (series: readonly SeriesSpec[], o: PlotOpts): string => {
   return key;
 };
 
+/** A draw plan with what `paint` records and needs: the state key, the origin, each point's x. */
+export type Plan = DrawPlan & { key: string; origin: number; xs: readonly number[] };
+
 /** How much of the canvas must be drawn again for `data`; updates nothing. */
 export function planDraw(
   state: PlotState,
   data: ChartData,
   series: readonly SeriesSpec[],
   o: PlotOpts,
-): DrawPlan & { key: string; origin: number } {
+): Plan {
   const key = keyOf(series, o);
   const origin = originOf(data, o);
   const { w } = canvasSize(o);
   const n = data.t.length;
+  const xs = xsOf(data, o, origin);
   const full = {
     full: true,
     shift: 0,
@@ -129,6 +133,7 @@ export function planDraw(
     none: false,
     key,
     origin,
+    xs,
   };
   const prev = state.drawn;
   if (!data.at || !prev?.at || state.key !== key || n === 0) return full;
@@ -160,7 +165,6 @@ export function planDraw(
     if (diff) break;
   }
   if (k === first) return full;
-  const xs = xsOf(data, o, origin);
   const reach = Math.ceil(LINE_WIDTH * o.dpr) + 1;
   const regions: Region[] = [];
   if (first === 1) {
@@ -180,7 +184,7 @@ export function planDraw(
     if (left && left.x1 >= x0) return full;
     regions.push({ x0, x1: w, from, to: n });
   }
-  return { full: false, shift, regions, none: shift === 0 && regions.length === 0, key, origin };
+  return { full: false, shift, regions, none: shift === 0 && regions.length === 0, key, origin, xs };
 }
 
 /**
@@ -217,7 +221,7 @@ export function paint(
   data: ChartData,
   series: readonly SeriesSpec[],
   o: PlotOpts,
-  plan: DrawPlan & { key: string; origin: number },
+  plan: Plan,
 ): void {
   state.key = plan.key;
   state.origin = plan.origin;
@@ -230,7 +234,6 @@ export function paint(
     ctx.drawImage(ctx.canvas, -plan.shift, 0);
     ctx.restore();
   }
-  const xs = xsOf(data, o, plan.origin);
   for (const r of plan.regions) {
     ctx.save();
     ctx.clearRect(r.x0, 0, r.x1 - r.x0, h);
@@ -239,7 +242,7 @@ export function paint(
       ctx.rect(r.x0, 0, r.x1 - r.x0, h);
       ctx.clip();
     }
-    drawPoints(ctx, data, series, o, xs, r.from, r.to);
+    drawPoints(ctx, data, series, o, plan.xs, r.from, r.to);
     ctx.restore();
   }
 }
