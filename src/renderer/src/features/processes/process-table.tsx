@@ -173,22 +173,18 @@ interface RowProps {
 }
 
 const sameRow = (a: RowProps, b: RowProps): boolean =>
-  a.line.row === b.line.row &&
+  sameCells(a, b) &&
   a.id === b.id &&
   a.rowIndex === b.rowIndex &&
-  a.line.depth === b.line.depth &&
-  a.line.collapsed === b.line.collapsed &&
-  a.line.subCpu === b.line.subCpu &&
-  a.line.subRss === b.line.subRss &&
-  a.line.matches === b.line.matches &&
   a.top === b.top &&
-  a.columns === b.columns &&
-  a.tree === b.tree &&
   a.selected === b.selected &&
-  a.own === b.own &&
-  a.managedAs === b.managedAs;
+  a.own === b.own;
 
-/** One row; re-renders only when its row object (replaced on change by the store) or place changes. */
+/**
+ * One row; re-renders only when its row object (replaced on change by the store) or place changes.
+ * Its cells are a child of their own that a move does not re-render: sorted by a live column,
+ * most rows in view change places on most ticks while their figures stay the same.
+ */
 const Row = memo(function Row({
   id,
   rowIndex,
@@ -203,15 +199,6 @@ const Row = memo(function Row({
   onToggle,
 }: RowProps) {
   const r = line.row;
-  const badge = managedAs !== null && (
-    <span
-      className="managed-badge"
-      title={`managed by Spindle as “${managedAs}”`}
-      data-testid="managed-badge"
-    >
-      M
-    </span>
-  );
   return (
     <div
       id={id}
@@ -224,50 +211,81 @@ const Row = memo(function Row({
       style={{ transform: `translateY(${top}px)` }}
       onMouseDown={() => onSelect(r.key)}
     >
-      {columns.map((c) => {
-        const text = c.text(line, tree);
-        if (c.id === 'name' && tree) {
-          return (
-            <span
-              key={c.id}
-              role="gridcell"
-              className="pcell name"
-              style={{ paddingLeft: 4 + Math.min(line.depth, MAX_INDENT) * 12 }}
-              title={line.depth > MAX_INDENT ? `depth ${line.depth}` : undefined}
-            >
-              {line.hasChildren ? (
-                <button
-                  className="twisty"
-                  aria-label={line.collapsed ? `expand ${r.name}` : `collapse ${r.name}`}
-                  aria-expanded={!line.collapsed}
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    onToggle(r.key);
-                  }}
-                >
-                  {line.collapsed ? '▸' : '▾'}
-                </button>
-              ) : (
-                <span className="twisty-space" />
-              )}
-              {badge}
-              {text}
-              {line.collapsed && <span className="subcount"> +{line.subCount - 1}</span>}
-            </span>
-          );
-        }
-        return (
-          <span
-            key={c.id}
-            role="gridcell"
-            className={`pcell ${c.numeric ? 'num' : ''} ${c.id}`}
-            title={c.title?.(line, tree) ?? text}
-          >
-            {c.id === 'name' && badge}
-            {text}
-          </span>
-        );
-      })}
+      <Cells line={line} columns={columns} tree={tree} managedAs={managedAs} onToggle={onToggle} />
     </div>
   );
 }, sameRow);
+
+type CellsProps = Pick<RowProps, 'line' | 'columns' | 'tree' | 'managedAs' | 'onToggle'>;
+
+const sameCells = (a: CellsProps, b: CellsProps): boolean =>
+  a.line.row === b.line.row &&
+  a.line.depth === b.line.depth &&
+  a.line.hasChildren === b.line.hasChildren &&
+  a.line.collapsed === b.line.collapsed &&
+  a.line.subCpu === b.line.subCpu &&
+  a.line.subRss === b.line.subRss &&
+  a.line.subCount === b.line.subCount &&
+  a.line.matches === b.line.matches &&
+  a.columns === b.columns &&
+  a.tree === b.tree &&
+  a.managedAs === b.managedAs &&
+  a.onToggle === b.onToggle;
+
+/** A row's cells: what it shows, apart from where it is. */
+const Cells = memo(function Cells({ line, columns, tree, managedAs, onToggle }: CellsProps) {
+  const r = line.row;
+  const badge = managedAs !== null && (
+    <span
+      className="managed-badge"
+      title={`managed by Spindle as “${managedAs}”`}
+      data-testid="managed-badge"
+    >
+      M
+    </span>
+  );
+  return columns.map((c) => {
+    const text = c.text(line, tree);
+    if (c.id === 'name' && tree) {
+      return (
+        <span
+          key={c.id}
+          role="gridcell"
+          className="pcell name"
+          style={{ paddingLeft: 4 + Math.min(line.depth, MAX_INDENT) * 12 }}
+          title={line.depth > MAX_INDENT ? `depth ${line.depth}` : undefined}
+        >
+          {line.hasChildren ? (
+            <button
+              className="twisty"
+              aria-label={line.collapsed ? `expand ${r.name}` : `collapse ${r.name}`}
+              aria-expanded={!line.collapsed}
+              onClick={(e) => {
+                e.stopPropagation();
+                onToggle(r.key);
+              }}
+            >
+              {line.collapsed ? '▸' : '▾'}
+            </button>
+          ) : (
+            <span className="twisty-space" />
+          )}
+          {badge}
+          {text}
+          {line.collapsed && <span className="subcount"> +{line.subCount - 1}</span>}
+        </span>
+      );
+    }
+    return (
+      <span
+        key={c.id}
+        role="gridcell"
+        className={`pcell ${c.numeric ? 'num' : ''} ${c.id}`}
+        title={c.title?.(line, tree) ?? text}
+      >
+        {c.id === 'name' && badge}
+        {text}
+      </span>
+    );
+  });
+}, sameCells);
