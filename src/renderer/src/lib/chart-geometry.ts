@@ -2,9 +2,9 @@
 import { colOf, type ChartData } from './chart-data';
 
 /**
- * One chart row: `t` in seconds relative to the newest sample (≤ 0), then one value per field.
- * Rows made by `toRows` also carry `at`, the row's own time in ms since the epoch: it does not
- * move as time passes, so the chart can keep what it drew for old rows (see `canvas-plot.ts`).
+ * One point read as a row (`rowsOfData`): `t` in seconds relative to the newest sample (≤ 0),
+ * `at` where known (its own time in ms since the epoch), then one value per field (null: no
+ * reading). Charts draw from columns (`ChartData`); rows are for code that reads point by point.
  */
 export type ChartRow = { t: number; at?: number } & Record<string, number | null>;
 

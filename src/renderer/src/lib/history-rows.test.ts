@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryWindow } from '../../../shared/contract';
 import { formatBytes } from './format';
-import { dataOfRows } from './chart-data';
-import { coreCount, coreMatrix, cpuFields, selfCpuPct, sumProcs, toColumns, toRows } from './history-rows';
+import { dataOfRows, rowsOfData } from './chart-data';
+import {
+  coreCount,
+  coreMatrix,
+  cpuFields,
+  selfCpuPct,
+  sumProcs,
+  toColumns,
+  type FieldSpec,
+} from './history-rows';
 
 const win: HistoryWindow = {
   t: [1000, 2000, 3000, 7000, 8000],
@@ -17,6 +25,18 @@ const win: HistoryWindow = {
   },
   procs: {},
 };
+
+/** `toColumns` read point by point (no reading = null), as the assertions below read it. */
+const toRows = (
+  w: Parameters<typeof toColumns>[0],
+  fields: FieldSpec[],
+  windowMs: number,
+  maxPoints?: number,
+) =>
+  rowsOfData(
+    toColumns(w, fields, windowMs, maxPoints),
+    fields.map((f) => f.key),
+  );
 
 describe('toRows', () => {
   it('gives seconds relative to the newest sample, breaks lines at gaps and keeps nulls', () => {

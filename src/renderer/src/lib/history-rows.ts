@@ -4,8 +4,7 @@
  * paints out. Pure: unit tests feed literal arrays.
  */
 import type { HistoryWindow, SeriesName } from '../../../shared/contract';
-import { rowsOfData, type ChartData } from './chart-data';
-import type { ChartRow } from './chart-geometry';
+import type { ChartData } from './chart-data';
 import { round } from './format';
 
 /** Series of processes summed by `sumProcs`: `proc.cpu` (%), `proc.rss` (bytes), `proc.threads`. */
@@ -168,19 +167,6 @@ export function toColumns(
 
 const emptyCols = (fields: readonly FieldSpec[]): Record<string, number[]> =>
   Object.fromEntries(fields.map((f) => [f.key, []]));
-
-/** `toColumns` as rows (no reading = null), for charts and tests that read points one by one. */
-export function toRows(
-  win: Columns,
-  fields: readonly FieldSpec[],
-  windowMs: number,
-  maxPoints = MAX_CHART_POINTS,
-): ChartRow[] {
-  return rowsOfData(
-    toColumns(win, fields, windowMs, maxPoints),
-    fields.map((f) => f.key),
-  );
-}
 
 /** The CPU split drawn stacked, per core or for the total; "other" is nice + irq + softirq. */
 export const CPU_PARTS = ['user', 'system', 'iowait', 'steal'] as const;

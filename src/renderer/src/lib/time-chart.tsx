@@ -8,8 +8,8 @@
  * grid and labels are an SVG beneath, drawn once per scale; the text alternative is on it.
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { dataOfRows, valueAt, type ChartData, type Column } from './chart-data';
-import { axisMax, chartSummary, niceMax, stackedMax, type ChartRow, type SeriesSpec } from './chart-geometry';
+import { valueAt, type ChartData, type Column } from './chart-data';
+import { axisMax, chartSummary, niceMax, stackedMax, type SeriesSpec } from './chart-geometry';
 import { canvasSize, newPlotState, paint, planDraw } from './canvas-plot';
 import './time-chart.css';
 
@@ -24,9 +24,8 @@ export const CPU_COLORS = {
 } as const;
 
 export interface TimeChartProps {
-  /** The points as columns (`toColumns`), or as rows (`toRows`, converted here). */
-  data?: ChartData;
-  rows?: ChartRow[];
+  /** The points as columns (`toColumns`). */
+  data: ChartData;
   series: SeriesSpec[];
   windowSec: number;
   /** Fixed y maximum, or a function of the data's maximum; default: a round number above the data. */
@@ -88,8 +87,7 @@ function useColors(el: React.RefObject<HTMLElement | null>, series: readonly Ser
 }
 
 export const TimeChart = memo(function TimeChart({
-  data: given,
-  rows,
+  data,
   series,
   windowSec,
   yMax,
@@ -105,15 +103,6 @@ export const TimeChart = memo(function TimeChart({
   // What the canvas shows: a cache for drawing only what changed, never read by a render.
   const [plot] = useState(newPlotState);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const data = useMemo(
-    () =>
-      given ??
-      dataOfRows(
-        rows ?? [],
-        series.map((s) => s.key),
-      ),
-    [given, rows, series],
-  );
   const pad = compact ? PAD_COMPACT : PAD;
   const plotW = Math.max(1, width - pad.left - pad.right);
   const plotH = Math.max(1, height - pad.top - pad.bottom);

@@ -6,8 +6,8 @@ import { formatBytes } from '../../lib/format';
 import type { ControlAction } from './control-actions';
 import { DEFAULT_END_TIMEOUT_MS } from './control-actions';
 import { useReadOnly } from '../../lib/read-only';
-import type { ChartRow } from '../../lib/chart-geometry';
-import { sumProcs, toRows, type FieldSpec } from '../../lib/history-rows';
+import type { ChartData } from '../../lib/chart-data';
+import { sumProcs, toColumns, type FieldSpec } from '../../lib/history-rows';
 import type { ProcTable } from '../stats/stats-frame';
 
 /** Details are read again this often while the panel is open (threads, files and children change). */
@@ -53,19 +53,23 @@ export function ProcessDetails({
   // Its series from the store's history: core tracks it from the `stats.interest` below
   // (earlier too if it was among the busiest), and each tick names it, so the store records it.
   const { history, seq } = table;
-  const liveRows = useMemo(
+  const liveData = useMemo(
     () =>
-      toRows(sumProcs(history.window(WINDOW_MS, { procs: [selectedKey] }), [selectedKey]), FIELDS, WINDOW_MS),
+      toColumns(
+        sumProcs(history.window(WINDOW_MS, { procs: [selectedKey] }), [selectedKey]),
+        FIELDS,
+        WINDOW_MS,
+      ),
     // `history` is mutated in place: `seq` says when it has a new tick.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [history, seq, selectedKey],
   );
   // Once it exits (its series leave the history with its row) the panel keeps the last
   // readings; the parent keys this component by selection.
-  const [last, setLast] = useState<{ row: ProcRow | null; rows: ChartRow[] }>({ row, rows: liveRows });
-  if (row && (row !== last.row || liveRows !== last.rows)) setLast({ row, rows: liveRows });
+  const [last, setLast] = useState<{ row: ProcRow | null; data: ChartData }>({ row, data: liveData });
+  if (row && (row !== last.row || liveData !== last.data)) setLast({ row, data: liveData });
   const shown = row ?? last.row;
-  const rows = row ? liveRows : last.rows;
+  const data = row ? liveData : last.data;
   const readOnly = useReadOnly();
 
   useEffect(() => {
@@ -133,9 +137,9 @@ export function ProcessDetails({
       </fieldset>
       <TimeChart
         label={`${shown.name} CPU % and memory MiB`}
-        rows={rows}
+        data={data}
         series={SERIES}
-        windowSec={Math.max(60, -(rows[0]?.t ?? 0))}
+        windowSec={Math.max(60, -(data.t[0] ?? 0))}
         yExact={(v) => v.toFixed(1)}
         height={120}
       />

@@ -3,7 +3,8 @@ import type { QueueHistory } from '../../../../shared/contract';
 import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
 import { fmtMs } from '../../lib/format';
 import { spanSeconds } from '../../lib/chart-geometry';
-import { fmtRate, queueRows, type QueueField } from './queue-data';
+import { valueAt, type ChartData } from '../../lib/chart-data';
+import { fmtRate, queueData, type QueueField } from './queue-data';
 
 /** Longest window the queue charts show (the history keeps 10 min); shorter while the history is. */
 const WINDOW_MS = 300_000;
@@ -47,6 +48,9 @@ const LATENCY_SERIES: (SeriesSpec & QueueField)[] = [
 ];
 
 const count = (v: number): string => String(Math.round(v));
+/** Unfinished jobs at point `i` (a state with no reading counts 0). */
+const total = (data: ChartData, i: number): number =>
+  COUNT_SERIES.reduce((a, f) => a + (valueAt(data, f.key, i) ?? 0), 0);
 const rate = (v: number): string => fmtRate(v);
 
 /**
@@ -56,29 +60,33 @@ const rate = (v: number): string => fmtRate(v);
  */
 export function QueueCharts({ history, t }: { history: QueueHistory; t: number }) {
   const span = spanSeconds(history.t, WINDOW_MS);
-  const counts = useMemo(() => queueRows(history, COUNT_SERIES, span * 1000), [history, t, span]); // eslint-disable-line react-hooks/exhaustive-deps
-  const rates = useMemo(() => queueRows(history, RATE_SERIES, span * 1000), [history, t, span]); // eslint-disable-line react-hooks/exhaustive-deps
-  const latency = useMemo(() => queueRows(history, LATENCY_SERIES, span * 1000), [history, t, span]); // eslint-disable-line react-hooks/exhaustive-deps
-  const last = counts.at(-1);
-  const gaps = counts.filter((r) => r.active === null).length;
-  const total = (r: (typeof counts)[number]): number =>
-    COUNT_SERIES.reduce((a, f) => a + (typeof r[f.key] === 'number' ? (r[f.key] as number) : 0), 0);
+  const counts = useMemo(() => queueData(history, COUNT_SERIES, span * 1000), [history, t, span]); // eslint-disable-line react-hooks/exhaustive-deps
+  const rates = useMemo(() => queueData(history, RATE_SERIES, span * 1000), [history, t, span]); // eslint-disable-line react-hooks/exhaustive-deps
+  const latency = useMemo(() => queueData(history, LATENCY_SERIES, span * 1000), [history, t, span]); // eslint-disable-line react-hooks/exhaustive-deps
+  const points = counts.t.length;
+  const last = points - 1;
+  let gaps = 0;
+  let maxBacklog = 0;
+  for (let i = 0; i < points; i++) {
+    if (valueAt(counts, 'active', i) === null) gaps++;
+    maxBacklog = Math.max(maxBacklog, total(counts, i));
+  }
   return (
     <div className="queue-charts">
       <section
         className="card"
         aria-label="Jobs by state"
         data-testid="queue-counts-chart"
-        data-points={counts.length}
+        data-points={points}
         data-gaps={gaps}
-        data-last-waiting={last?.waiting ?? ''}
-        data-last-active={last?.active ?? ''}
-        data-max-backlog={Math.max(0, ...counts.map(total))}
-        data-last-backlog={last ? total(last) : ''}
+        data-last-waiting={valueAt(counts, 'waiting', last) ?? ''}
+        data-last-active={valueAt(counts, 'active', last) ?? ''}
+        data-max-backlog={maxBacklog}
+        data-last-backlog={last >= 0 ? total(counts, last) : ''}
       >
         <h2>Jobs by state · unfinished, stacked</h2>
         <TimeChart
-          rows={counts}
+          data={counts}
           series={COUNT_SERIES}
           windowSec={span}
           yTick={count}
@@ -89,7 +97,7 @@ export function QueueCharts({ history, t }: { history: QueueHistory; t: number }
       <section className="card" aria-label="Completions and failures" data-testid="queue-rates-chart">
         <h2>Completed and failed per second</h2>
         <TimeChart
-          rows={rates}
+          data={rates}
           series={RATE_SERIES}
           windowSec={span}
           yTick={rate}
@@ -100,7 +108,7 @@ export function QueueCharts({ history, t }: { history: QueueHistory; t: number }
       <section className="card" aria-label="Latency" data-testid="queue-latency-chart">
         <h2>Wait and run time · p50 / p95 / p99 of recent jobs</h2>
         <TimeChart
-          rows={latency}
+          data={latency}
           series={LATENCY_SERIES}
           windowSec={span}
           yTick={fmtMs}

@@ -6,7 +6,7 @@ import {
   emptyHistory,
   groupByHost,
   parsePayload,
-  queueRows,
+  queueData,
   stagesOf,
   UNKNOWN_HOST,
 } from './queue-data';
@@ -102,9 +102,9 @@ describe('queue history', () => {
     appendPoint(h, stats(), 4000);
     appendPoint(h, stats(), 5000);
     appendPoint(h, stats(), 20_000); // 15 s without a tick
-    const rows = queueRows(h, [{ key: 'waiting', col: 'waiting' }], 60_000);
-    expect(rows.map((r) => r.waiting)).toEqual([5, 5, null, 5, 5, null, 5]);
-    expect(rows.at(-1)!.t).toBe(0);
+    const data = queueData(h, [{ key: 'waiting', col: 'waiting' }], 60_000);
+    expect(data.cols.waiting).toEqual([5, 5, NaN, 5, 5, NaN, 5]);
+    expect(data.t.at(-1)).toBe(0);
   });
 
   it('applyTick adds a point only on a tick, and drops queues that are gone', () => {

@@ -13,8 +13,8 @@ import {
   type QueueWorker,
   type SeriesName,
 } from '../../../../shared/contract';
-import type { ChartRow } from '../../lib/chart-geometry';
-import { toRows, type Columns } from '../../lib/history-rows';
+import type { ChartData } from '../../lib/chart-data';
+import { toColumns, type Columns } from '../../lib/history-rows';
 
 type Column = Exclude<keyof QueueHistory, 't'>;
 
@@ -83,16 +83,16 @@ export interface QueueField {
 }
 
 /**
- * Chart rows over the last `windowMs` (t in seconds before the newest point), through the
- * same converter as the machine charts: null values and missing ticks are breaks, long
+ * Chart columns over the last `windowMs` (t in seconds before the newest point), through the
+ * same converter as the machine charts: null values and missing ticks are breaks (NaN), long
  * windows are averaged down to what the chart can draw.
  */
-export function queueRows(h: QueueHistory, fields: readonly QueueField[], windowMs: number): ChartRow[] {
+export function queueData(h: QueueHistory, fields: readonly QueueField[], windowMs: number): ChartData {
   // The converter reads `series[name]` only: the queue's columns stand in under their own names.
   const series = {} as Record<string, (number | null)[]>;
   for (const f of fields) series[f.col] = h[f.col];
   const win: Columns = { t: h.t, series: series as Columns['series'] };
-  return toRows(
+  return toColumns(
     win,
     fields.map((f) => ({ key: f.key, series: f.col as SeriesName })),
     windowMs,

@@ -3,7 +3,8 @@ import type { QueueHistory, QueueStats } from '../../../../shared/contract';
 import type { ChartRow } from '../../lib/chart-geometry';
 import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
 import { spanSeconds } from '../../lib/chart-geometry';
-import { backlog, fmtRate, queueRows } from './queue-data';
+import { dataOfRows, rowsOfData } from '../../lib/chart-data';
+import { backlog, fmtRate, queueData } from './queue-data';
 
 const WINDOW_MS = 300_000;
 const TODO: { key: string; col: 'waiting' | 'active' | 'delayed' | 'prioritized' | 'paused' }[] = [
@@ -19,7 +20,8 @@ const time = (r: ChartRow): ChartRow => (r.at === undefined ? { t: r.t } : { t: 
 
 /** A stage's backlog over time (waiting + active + delayed + prioritized + paused), null at gaps. */
 function backlogRows(h: QueueHistory, windowMs: number): ChartRow[] {
-  return queueRows(h, TODO, windowMs).map((r) => {
+  const keys = TODO.map((f) => f.key);
+  return rowsOfData(queueData(h, TODO, windowMs), keys).map((r) => {
     const parts = TODO.map((f) => r[f.key]);
     const v = parts.every((p) => p === null) ? null : parts.reduce<number>((a, p) => a + (p ?? 0), 0);
     return { ...time(r), backlog: v };
@@ -60,8 +62,12 @@ export function StagesPanel({
   const hw = history[wash.key];
   const hd = history[dry.key];
   const span = spanSeconds(hw?.t ?? [], WINDOW_MS);
-  const rows = useMemo(
-    () => merge(hw ? backlogRows(hw, span * 1000) : [], hd ? backlogRows(hd, span * 1000) : []),
+  const data = useMemo(
+    () =>
+      dataOfRows(
+        merge(hw ? backlogRows(hw, span * 1000) : [], hd ? backlogRows(hd, span * 1000) : []),
+        SERIES.map((s) => s.key),
+      ),
     // The store appends to the history in place: `t` (the newest tick) marks a new point.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [hw, hd, t, span],
@@ -99,7 +105,7 @@ export function StagesPanel({
             </div>
           ))}
         </div>
-        <TimeChart rows={rows} series={SERIES} windowSec={span} height={130} label="Backlog per stage" />
+        <TimeChart data={data} series={SERIES} windowSec={span} height={130} label="Backlog per stage" />
       </div>
     </section>
   );

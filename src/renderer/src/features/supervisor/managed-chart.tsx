@@ -1,6 +1,6 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import type { ChartRow } from '../../lib/chart-geometry';
-import { sumProcs, toRows, type FieldSpec } from '../../lib/history-rows';
+import { valueAt, type ChartData } from '../../lib/chart-data';
+import { sumProcs, toColumns, type FieldSpec } from '../../lib/history-rows';
 import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
 import { useStores } from '../../stores';
 
@@ -26,24 +26,33 @@ export function ManagedChart({ procKeys }: { procKeys: readonly string[] }) {
   const { stats } = useStores();
   const state = useSyncExternalStore(stats.subscribe, stats.get);
   const keys = procKeys.join(' ');
-  const rows = useMemo(
+  const data = useMemo(
     () => {
       const ks = keys ? keys.split(' ') : [];
-      return toRows(sumProcs(state.history.window(WINDOW_MS, { procs: ks }), ks), FIELDS, WINDOW_MS);
+      return toColumns(sumProcs(state.history.window(WINDOW_MS, { procs: ks }), ks), FIELDS, WINDOW_MS);
     },
     // The history is mutated in place: `seq` says when it has a new tick.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [state.history, state.seq, keys],
   );
-  const last = lastReading(rows);
-  const windowSec = Math.max(60, -(rows[0]?.t ?? 0));
+  const i = lastReading(data);
+  const last =
+    i < 0
+      ? undefined
+      : {
+          cpu: valueAt(data, 'cpu', i),
+          rssMb: valueAt(data, 'rssMb', i),
+          threads: valueAt(data, 'threads', i),
+        };
+  const points = data.t.length;
+  const windowSec = Math.max(60, -(data.t[0] ?? 0));
   return (
     <div
       className="sup-chart"
       role="img"
       aria-label={`CPU, memory and threads of the process; latest: CPU ${last?.cpu != null ? `${last.cpu.toFixed(1)} %` : 'no data'}, RSS ${last?.rssMb != null ? `${last.rssMb.toFixed(1)} MB` : 'no data'}, threads ${last?.threads ?? 'no data'}`}
       data-testid="sup-chart"
-      data-points={rows.length}
+      data-points={points}
     >
       <div className="sup-chart-legend">
         <span className="sup-key sup-key-cpu">
@@ -54,13 +63,13 @@ export function ManagedChart({ procKeys }: { procKeys: readonly string[] }) {
         </span>
         <span className="sup-key sup-key-thr">threads {last?.threads ?? '–'}</span>
       </div>
-      {rows.length < 2 ? (
+      {points < 2 ? (
         <p className="muted">Charted from the sampler once the process has run for a couple of ticks.</p>
       ) : (
         <>
           <TimeChart
             label="CPU % and threads"
-            rows={rows}
+            data={data}
             series={CPU_SERIES}
             windowSec={windowSec}
             height={110}
@@ -68,7 +77,7 @@ export function ManagedChart({ procKeys }: { procKeys: readonly string[] }) {
           />
           <TimeChart
             label="RSS MB"
-            rows={rows}
+            data={data}
             series={MEM_SERIES}
             windowSec={windowSec}
             height={90}
@@ -80,8 +89,8 @@ export function ManagedChart({ procKeys }: { procKeys: readonly string[] }) {
   );
 }
 
-/** The newest row with a reading (a trailing gap row has none). */
-function lastReading(rows: ChartRow[]): ChartRow | undefined {
-  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.cpu != null) return rows[i];
-  return undefined;
+/** The newest point with a reading (a trailing gap has none), or -1. */
+function lastReading(data: ChartData): number {
+  for (let i = data.t.length - 1; i >= 0; i--) if (valueAt(data, 'cpu', i) !== null) return i;
+  return -1;
 }
