@@ -3,6 +3,7 @@ import type { ProcRow } from '../../../../shared/contract';
 import {
   comparator,
   compileFilter,
+  createFlatSorter,
   facets,
   flatLines,
   moveIndex,
@@ -10,6 +11,7 @@ import {
   treeLines,
   type FilterSpec,
 } from './proc-table-model';
+import { LiveProcTable } from '../stats/table-view';
 
 const row = (pid: number, ppid: number, over: Partial<ProcRow> = {}): ProcRow => ({
   key: `${pid}:${pid * 10}`,
@@ -152,12 +154,29 @@ describe('keyboard moves', () => {
 });
 
 describe('sortRows', () => {
+  it('sorts CPU by the tenths it shows, so rows that read the same keep PID order', () => {
+    const rows = [
+      row(3, 0, { cpu: 0.04 }),
+      row(1, 0, { cpu: 0.01 }),
+      row(5, 0, { cpu: 0.26 }),
+      row(2, 0, { cpu: 0 }),
+      row(4, 0, { cpu: 0.31 }),
+    ];
+    // 0.26 and 0.31 both read "0.3"; 0.04, 0.01 and 0 all read "0.0".
+    expect(sortRows([...rows], { key: 'cpu', dir: 'desc' }).map((r) => r.pid)).toEqual([4, 5, 1, 2, 3]);
+    expect(sortRows([...rows], { key: 'cpu', dir: 'asc' }).map((r) => r.pid)).toEqual([1, 2, 3, 4, 5]);
+    expect([...rows].sort(comparator({ key: 'cpu', dir: 'desc' })).map((r) => r.pid)).toEqual([
+      4, 5, 1, 2, 3,
+    ]);
+  });
+
   it('orders numeric columns exactly as the comparator does (nulls last, ties by pid)', () => {
     let s = 7;
     const rand = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
     const rows = Array.from({ length: 500 }, (_, i) =>
       row(1000 - i, 1, {
-        cpu: Math.floor(rand() * 6),
+        // Hundredths: the comparator and the sort must both tie on the shown tenths.
+        cpu: Math.floor(rand() * 60) / 100,
         readBps: rand() < 0.3 ? null : Math.floor(rand() * 4),
       }),
     );
@@ -167,5 +186,118 @@ describe('sortRows', () => {
         expect(sortRows([...rows], { key, dir }).map((r) => r.pid)).toEqual(want);
       }
     }
+  });
+});
+
+describe('createFlatSorter', () => {
+  // A machine whose rows are added, changed and removed at random, ticks applied through the
+  // live table as the window applies them. Every call must equal a full sort of the table.
+  function machine(seed: number) {
+    let s = seed;
+    const rand = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const table = new LiveProcTable();
+    let nextPid = 1;
+    const rows = new Map<string, ProcRow>();
+    const fresh = (): ProcRow => {
+      const pid = nextPid++;
+      return row(pid, 1, {
+        // Few distinct values: many ties, broken by pid; CPU in hundredths, sorted on tenths.
+        cpu: Math.floor(rand() * 40) / 100,
+        rss: Math.floor(rand() * 8) * 1000,
+        readBps: rand() < 0.3 ? null : Math.floor(rand() * 4),
+        name: `n${Math.floor(rand() * 20)}`,
+        user: rand() < 0.5 ? 'root' : 'me',
+      });
+    };
+    for (let i = 0; i < 300; i++) {
+      const r = fresh();
+      rows.set(r.key, r);
+    }
+    let seq = 0;
+    let view = table.reset([...rows.values()], seq);
+    /** One tick touching about `rate` of the rows. */
+    const tick = (rate: number): void => {
+      const added: ProcRow[] = [];
+      const removed: string[] = [];
+      const changed: { key: string; cpu: number; rss: number; readBps: number | null }[] = [];
+      for (const r of rows.values()) {
+        const u = rand();
+        if (u < rate / 3) removed.push(r.key);
+        else if (u < rate)
+          changed.push({
+            key: r.key,
+            cpu: Math.floor(rand() * 40) / 100,
+            rss: Math.floor(rand() * 8) * 1000,
+            readBps: rand() < 0.3 ? null : Math.floor(rand() * 4),
+          });
+      }
+      for (let i = rand() * rate * 100; i > 0; i--) added.push(fresh());
+      for (const k of removed) rows.delete(k);
+      for (const r of added) rows.set(r.key, r);
+      for (const c of changed) rows.set(c.key, { ...rows.get(c.key)!, ...c });
+      expect(table.apply({ base: seq, added, removed, changed, resync: [], count: rows.size }, seq + 1)).toBe(
+        true,
+      );
+      seq++;
+      view = table.view();
+    };
+    return { tick, view: () => view, rand };
+  }
+
+  it("gives a full sort's lines on every tick, for every sort, with and without a filter", () => {
+    for (const [i, key] of (['cpu', 'rss', 'readBps', 'pid', 'name', 'user'] as const).entries()) {
+      for (const dir of ['asc', 'desc'] as const) {
+        for (const filter of [all, compileFilter({ text: 'n1', user: null, state: null })]) {
+          const m = machine(i * 7 + (dir === 'asc' ? 1 : 2));
+          const sorter = createFlatSorter();
+          for (let t = 0; t < 60; t++) {
+            // Mostly calm ticks (the sorter's own path), some busy ones (a full sort), ticks
+            // that touch one row or none, and calls that skip a tick (two ticks' changes).
+            m.tick(t % 10 === 9 ? 0.6 : t % 7 === 3 ? 0.004 : 0.04);
+            if (m.rand() < 0.3) m.tick(0.04);
+            const before = sorter(m.view(), { key, dir }, filter);
+            const want = flatLines(m.view().values(), { key, dir }, filter).map((l) => l.row);
+            expect(before.map((l) => l.row)).toEqual(want);
+          }
+        }
+      }
+    }
+  });
+
+  it('keeps the line objects of rows a tick did not touch', () => {
+    const m = machine(3);
+    const sorter = createFlatSorter();
+    const sort = { key: 'cpu', dir: 'desc' } as const;
+    const first = sorter(m.view(), sort, all);
+    m.tick(0.04);
+    const second = sorter(m.view(), sort, all);
+    const old = new Map(first.map((l) => [l.row.key, l]));
+    let kept = 0;
+    for (const l of second) {
+      const o = old.get(l.row.key);
+      if (o && o.row === l.row) {
+        expect(l).toBe(o);
+        kept++;
+      }
+    }
+    expect(kept).toBeGreaterThan(second.length / 2);
+    // A call with nothing changed returns the same array.
+    expect(sorter(m.view(), sort, all)).toBe(second);
+  });
+
+  it('starts over on a new sort, a new filter, or a table that cannot say what changed', () => {
+    const m = machine(5);
+    const sorter = createFlatSorter();
+    sorter(m.view(), { key: 'cpu', dir: 'desc' }, all);
+    m.tick(0.04);
+    const asc = sorter(m.view(), { key: 'cpu', dir: 'asc' }, all);
+    expect(asc.map((l) => l.row)).toEqual(
+      flatLines(m.view().values(), { key: 'cpu', dir: 'asc' }, all).map((l) => l.row),
+    );
+    const plain = new Map(m.view());
+    const f = compileFilter({ text: 'n2', user: null, state: null });
+    expect(sorter(plain, { key: 'cpu', dir: 'asc' }, f).map((l) => l.row)).toEqual(
+      flatLines(plain.values(), { key: 'cpu', dir: 'asc' }, f).map((l) => l.row),
+    );
   });
 });

@@ -24,7 +24,7 @@ import { ControlDialog, type DialogState } from './control-dialog';
 import { ProcessDetails } from './process-details';
 import { ProcessTable } from './process-table';
 import { useManagedKeys } from './use-managed-keys';
-import { compileFilter, facets, flatLines, treeLines, type SortSpec } from './proc-table-model';
+import { compileFilter, createFlatSorter, facets, treeLines, type SortSpec } from './proc-table-model';
 import './processes.css';
 
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
@@ -52,12 +52,12 @@ export function ProcessesView({ client }: { client: Client }) {
   const rows = table.rows;
   // Typing in the filter stays responsive: the table catches up a frame later.
   const deferredFilter = useDeferredValue(filter);
+  // Flat mode re-sorts only the rows a tick changed (a cache: its result is a full sort's).
+  const [sortFlat] = useState(createFlatSorter);
   const lines = useMemo(
     () =>
-      tree
-        ? treeLines(rows.values(), sort, deferredFilter, collapsed)
-        : flatLines(rows.values(), sort, deferredFilter),
-    [rows, sort, deferredFilter, collapsed, tree],
+      tree ? treeLines(rows.values(), sort, deferredFilter, collapsed) : sortFlat(rows, sort, deferredFilter),
+    [rows, sort, deferredFilter, collapsed, tree, sortFlat],
   );
   const { users, states } = useMemo(() => facets(rows.values()), [rows]);
   const selectedRow = selectedKey ? (rows.get(selectedKey) ?? null) : null;

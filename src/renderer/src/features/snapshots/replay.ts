@@ -10,6 +10,7 @@ import { sampleFromSeries } from '../../../../shared/stats/series';
 import { StatsHistory } from '../../../../shared/stats/stats-history';
 import { RESYNC_EVERY, type HistoryWindow } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
+import { LiveProcTable } from '../stats/table-view';
 import type { StatsState } from '../stats/stats-store';
 
 /** The history window cut at index `i` (inclusive): what was known at that moment. */
@@ -40,7 +41,7 @@ export function replayState(snap: Snapshot, i: number): StatsState {
   const at = Math.max(0, Math.min(i, last));
   const win = windowUpTo(snap.series, at);
   const latest = last >= 0 ? sampleFromSeries(snap.series, at, snap.intervalMs) : null;
-  const procs = new Map(snap.processes.map((r) => [r.key, r]));
+  const procs = new LiveProcTable().reset(snap.processes, latest?.seq ?? 0);
   const top = [...snap.processes]
     .sort((a, b) => b.cpu - a.cpu)
     .slice(0, 20)

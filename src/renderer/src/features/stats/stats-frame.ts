@@ -7,6 +7,7 @@ import type { HistoryWindow, ProcRow, StatsSample } from '../../../../shared/con
 import type { ColumnNames, StatsHistory } from '../../../../shared/stats/stats-history';
 import type { FrameStore } from '../../lib/frame-store';
 import type { StatsState } from './stats-store';
+import type { ProcTableView } from './table-view';
 
 /** What the views draw: the latest sample, history columns over the chosen window, the process table. */
 export interface StatsFrame {
@@ -52,7 +53,8 @@ export interface ProcTable {
   seq: number;
   latest: StatsSample | null;
   intervalMs: number;
-  rows: ReadonlyMap<string, ProcRow>;
+  /** The live table; `changedSince` lets the table's sort redo only what a tick changed. */
+  rows: ProcTableView;
   top: readonly string[];
   /** The store's history, mutated in place each tick: cut it per `seq` (`window(ms, names)`). */
   history: StatsHistory;

@@ -3,12 +3,12 @@
  * and bounded history columns. A delta that does not follow the table (a dropped event)
  * triggers a fresh `stats.subscribe`, which returns the full state again.
  */
-import type { ProcRow, StatsConfig, StatsSample, StatsTick } from '../../../../shared/contract';
+import type { StatsConfig, StatsSample, StatsTick } from '../../../../shared/contract';
 import type { ErrorValue } from '../../../../shared/result';
-import { applyProcDelta } from '../../../../shared/stats/proc-delta';
 import { StatsHistory } from '../../../../shared/stats/stats-history';
 import type { Client } from '../../api/client';
 import { FrameStore } from '../../lib/frame-store';
+import { LiveProcTable, type ProcTableView } from './table-view';
 
 export interface StatsState {
   config: StatsConfig | null;
@@ -19,9 +19,10 @@ export interface StatsState {
   /**
    * Full process table by key (as large as the machine's, no more). A new object each tick,
    * reading the one table the store updates in place: rows are immutable (a changed row is a
-   * new object), the table is not, so compare rows, not tables from different ticks.
+   * new object), the table is not, so compare rows, not tables from different ticks
+   * (`changedSince` says which rows a tick replaced).
    */
-  procs: ReadonlyMap<string, ProcRow>;
+  procs: ProcTableView;
   /** Keys of the busiest processes this tick. */
   top: string[];
   /** Bounded history; mutated in place each tick (read it with `history.window(ms)` per render). */
@@ -30,60 +31,19 @@ export interface StatsState {
   error: ErrorValue | null;
 }
 
-/** A new identity over the live table, so React (and memos keyed on `procs`) see each tick. */
-class TableView implements ReadonlyMap<string, ProcRow> {
-  readonly #m: ReadonlyMap<string, ProcRow>;
-
-  constructor(m: ReadonlyMap<string, ProcRow>) {
-    this.#m = m;
-  }
-
-  get size(): number {
-    return this.#m.size;
-  }
-
-  get(key: string): ProcRow | undefined {
-    return this.#m.get(key);
-  }
-
-  has(key: string): boolean {
-    return this.#m.has(key);
-  }
-
-  forEach(fn: (row: ProcRow, key: string, map: ReadonlyMap<string, ProcRow>) => void, self?: unknown): void {
-    this.#m.forEach((row, key) => fn.call(self, row, key, this));
-  }
-
-  entries(): MapIterator<[string, ProcRow]> {
-    return this.#m.entries();
-  }
-
-  keys(): MapIterator<string> {
-    return this.#m.keys();
-  }
-
-  values(): MapIterator<ProcRow> {
-    return this.#m.values();
-  }
-
-  [Symbol.iterator](): MapIterator<[string, ProcRow]> {
-    return this.#m.entries();
-  }
-}
-
 /** The stats store of one client. */
 export function createStatsStore(client: Client): FrameStore<StatsState> {
+  const table = new LiveProcTable();
   const store = new FrameStore<StatsState>({
     config: null,
     intervalMs: 1000,
     seq: 0,
     latest: null,
-    procs: new Map(),
+    procs: table.view(),
     top: [],
     history: new StatsHistory(10 * 60_000, 1000),
     error: null,
   });
-  let table = new Map<string, ProcRow>();
   let resyncing = false;
   const subscribe = async (): Promise<void> => {
     resyncing = true;
@@ -100,7 +60,7 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
         intervalMs,
         seq: snap.seq,
         latest: snap.latest,
-        procs: new TableView((table = new Map(snap.procs.map((r) => [r.key, r])))),
+        procs: table.reset(snap.procs, snap.seq),
         top: snap.top,
         history: StatsHistory.fromWindow(snap.history, retentionMs, intervalMs),
         error: null,
@@ -112,14 +72,13 @@ export function createStatsStore(client: Client): FrameStore<StatsState> {
   client.api.on('stats', (tick: StatsTick) => {
     if (resyncing) return;
     const prev = store.get();
-    // In place: copying 5,000 rows into a new Map cost ~1 ms a tick. A failed apply is
-    // followed by a resync that replaces the table.
-    if (!applyProcDelta(table, prev.seq, tick.procs)) {
+    const s = tick.sample;
+    // A failed apply is followed by a resync that replaces the table.
+    if (!table.apply(tick.procs, s.seq)) {
       void subscribe();
       return;
     }
-    const procs = new TableView(table);
-    const s = tick.sample;
+    const procs = table.view();
     if (s.intervalMs !== prev.intervalMs)
       prev.history.reconfigure(prev.config?.retentionMs ?? 600_000, s.intervalMs);
     // Core's tracked set (top + interest): the same per-process series core records.
