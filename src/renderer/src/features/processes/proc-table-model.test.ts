@@ -3,6 +3,7 @@ import type { ProcRow } from '../../../../shared/contract';
 import {
   comparator,
   compileFilter,
+  assignSlots,
   createFlatSorter,
   facets,
   flatLines,
@@ -299,5 +300,40 @@ describe('createFlatSorter', () => {
     expect(sorter(plain, { key: 'cpu', dir: 'asc' }, f).map((l) => l.row)).toEqual(
       flatLines(plain.values(), { key: 'cpu', dir: 'asc' }, f).map((l) => l.row),
     );
+  });
+});
+
+describe('assignSlots', () => {
+  it('keeps the slot of a row still in view and gives a row coming into view a slot one left', () => {
+    const a = assignSlots(new Map(), ['a', 'b', 'c']);
+    expect([...a]).toEqual([
+      ['a', 0],
+      ['b', 1],
+      ['c', 2],
+    ]);
+    // b leaves, d comes: d takes b's slot; a and c stay where they are, whatever the order.
+    const b = assignSlots(a, ['c', 'd', 'a']);
+    expect(Object.fromEntries(b)).toEqual({ a: 0, c: 2, d: 1 });
+    // More rows in view: new slots past the used ones. Fewer: the rest keep theirs.
+    const c = assignSlots(b, ['e', 'a', 'f', 'd']);
+    expect(Object.fromEntries(c)).toEqual({ a: 0, d: 1, e: 2, f: 3 });
+    expect(Object.fromEntries(assignSlots(c, ['f']))).toEqual({ f: 3 });
+    // The same keys again: the same slots (a render run twice agrees with itself).
+    expect(assignSlots(c, ['e', 'a', 'f', 'd'])).toEqual(c);
+  });
+
+  it('never gives two rows one slot, and stays below the most rows ever in view', () => {
+    let s = 11;
+    const rand = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    let slots = new Map<string, number>();
+    for (let t = 0; t < 500; t++) {
+      const n = 20 + Math.floor(rand() * 20);
+      const keys = Array.from({ length: n }, () => `k${Math.floor(rand() * 200)}`);
+      const unique = [...new Set(keys)];
+      slots = assignSlots(slots, unique);
+      expect(slots.size).toBe(unique.length);
+      expect(new Set(slots.values()).size).toBe(unique.length);
+      expect(Math.max(...slots.values())).toBeLessThan(40);
+    }
   });
 });

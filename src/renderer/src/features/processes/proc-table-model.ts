@@ -482,6 +482,33 @@ export function facets(rows: Iterable<ProcRow>): { users: string[]; states: stri
   return { users: [...users].sort(collator.compare), states: [...states].sort() };
 }
 
+/**
+ * DOM slots for the rows in view. A row still in view keeps its slot; a row coming into view
+ * takes a slot a row going out of view left. The table keys row elements by slot, so a row
+ * sorting or scrolling into view rewrites the cells of an element that is already there
+ * instead of one element being unmounted and another mounted. Slots stay below the most rows
+ * ever in view at once.
+ */
+export function assignSlots(prev: ReadonlyMap<string, number>, keys: readonly string[]): Map<string, number> {
+  const next = new Map<string, number>();
+  const used = new Set<number>();
+  for (const k of keys) {
+    const s = prev.get(k);
+    if (s !== undefined) {
+      next.set(k, s);
+      used.add(s);
+    }
+  }
+  let free = 0;
+  for (const k of keys) {
+    if (next.has(k)) continue;
+    while (used.has(free)) free++;
+    next.set(k, free);
+    used.add(free);
+  }
+  return next;
+}
+
 /** The index to move the selection to for a key press, or null when the key is not a move. */
 export function moveIndex(key: string, current: number, count: number, page: number): number | null {
   if (count === 0) return null;

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useId, useRef, type KeyboardEvent } from 'react';
 import type { Column } from './columns';
-import { moveIndex, type Line, type SortKey, type SortSpec } from './proc-table-model';
+import { assignSlots, moveIndex, type Line, type SortKey, type SortSpec } from './proc-table-model';
 
 const ROW_PX = 24;
 /** Deeper levels stop indenting so the name stays readable (the depth shows on hover). */
@@ -60,6 +60,13 @@ export function ProcessTable({
     selectedIndex >= 0 && items.some((v) => v.index === selectedIndex)
       ? rowId(idPrefix, lines[selectedIndex]!.row.key)
       : undefined;
+  // Row elements by slot (see assignSlots). A cache across renders: the same keys give the
+  // same slots, so a render run twice (StrictMode) or discarded leaves it consistent.
+  const slotsRef = useRef<Map<string, number>>(new Map());
+  const slots = (slotsRef.current = assignSlots(
+    slotsRef.current,
+    items.map((v) => lines[v.index]!.row.key),
+  ));
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const page = Math.max(1, Math.floor((scroll.current?.clientHeight ?? 400) / ROW_PX) - 1);
@@ -120,10 +127,11 @@ export function ProcessTable({
         {/* The rows' containing block keeps one size whatever the count: a spacer beside it sets
             the scroll height, so a process coming or going does not re-lay out every row. */}
         <div className="pspacer" style={{ height: virt.getTotalSize() }} />
-        {/* Rows stay in the DOM in one order (by process key) and move by transform alone: a
+        {/* Row elements stay in the DOM in one order (by slot) and move by transform alone: a
             process changing places (sorted by a live column, most do each tick) costs a
-            transform, not a rewrite of every cell below it and a new layout of its text. The
-            accessibility tree takes the visual order from aria-owns. */}
+            transform, not a rewrite of every cell below it and a new layout of its text; a
+            process coming into view reuses the element of one that left. The accessibility
+            tree takes the visual order from aria-owns. */}
         <div
           className="prows"
           role="rowgroup"
@@ -131,12 +139,12 @@ export function ProcessTable({
         >
           {items
             .slice()
-            .sort((a, b) => (lines[a.index]!.row.key < lines[b.index]!.row.key ? -1 : 1))
+            .sort((a, b) => slots.get(lines[a.index]!.row.key)! - slots.get(lines[b.index]!.row.key)!)
             .map((v) => {
               const l = lines[v.index]!;
               return (
                 <Row
-                  key={l.row.key}
+                  key={slots.get(l.row.key)}
                   id={rowId(idPrefix, l.row.key)}
                   rowIndex={v.index + 2}
                   line={l}
