@@ -10,6 +10,7 @@ import type { ProcRow } from '../../../shared/contract';
 import { childLines } from './child-lines';
 import { until } from '../../../test-utils/until';
 import { LinuxCollector } from './linux-collector';
+import { loadCpuClocks } from './native-clock';
 import { parsePidStat } from './parse-pid';
 
 const linux = process.platform === 'linux';
@@ -87,10 +88,55 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
     );
   });
 
+  it.runIf(loadCpuClocks().clocks)(
+    'reads CPU % from the kernel’s ns clock, not whole 10 ms ticks',
+    async () => {
+      // A child busy about a fifth of the time. Its CPU clock, read by the test around each of
+      // the sampler's readings, brackets what the sampler can have seen to a few hundredths of a
+      // point; utime + stime count 10 ms ticks, a point of a core at 1 Hz, and a figure from
+      // them falls outside the bracket on most ticks.
+      const clocks = loadCpuClocks().clocks!;
+      const out = new Float64Array(1);
+      const { child } = await node(
+        `console.log('ready'); setInterval(() => { const end = performance.now() + 2; while (performance.now() < end); }, 10);`,
+      );
+      const pid = child.pid!;
+      const ns = (): number => {
+        clocks(new Int32Array([pid]), out);
+        return out[0]!;
+      };
+      const c = new LinuxCollector();
+      let a0 = ns();
+      let s = performance.now();
+      c.collect();
+      let e = performance.now();
+      let a1 = ns();
+      for (let tick = 0; tick < 4; tick++) {
+        await sleep(700);
+        const b0 = ns();
+        const s2 = performance.now();
+        const row = rowOf(c.collect().rows, pid)!;
+        const e2 = performance.now();
+        const b1 = ns();
+        // The sampler's two clock readings lie within [s, e] and [s2, e2].
+        const lo = (100 * (b0 - a1)) / 1e6 / (e2 - s);
+        const hi = (100 * (b1 - a0)) / 1e6 / (s2 - e);
+        expect(lo).toBeGreaterThan(1); // it did run
+        expect(row.cpu).toBeGreaterThanOrEqual(Math.floor(lo * 10) / 10 - 0.1);
+        expect(row.cpu).toBeLessThanOrEqual(Math.ceil(hi * 10) / 10 + 0.1);
+        [a0, s, e, a1] = [b0, s2, e2, b1];
+      }
+      c.close();
+    },
+  );
+
   it('divides a process’s CPU by the time since its own reading, not since the tick began', async () => {
     // 2,000 sleeping processes, then a spinner started after them (so listed last): the first
     // tick reads them all cold before it reaches the spinner (~0.2 s here), the second skips
-    // them. Divided by the span between the ticks' starts, a whole core read 91 %.
+    // them. Divided by the span between the ticks' starts, a whole core read 91 %. (With the
+    // native clock, the figure and its time are taken together, before any read.) The
+    // spinner's own count spans both ticks, so any load that slows it during the cold read
+    // shows in both figures alike.
     const herd = spawn(
       'sh',
       ['-c', 'i=0; while [ $i -lt 2000 ]; do sleep 600 & i=$((i+1)); done; echo ready; wait'],
@@ -102,11 +148,11 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
       const pid = child.pid!;
       await until(() => cpuTicks(pid) >= 20);
       const c = new LinuxCollector();
+      child.stdin!.write('m');
+      expect(await line()).toBe('marked');
       const s1 = performance.now();
       c.collect();
       const slow = performance.now() - s1;
-      child.stdin!.write('m');
-      expect(await line()).toBe('marked');
       await sleep(1000);
       child.stdin!.write('x');
       const own = Number(await line());

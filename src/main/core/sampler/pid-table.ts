@@ -88,6 +88,14 @@ interface Entry {
   /** Native gate: the process CPU clock (ns) taken before the last full read (-1: none), and this tick's (NaN: not taken). */
   clockNs: number;
   clockNow: number;
+  /** When `clockNs` was taken (`performance.now()`, mid-call of the batch that read it). */
+  clockAt: number;
+  /**
+   * Native gate: CPU % over the interval from the previous tick's clock to this tick's, exact
+   * to the ns (utime + stime count whole 10 ms ticks: 1 % steps at 1 Hz); NaN when either
+   * reading is missing, and then the stat ticks decide.
+   */
+  clockPct: number;
   /** Multi-threaded: every thread's kept schedstat and run time, or null (not listed yet, or too many). */
   tasks: Tasks | null;
   /** Tick from which listing its threads may be tried again (the fd budget was short). */
@@ -244,7 +252,10 @@ export class PidTable {
       const now = e.clockNow;
       e.clockNow = NaN;
       ran = !(now >= 0) || now !== e.clockNs;
+      const ms = this.#gateAt - e.clockAt;
+      e.clockPct = now >= 0 && e.clockNs >= 0 && ms > 0 ? (100 * (now - e.clockNs)) / 1e6 / ms : NaN;
       e.clockNs = now >= 0 ? now : -1;
+      e.clockAt = this.#gateAt;
     } else if (e.threads === 1 && e.files[SCHED]! >= 0) {
       const n = this.#reader.pread(e.files[SCHED]!);
       if (typeof n !== 'number') return 'gone';
@@ -384,6 +395,7 @@ export class PidTable {
     const span = young ? ageSec(st.starttime, ctx) : ctx.dtSec;
     let cpu = 0;
     if (young) cpu = Math.min((100 * ticks) / CLK_TCK / span, 100 * st.threads);
+    else if (!fresh && e.clockPct >= 0) cpu = Math.min(e.clockPct, 100 * st.threads);
     else if (!fresh && dt > 0) cpu = (100 * Math.max(0, ticks - e.ticks)) / CLK_TCK / dt;
     const renamed = st.comm !== e.name || multi !== e.threads > 1;
     e.ticks = ticks;
@@ -507,6 +519,8 @@ export class PidTable {
       runNs,
       clockNs: clockNs >= 0 ? clockNs : -1,
       clockNow: NaN,
+      clockAt: this.#gateAt,
+      clockPct: NaN,
       tasks: null,
       tasksRetry: 0,
       busy: false,
