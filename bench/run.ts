@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 
-const BENCHES = ['sampler', 'spawn', 'pools', 'renderer', 'selfcost', 'metrics', 'queues'];
+const BENCHES = ['sampler', 'spawn', 'pools', 'renderer', 'table-sort', 'selfcost', 'metrics', 'queues'];
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const only = process.argv.slice(2);
