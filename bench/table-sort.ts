@@ -11,6 +11,7 @@ import {
   compileFilter,
   createFlatSorter,
   flatLines,
+  type Line,
   type SortSpec,
 } from '../src/renderer/src/features/processes/proc-table-model';
 import { LiveProcTable } from '../src/renderer/src/features/stats/table-view';
@@ -81,16 +82,17 @@ export async function run(): Promise<void> {
       const first = t % 2 === 0;
       let a = 0;
       let b = 0;
-      let want: ProcRow[] = [];
-      let got: ProcRow[] = [];
+      let want: Line[] = [];
+      let got: Line[] = [];
       for (const which of first ? ['full', 'inc'] : ['inc', 'full']) {
         const t0 = performance.now();
-        if (which === 'full') want = flatLines(m.view().values(), sort, all).map((l) => l.row);
-        else got = sorter(m.view(), sort, all).map((l) => l.row);
+        if (which === 'full') want = flatLines(m.view().values(), sort, all);
+        else got = sorter(m.view(), sort, all);
         if (which === 'full') a = performance.now() - t0;
         else b = performance.now() - t0;
       }
-      if (got.some((r, i) => r !== want[i])) throw new Error(`incremental sort differs at tick ${t}`);
+      if (got.length !== want.length || got.some((l, i) => l.row !== want[i]!.row))
+        throw new Error(`incremental sort differs at tick ${t}`);
       // The first ticks warm the JIT.
       if (t >= 20) {
         full.push(a);
