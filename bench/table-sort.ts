@@ -15,6 +15,7 @@ import {
   type SortSpec,
 } from '../src/renderer/src/features/processes/proc-table-model';
 import { LiveProcTable } from '../src/renderer/src/features/stats/table-view';
+import { procRow } from '../src/test-utils/sampler-fixtures';
 import { writeResult } from './results';
 
 const ROWS = 5000;
@@ -23,26 +24,13 @@ const TICKS = Number(process.env.SPINDLE_BENCH_TICKS ?? 400);
 function machine(rate: number) {
   let s = 7;
   const rand = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-  const mk = (pid: number): ProcRow => ({
-    key: `${pid}:1`,
-    pid,
-    ppid: 1,
-    name: `p${(pid * 7919) % ROWS}`,
-    cmd: '',
-    user: 'root',
-    state: 'S',
-    cpu: Math.round(rand() * rand() * 400) / 10,
-    cpuNorm: 0,
-    rss: Math.floor(rand() * 1e8),
-    vsize: 0,
-    threads: 1,
-    fds: 3,
-    startTime: 0,
-    nice: 0,
-    priority: 20,
-    readBps: null,
-    writeBps: null,
-  });
+  const mk = (pid: number): ProcRow =>
+    procRow(pid, {
+      name: `p${(pid * 7919) % ROWS}`,
+      cpu: Math.round(rand() * rand() * 400) / 10,
+      rss: Math.floor(rand() * 1e8),
+    });
+
   const table = new LiveProcTable();
   const rows = Array.from({ length: ROWS }, (_, i) => mk(i + 1));
   const keys = rows.map((r) => r.key);

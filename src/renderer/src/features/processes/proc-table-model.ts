@@ -312,8 +312,8 @@ type TextKey = { [K in SortKey]: (typeof PROC_FIELDS)[K]['kind'] extends 'text' 
 
 /**
  * Named reads of each numeric column. `row[key]` with a variable key, in a loop over
- * thousands of rows of several shapes, is a megamorphic keyed load: it measured as a third
- * of the table's sort. Each of these is a plain property read.
+ * thousands of rows of several shapes, is a megamorphic keyed load: a third of the incremental
+ * sort's time in a profile. Each of these is a plain property read.
  */
 const READ: { [K in Exclude<SortKey, TextKey>]: (r: ProcRow) => number | null } = {
   pid: (r) => r.pid,

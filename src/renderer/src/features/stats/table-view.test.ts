@@ -1,35 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { ProcRow } from '../../../../shared/contract';
+import { procRow } from '../../../../test-utils/sampler-fixtures';
 import { LiveProcTable } from './table-view';
-
-const row = (pid: number, cpu = 0): ProcRow => ({
-  key: `${pid}:1`,
-  pid,
-  ppid: 1,
-  name: `p${pid}`,
-  cmd: '',
-  user: null,
-  state: 'S',
-  cpu,
-  cpuNorm: cpu,
-  rss: 0,
-  vsize: 0,
-  threads: 1,
-  fds: null,
-  startTime: 0,
-  nice: 0,
-  priority: 20,
-  readBps: null,
-  writeBps: null,
-});
 
 describe('LiveProcTable', () => {
   it('says which keys each tick added, changed or removed, across several ticks', () => {
     const t = new LiveProcTable();
-    const v0 = t.reset([row(1), row(2), row(3)], 10);
+    const v0 = t.reset([procRow(1), procRow(2), procRow(3)], 10);
     const first = v0.get('1:1');
     expect(
-      t.apply({ base: 10, added: [row(4)], removed: ['2:1'], changed: [], resync: [], count: 3 }, 11),
+      t.apply({ base: 10, added: [procRow(4)], removed: ['2:1'], changed: [], resync: [], count: 3 }, 11),
     ).toBe(true);
     const v1 = t.view();
     expect(
@@ -50,7 +29,7 @@ describe('LiveProcTable', () => {
 
   it('cannot tell (null) for a later view, another table, a reset, a plain Map or a view too old', () => {
     const t = new LiveProcTable();
-    const v0 = t.reset([row(1)], 0);
+    const v0 = t.reset([procRow(1)], 0);
     let seq = 0;
     const step = (): void => {
       expect(
@@ -64,20 +43,20 @@ describe('LiveProcTable', () => {
     step();
     const v1 = t.view();
     expect(v0.changedSince(v1)).toBeNull();
-    expect(v1.changedSince(new LiveProcTable().reset([row(1)], 0))).toBeNull();
+    expect(v1.changedSince(new LiveProcTable().reset([procRow(1)], 0))).toBeNull();
     expect(v1.changedSince(new Map(v0))).toBeNull();
     for (let i = 0; i < 8; i++) step();
     // Eight ticks of log kept: nine ticks back is out of reach, eight is not.
     expect(t.view().changedSince(v0)).toBeNull();
     expect(t.view().changedSince(v1)?.changed).toHaveLength(8);
-    const after = t.reset([row(1)], seq);
+    const after = t.reset([procRow(1)], seq);
     expect(after.changedSince(v1)).toBeNull();
   });
 
   it('refuses a delta that does not follow the table, and changes nothing', () => {
     const t = new LiveProcTable();
-    const v0 = t.reset([row(1)], 5);
-    expect(t.apply({ base: 4, added: [row(2)], removed: [], changed: [], resync: [], count: 2 }, 6)).toBe(
+    const v0 = t.reset([procRow(1)], 5);
+    expect(t.apply({ base: 4, added: [procRow(2)], removed: [], changed: [], resync: [], count: 2 }, 6)).toBe(
       false,
     );
     expect(t.view().size).toBe(1);
