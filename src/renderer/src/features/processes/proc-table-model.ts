@@ -179,14 +179,15 @@ export function createFlatSorter(): (rows: ChangingRows, sort: SortSpec, filter:
           pids[i] = lines[i]!.row.pid;
         }
     };
+    // A full sort; the index is built again when a later tick needs it.
+    const full = (): Line[] => {
+      indexed = false;
+      return (lines = flatLines(rows.values(), sort, filter));
+    };
     const touched = since ? since.changed.length + since.removed.length : 0;
     // Past about a fifth of the rows, hash lookups per touched row cost more than a full
-    // sort (measured at 5,000 rows); the index is then built when a calmer tick needs it.
-    if (!since || touched > lines.length / 5 + 64) {
-      lines = flatLines(rows.values(), sort, filter);
-      indexed = false;
-      return lines;
-    }
+    // sort (measured at 5,000 rows).
+    if (!since || touched > lines.length / 5 + 64) return full();
     if (touched === 0) return lines;
     if (!indexed) index();
     const cmp = comparator(sort);
@@ -213,12 +214,8 @@ export function createFlatSorter(): (rows: ChangingRows, sort: SortSpec, filter:
       const old = byKey.get(k);
       if (old) {
         const i = at(old.row, keyOf(old.row));
-        if (lines[i] !== old) {
-          // Not where its row sorts: a row was changed in place. Sort everything again.
-          lines = flatLines(rows.values(), sort, filter);
-          indexed = false;
-          return lines;
-        }
+        // Not where its row sorts: a row was changed in place. Sort everything again.
+        if (lines[i] !== old) return full();
         drop.push(i);
         byKey.delete(k);
       }
