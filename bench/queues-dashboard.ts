@@ -8,6 +8,10 @@
  *   frozen (SIGSTOP, producer paused) right before one tick, so the delta over that tick is the
  *   dashboard's alone while the queue holds what a second of load left (the finished jobs the
  *   latency sample reads); the per-tick CLIENT LIST and the 5-s SCAN are in the idle figures.
+ * - `streamRead`: the poll script's time (Redis's own `usec` from INFO commandstats) with 10,000
+ *   unread entries on the queue's events stream, as after a busy second, against the same poll
+ *   with none unread, rounds alternating; the stream read is the part of a poll that grows with
+ *   throughput (it counts jobs removed on completion).
  * - `countLatencyP95Ms`: from a job's `finishedOn` to the first tick (what a subscribed client is
  *   pushed) whose completed count includes it.
  */
@@ -16,6 +20,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueuesTick } from '../src/shared/contract';
 import { QueuesEngine } from '../src/main/core/queues/queues-engine';
+import { pollQueue } from '../src/main/core/queues/poll-script';
 import type { TestRedis } from '../src/test-utils/redis-server';
 import { until } from '../src/test-utils/until';
 
@@ -25,6 +30,53 @@ export async function commandCalls(client: Redis): Promise<number> {
   let n = 0;
   for (const m of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (m[1] !== 'info') n += Number(m[2]);
   return n;
+}
+
+/** Redis's own time (µs) in scripts so far, from INFO commandstats. */
+async function scriptUsec(client: Redis): Promise<number> {
+  const text = await client.info('commandstats');
+  let n = 0;
+  for (const m of text.matchAll(/^cmdstat_(evalsha|eval):calls=\d+,usec=(\d+)/gm)) n += Number(m[2]);
+  return n;
+}
+
+/** The poll script's time with 10,000 unread events-stream entries against none, `rounds` each, medians (µs). */
+export async function streamReadCost(
+  client: Redis,
+  rounds = 15,
+): Promise<{ unread10kUs: number; noneUnreadUs: number; ratio: number }> {
+  const q = 'd-stream';
+  const key = `bull:${q}:events`;
+  const pipe = client.pipeline();
+  for (let i = 0; i < 10_000; i++)
+    pipe.xadd(key, '*', 'event', i % 2 ? 'completed' : 'active', 'jobId', String(i), 'prev', 'waiting');
+  await pipe.exec();
+  const newest = ((await client.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][])[0]![0];
+  const cursors = (events: string) => ({ completed: '0', failed: '0', events });
+  const poll = async (events: string): Promise<number> => {
+    const a = await scriptUsec(client);
+    const r = await pollQueue(client, {
+      prefix: 'bull',
+      queue: q,
+      cursors: cursors(events),
+      trimBefore: 0,
+      maxReports: 256,
+    });
+    const b = await scriptUsec(client);
+    if (events === '0-0' && r.completed.n !== 5000) throw new Error(`counted ${r.completed.n} of 5000`);
+    return b - a;
+  };
+  await poll(newest); // loads the script
+  const unread: number[] = [];
+  const none: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    unread.push(await poll('0-0'));
+    none.push(await poll(newest));
+  }
+  const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const u = median(unread);
+  const n = median(none);
+  return { unread10kUs: u, noneUnreadUs: n, ratio: Math.round((u / n) * 10) / 10 };
 }
 
 /** An engine polling `url` every second, with a way to wait for its next tick. */

@@ -15,7 +15,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../src/test-utils/redis-server';
 import { until } from '../src/test-utils/until';
-import { countLatency, fillQueue, idleCost, loadedCost } from './queues-dashboard';
+import { countLatency, fillQueue, idleCost, loadedCost, streamReadCost } from './queues-dashboard';
 import { writeResult } from './results';
 
 const JOBS = 20_000;
@@ -218,6 +218,10 @@ async function dashboardFigures(
     }
     log(key);
   }
+
+  await fresh();
+  commands.streamRead = await streamReadCost(client);
+  log('streamRead');
 
   await fresh();
   const worker = await startWorker('spindle', url, 'd-lat', ['--workload', 'sleep']);

@@ -18,6 +18,7 @@ const poll = (waiting: number, done: number | null): PollResult => ({
   failed: { n: 0, wait: [], run: [], cursor: '0' },
   members: [],
   reports: [],
+  eventsCursor: '1-0',
 });
 
 describe('a watched queue', () => {
@@ -28,7 +29,7 @@ describe('a watched queue', () => {
     expect(w.stats.completedPerSec).toBe(20);
     w.gap(700_000);
     expect(w.stats.ok).toBe(false);
-    expect(w.cursors).toEqual({ completed: '', failed: '' });
+    expect(w.cursors).toEqual({ completed: '', failed: '', events: '' });
     w.record(701_000, poll(5, null), []);
     expect(w.stats.completedPerSec).toBeNull();
     const h = w.history(80);

@@ -41,7 +41,7 @@ export class QueueWatch {
   readonly connectionId: string;
   readonly name: string;
   /** Cursors of the poll script ('' = start at the newest on the next poll). */
-  cursors = { completed: '', failed: '' };
+  cursors = { completed: '', failed: '', events: '' };
   readonly #ring = new RingColumns(QUEUE_LIMITS.historyPoints);
   readonly #wait = new LatencyWindow(QUEUE_LIMITS.latencyWindow);
   readonly #run = new LatencyWindow(QUEUE_LIMITS.latencyWindow);
@@ -91,7 +91,11 @@ export class QueueWatch {
     this.#wait.add(poll.failed.wait);
     this.#run.add(poll.completed.run);
     this.#run.add(poll.failed.run);
-    this.cursors = { completed: poll.completed.cursor, failed: poll.failed.cursor };
+    this.cursors = {
+      completed: poll.completed.cursor,
+      failed: poll.failed.cursor,
+      events: poll.eventsCursor,
+    };
     this.totals.completed += poll.completed.n ?? 0;
     this.totals.failed += poll.failed.n ?? 0;
     this.#lastT = t;
@@ -120,7 +124,7 @@ export class QueueWatch {
 
   /** A failed poll (connection down): a gap in history; rates restart from the next good poll. */
   gap(t: number): void {
-    this.cursors = { completed: '', failed: '' };
+    this.cursors = { completed: '', failed: '', events: '' };
     this.#lastT = null;
     this.#stats = { ...this.#stats, ok: false, completedPerSec: null, failedPerSec: null };
     this.#ring.append(t);

@@ -67,6 +67,38 @@ describe('the queues engine', () => {
     expect(Math.round(sum)).toBe(50);
   });
 
+  it('counts jobs removed when they complete in its rate (they never stay in the completed set)', async () => {
+    const connection = { host: '127.0.0.1', port: redis.port };
+    const q = new Queue('vanish', { connection });
+    // One job makes the queue discoverable; the watch's first poll starts its cursors.
+    await q.add('first', {}, { removeOnComplete: true });
+    await until(() => queueStats('vanish')?.ok, { message: 'queue found', timeout: 30_000 });
+    const key = queueStats('vanish')!.key;
+    const from = engine.snapshot(false).history[key]!.t.length;
+    await until(() => engine.snapshot(false).history[key]!.t.length > from, { message: 'cursors started' });
+    const start = engine.snapshot(false).history[key]!.t.length - 1;
+    await q.addBulk(
+      Array.from({ length: 40 }, (_, i) => ({ name: 'n', data: { i }, opts: { removeOnComplete: true } })),
+    );
+    const w = new Worker('vanish', async () => 1, { connection, concurrency: 4 });
+    const counted = (): number => {
+      const h = engine.snapshot(false).history[key]!;
+      let sum = 0;
+      for (let i = start + 1; i < h.t.length; i++)
+        sum += ((h.completedPerSec[i] ?? 0) * (h.t[i]! - h.t[i - 1]!)) / 1000;
+      return Math.round(sum);
+    };
+    try {
+      // The first job may have finished before or after the cursors started: 40 or 41.
+      await until(() => counted() >= 40, { message: 'the 40 removed jobs counted' });
+      expect(counted()).toBeLessThanOrEqual(41);
+      expect(queueStats('vanish')!.counts.completed).toBe(0);
+    } finally {
+      await w.close();
+      await q.close();
+    }
+  });
+
   it('shows Redis stopped as down with the error and a gap, and reconnects by itself', async () => {
     const key = queueStats('found')!.key;
     await redis.stop({ keepDir: true });
