@@ -103,3 +103,19 @@ test('a chart drawn tick by tick shows what it shows when drawn whole', async ({
   await page.getByRole('button', { name: '5 min' }).click();
   await expect.poll(worst).toBeLessThanOrEqual(40);
 });
+
+test('every chart takes the dark scheme’s colours when the system switches, and back', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(serverUrl());
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+  const charts = page.locator('.time-chart[data-colors]');
+  await expect.poll(() => charts.count()).toBeGreaterThan(2);
+  const colours = () => charts.evaluateAll((els) => els.map((e) => e.getAttribute('data-colors')));
+  const light = await colours();
+  // The light and dark palettes share no chart colour (tokens.css).
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(async () => (await colours()).every((c, i) => c !== light[i] && !!c)).toBe(true);
+  await expect.poll(async () => (await colours()).join(' ')).toContain('#68abff');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect.poll(colours).toEqual(light);
+});

@@ -11,6 +11,7 @@ import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { valueAt, type ChartData, type Column } from './chart-data';
 import { axisMax, chartSummary, niceMax, stackedMax, type SeriesSpec } from './chart-geometry';
 import { canvasSize, newPlotState, paint, planDraw } from './canvas-plot';
+import { useThemeGeneration } from './theme';
 import './time-chart.css';
 
 export type { SeriesSpec } from './chart-geometry';
@@ -61,18 +62,12 @@ function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
 
 /** Each series' colour with CSS variables resolved against `el`; again when the theme changes. */
 function useColors(el: React.RefObject<HTMLElement | null>, series: readonly SeriesSpec[]): string[] | null {
-  const [theme, setTheme] = useState(0);
+  const theme = useThemeGeneration();
   const [colors, setColors] = useState<{
     for: readonly SeriesSpec[];
     theme: number;
     colors: string[];
   } | null>(null);
-  useLayoutEffect(() => {
-    const mq = window.matchMedia('(prefers-color-scheme: dark)');
-    const on = (): void => setTheme((n) => n + 1);
-    mq.addEventListener('change', on);
-    return () => mq.removeEventListener('change', on);
-  }, []);
   useLayoutEffect(() => {
     const node = el.current;
     if (!node) return;
@@ -133,6 +128,8 @@ export const TimeChart = memo(function TimeChart({
     <div
       ref={ref}
       className="time-chart"
+      // The colours the canvas draws with, resolved for the current scheme (for tests and tools).
+      data-colors={colors?.join(' ')}
       style={{ minHeight: height }}
       onMouseMove={(e) => {
         const x = e.clientX - e.currentTarget.getBoundingClientRect().left - pad.left;
