@@ -3,6 +3,7 @@ import type { HostReport, QueueStats, QueueWorker } from '../../../../shared/con
 import {
   appendPoint,
   backlog,
+  backlogData,
   emptyHistory,
   groupByHost,
   parsePayload,
@@ -105,6 +106,38 @@ describe('queue history', () => {
     const data = queueData(h, [{ key: 'waiting', col: 'waiting' }], 60_000);
     expect(data.cols.waiting).toEqual([5, 5, NaN, 5, 5, NaN, 5]);
     expect(data.t.at(-1)).toBe(0);
+  });
+
+  it('puts stages on one time axis: backlog = to do + in progress, a gap where a stage has no point', () => {
+    const wash = emptyHistory();
+    const dry = emptyHistory();
+    appendPoint(wash, stats({ counts: { ...counts(4, 2), delayed: 1, prioritized: 1, paused: 1 } }), 1000);
+    appendPoint(wash, stats({ ok: false }), 2000);
+    appendPoint(wash, stats({ counts: counts(3) }), 3000);
+    // The dry stage was found a tick later.
+    appendPoint(dry, stats({ counts: counts(0, 1) }), 2000);
+    appendPoint(dry, stats({ counts: counts(7, 1) }), 3000);
+    const data = backlogData(
+      [
+        { key: 'wash', h: wash },
+        { key: 'dry', h: dry },
+      ],
+      60_000,
+    );
+    expect(data.t).toEqual([-2, -1, 0]);
+    expect(data.at).toEqual([1000, 2000, 3000]);
+    expect(data.cols.wash).toEqual([9, NaN, 3]);
+    expect(data.cols.dry).toEqual([NaN, 1, 8]);
+    // The same ticks: the one axis as it is; a stage with no history draws nothing.
+    const one = backlogData(
+      [
+        { key: 'wash', h: dry },
+        { key: 'dry', h: undefined },
+      ],
+      60_000,
+    );
+    expect(one.cols.wash).toEqual([1, 8]);
+    expect(one.cols.dry).toEqual([NaN, NaN]);
   });
 
   it('applyTick adds a point only on a tick, and drops queues that are gone', () => {

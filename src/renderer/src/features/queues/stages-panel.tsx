@@ -1,42 +1,10 @@
 import { useMemo } from 'react';
 import type { QueueHistory, QueueStats } from '../../../../shared/contract';
-import type { ChartRow } from '../../lib/chart-geometry';
 import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
 import { spanSeconds } from '../../lib/chart-geometry';
-import { dataOfRows, rowsOfData } from '../../lib/chart-data';
-import { backlog, fmtRate, queueData } from './queue-data';
+import { backlog, backlogData, fmtRate } from './queue-data';
 
 const WINDOW_MS = 300_000;
-const TODO: { key: string; col: 'waiting' | 'active' | 'delayed' | 'prioritized' | 'paused' }[] = [
-  { key: 'waiting', col: 'waiting' },
-  { key: 'active', col: 'active' },
-  { key: 'delayed', col: 'delayed' },
-  { key: 'prioritized', col: 'prioritized' },
-  { key: 'paused', col: 'paused' },
-];
-
-/** A row's time: `t`, and `at` where it has one (so the chart keeps what it drew). */
-const time = (r: ChartRow): ChartRow => (r.at === undefined ? { t: r.t } : { t: r.t, at: r.at });
-
-/** A stage's backlog over time (waiting + active + delayed + prioritized + paused), null at gaps. */
-function backlogRows(h: QueueHistory, windowMs: number): ChartRow[] {
-  const keys = TODO.map((f) => f.key);
-  return rowsOfData(queueData(h, TODO, windowMs), keys).map((r) => {
-    const parts = TODO.map((f) => r[f.key]);
-    const v = parts.every((p) => p === null) ? null : parts.reduce<number>((a, p) => a + (p ?? 0), 0);
-    return { ...time(r), backlog: v };
-  });
-}
-
-/** Merge two stages' rows on their time (both queues are polled on the same tick). */
-function merge(a: ChartRow[], b: ChartRow[]): ChartRow[] {
-  const byT = new Map<number, ChartRow>();
-  for (const r of a) byT.set(r.t, { ...time(r), wash: r.backlog ?? null, dry: null });
-  for (const r of b)
-    byT.set(r.t, { ...(byT.get(r.t) ?? { ...time(r), wash: null }), dry: r.backlog ?? null });
-  return [...byT.values()].sort((x, y) => x.t - y.t);
-}
-
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 const SERIES: SeriesSpec[] = [
@@ -64,9 +32,12 @@ export function StagesPanel({
   const span = spanSeconds(hw?.t ?? [], WINDOW_MS);
   const data = useMemo(
     () =>
-      dataOfRows(
-        merge(hw ? backlogRows(hw, span * 1000) : [], hd ? backlogRows(hd, span * 1000) : []),
-        SERIES.map((s) => s.key),
+      backlogData(
+        [
+          { key: 'wash', h: hw },
+          { key: 'dry', h: hd },
+        ],
+        span * 1000,
       ),
     // The store appends to the history in place: `t` (the newest tick) marks a new point.
     // eslint-disable-next-line react-hooks/exhaustive-deps
