@@ -74,3 +74,93 @@ test('a damaged or hostile snapshot gives a clear error and changes nothing', as
   await expect(page.getByRole('alert')).toContainText('ESNAPSHOT_MALFORMED');
   expect(await page.evaluate(() => ({}) as Record<string, unknown>)).not.toHaveProperty('polluted');
 });
+
+test('a replayed snapshot shows its queues: their backlogs over time and each one’s figures', async ({
+  page,
+}) => {
+  await page.goto(serverUrl());
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+  await page.getByRole('button', { name: 'Export snapshot' }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('menuitem', { name: 'Everything (JSON)' }).click(),
+  ]);
+  const file = artifact('snapshot-queues.json');
+  await download.saveAs(file);
+  const snap = JSON.parse(readFileSync(file, 'utf8')) as { createdAt: number; queues: unknown[] };
+  // Two watched queues, as the engine writes them: ten ticks of history, the last a second ago.
+  const t = Array.from({ length: 10 }, (_, i) => snap.createdAt - (10 - i) * 1000);
+  const column = (f: (i: number) => number | null) => t.map((_, i) => f(i));
+  const queue = (name: string, waiting: (i: number) => number, done: number) => ({
+    connection: { id: 'c1', name: '127.0.0.1:6379', url: 'redis://127.0.0.1:6379', prefix: 'bull' },
+    name,
+    stats: {
+      counts: {
+        waiting: waiting(9),
+        prioritized: 0,
+        delayed: 0,
+        active: 2,
+        'waiting-children': 0,
+        completed: done,
+        failed: 1,
+        paused: 0,
+      },
+      paused: false,
+      completedPerSec: 12.5,
+      failedPerSec: 0,
+      wait: { p50: 40, p95: 90, p99: 120, n: 64 },
+      run: { p50: 10, p95: 25, p99: 30, n: 64 },
+    },
+    history: {
+      t,
+      waiting: column(waiting),
+      prioritized: column(() => 0),
+      delayed: column(() => 0),
+      active: column((i) => (i === 4 ? null : 2)),
+      waitingChildren: column(() => 0),
+      completed: column((i) => i * 10),
+      failed: column(() => 1),
+      paused: column(() => 0),
+      isPaused: column(() => 0),
+      completedPerSec: column(() => 12.5),
+      failedPerSec: column(() => 0),
+      waitP50: column(() => 40),
+      waitP95: column(() => 90),
+      waitP99: column(() => 120),
+      runP50: column(() => 10),
+      runP95: column(() => 25),
+      runP99: column(() => 30),
+      workers: column(() => 2),
+    },
+    workers: [],
+  });
+  snap.queues = [queue('wash', (i) => 100 - i * 10, 90), queue('dry', (i) => i * 5, 45)];
+  writeFileSync(file, JSON.stringify(snap));
+  await page.getByTestId('snapshot-file').setInputFiles(file);
+  await expect(page.getByTestId('replay-banner')).toBeVisible();
+  await page.getByRole('tab', { name: 'Snapshot' }).click();
+  const section = page.getByTestId('snapshot-queues');
+  await expect(section.getByRole('heading')).toHaveText('Queues (2)');
+  const wash = section.locator('tr[data-queue="wash"]');
+  await expect(wash).toContainText('127.0.0.1:6379');
+  await expect(wash.locator('td')).toHaveText([
+    '127.0.0.1:6379',
+    'wash',
+    '10',
+    '2',
+    '0',
+    '90',
+    '1',
+    '13/s',
+    '0/s',
+    '90 ms',
+    '25 ms',
+    '0',
+  ]);
+  // The chart's text alternative reads each queue's last backlog (waiting + active), largest first.
+  await expect(section.getByRole('img')).toHaveAttribute(
+    'aria-label',
+    /latest: 127.0.0.1:6379\/dry 47, 127.0.0.1:6379\/wash 12$/,
+  );
+  await page.screenshot({ path: artifact('snapshot-queues.png'), fullPage: true });
+});

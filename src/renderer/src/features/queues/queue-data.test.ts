@@ -3,7 +3,6 @@ import type { HostReport, QueueStats, QueueWorker } from '../../../../shared/con
 import {
   appendPoint,
   backlog,
-  backlogData,
   emptyHistory,
   groupByHost,
   parsePayload,
@@ -12,6 +11,7 @@ import {
   UNKNOWN_HOST,
 } from './queue-data';
 import { applyTick, initialQueuesState } from './queues-state';
+import { backlogData } from '../../lib/queue-backlog';
 
 const counts = (waiting: number, active = 0) => ({
   waiting,

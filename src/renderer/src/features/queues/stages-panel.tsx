@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import type { QueueHistory, QueueStats } from '../../../../shared/contract';
 import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
 import { spanSeconds } from '../../lib/chart-geometry';
-import { backlog, backlogData, fmtRate } from './queue-data';
+import { backlogData } from '../../lib/queue-backlog';
+import { backlog, fmtRate } from './queue-data';
 
 const WINDOW_MS = 300_000;
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;

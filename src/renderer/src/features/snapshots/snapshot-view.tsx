@@ -1,10 +1,108 @@
-import type { Snapshot } from '../../../../shared/snapshot/schema';
+import { useMemo } from 'react';
+import type { Snapshot, SnapshotQueue } from '../../../../shared/snapshot/schema';
+import { backlogData } from '../../lib/queue-backlog';
+import { spanSeconds } from '../../lib/chart-geometry';
+import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
 import './snapshots.css';
 
 const when = (t: number | null): string => (t === null ? '—' : new Date(t).toLocaleTimeString());
 const num = (v: number | null, digits = 0): string => (v === null ? '—' : v.toFixed(digits));
 
-/** What a snapshot held besides the charts and the table: managed processes, pools, the audit log. */
+/** Colours of the queues chart's lines, in turn. */
+const PALETTE = ['blue', 'orange', 'green', 'purple', 'red', 'teal', 'gold', 'pink'].map(
+  (c) => `var(--chart-${c})`,
+);
+/** Queues drawn on the chart, at most: those with the largest backlog at the end (all are in the table). */
+const CHARTED = PALETTE.length;
+
+const queueKey = (q: SnapshotQueue): string => `${q.connection.name}/${q.name}`;
+const backlogOf = (q: SnapshotQueue): number => {
+  const c = q.stats.counts;
+  return (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) + (c.paused ?? 0) + (c.active ?? 0);
+};
+const perSec = (v: number | null): string => (v === null ? '—' : `${num(v, v > 0 && v < 10 ? 1 : 0)}/s`);
+const p95 = (l: SnapshotQueue['stats']['wait']): string => (l === null ? '—' : `${num(l.p95)} ms`);
+
+/** The watched BullMQ queues a snapshot holds: their backlogs over time, and each one's figures at the end. */
+function SnapshotQueues({ queues }: { queues: SnapshotQueue[] }) {
+  const charted = useMemo(
+    () => [...queues].sort((a, b) => backlogOf(b) - backlogOf(a)).slice(0, CHARTED),
+    [queues],
+  );
+  const series = useMemo<SeriesSpec[]>(
+    () => charted.map((q, i) => ({ key: queueKey(q), name: queueKey(q), color: PALETTE[i]! })),
+    [charted],
+  );
+  const longest = charted.reduce<number[]>((t, q) => (q.history.t.length > t.length ? q.history.t : t), []);
+  const span = spanSeconds(longest, Infinity);
+  const data = useMemo(
+    () =>
+      backlogData(
+        charted.map((q) => ({ key: queueKey(q), h: q.history })),
+        span * 1000,
+      ),
+    [charted, span],
+  );
+  return (
+    <section className="card" data-testid="snapshot-queues">
+      <h2>Queues ({queues.length})</h2>
+      {queues.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <>
+          <TimeChart
+            data={data}
+            series={series}
+            windowSec={span}
+            height={140}
+            label={`Backlog per queue${queues.length > CHARTED ? ` (the ${CHARTED} largest)` : ''}`}
+          />
+          <table className="plain">
+            <thead>
+              <tr>
+                <th>Connection</th>
+                <th>Queue</th>
+                <th>Waiting</th>
+                <th>Active</th>
+                <th>Delayed</th>
+                <th>Completed</th>
+                <th>Failed</th>
+                <th>Done/s</th>
+                <th>Failed/s</th>
+                <th>Wait p95</th>
+                <th>Run p95</th>
+                <th>Workers</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queues.map((q) => (
+                <tr key={`${q.connection.id}/${q.name}`} data-queue={q.name}>
+                  <td>{q.connection.name}</td>
+                  <td>
+                    {q.name}
+                    {q.stats.paused ? ' (paused)' : ''}
+                  </td>
+                  <td>{q.stats.counts.waiting ?? 0}</td>
+                  <td>{q.stats.counts.active ?? 0}</td>
+                  <td>{q.stats.counts.delayed ?? 0}</td>
+                  <td>{q.stats.counts.completed ?? 0}</td>
+                  <td>{q.stats.counts.failed ?? 0}</td>
+                  <td>{perSec(q.stats.completedPerSec)}</td>
+                  <td>{perSec(q.stats.failedPerSec)}</td>
+                  <td>{p95(q.stats.wait)}</td>
+                  <td>{p95(q.stats.run)}</td>
+                  <td>{q.workers.length}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** What a snapshot held besides the charts and the table: managed processes, pools, queues, the audit log. */
 export function SnapshotView({ snap }: { snap: Snapshot }) {
   return (
     <div className="snapshot-view">
@@ -94,6 +192,7 @@ export function SnapshotView({ snap }: { snap: Snapshot }) {
           </table>
         )}
       </section>
+      <SnapshotQueues queues={snap.queues} />
       <section className="card">
         <h2>Control actions ({snap.audit.length})</h2>
         {snap.audit.length === 0 ? (
