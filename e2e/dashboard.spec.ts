@@ -110,7 +110,9 @@ test('every chart takes the dark scheme’s colours when the system switches, an
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
   const charts = page.locator('.time-chart[data-colors]');
   await expect.poll(() => charts.count()).toBeGreaterThan(2);
-  const colours = () => charts.evaluateAll((els) => els.map((e) => e.getAttribute('data-colors')));
+  type Chart = { dataset: Record<string, string | undefined> };
+  const colours = () =>
+    charts.evaluateAll((els) => els.map((e) => (e as unknown as Chart).dataset.colors ?? null));
   const light = await colours();
   // The light and dark palettes share no chart colour (tokens.css).
   await page.emulateMedia({ colorScheme: 'dark' });
