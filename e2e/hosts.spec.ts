@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -13,11 +13,31 @@ interface Remote {
   dir: string;
 }
 
-/** Another Spindle server (the built CLI) on a free loopback port, as a remote host. */
-async function startRemote(readOnly: boolean): Promise<Remote> {
+/** A self-signed certificate for 127.0.0.1 in `dir` (cert.pem, key.pem), made now. */
+function selfSigned(dir: string): string[] {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]),
+    { stdio: 'ignore' },
+  );
+  return ['--tls-cert', cert, '--tls-key', key];
+}
+
+/** Another Spindle server (the built CLI) on a free loopback port, as a remote host; over https with `tls`. */
+async function startRemote(readOnly: boolean, tls = false): Promise<Remote> {
   const token = randomBytes(24).toString('base64url');
   const dir = mkdtempSync(join(tmpdir(), 'spindle-e2e-remote-'));
   const args = ['bin/spindle.mjs', 'web', '--port', '0', ...(readOnly ? ['--read-only'] : [])];
+  if (tls) args.push(...selfSigned(dir));
   const child = spawn(process.execPath, args, {
     env: { ...process.env, SPINDLE_TOKEN: token, SPINDLE_DATA_DIR: dir },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -118,5 +138,43 @@ test('one window over two hosts: add them, switch, and a read-only host refuses 
   } finally {
     sleeper.kill('SIGKILL');
     await Promise.all([stopRemote(alpha), stopRemote(beta)]);
+  }
+});
+
+test('a self-signed https host: refused with what to do, then watched once its certificate is pasted', async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const remote = await startRemote(false, true);
+  try {
+    expect(remote.origin).toMatch(/^https:/);
+    await page.goto(serverUrl());
+    await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+    await page.getByRole('tab', { name: 'Hosts' }).click();
+    const form = page.getByRole('form', { name: 'Add a host' });
+    const add = async (name: string, certificate?: string): Promise<void> => {
+      await form.getByLabel('URL').fill(remote.origin);
+      await form.getByLabel('Token').fill(remote.token);
+      await form.getByLabel('Name').fill(name);
+      if (certificate) {
+        await form.getByText('Self-signed?').click();
+        await form.getByLabel(/Trust this host/).fill(certificate);
+      }
+      await form.getByRole('button', { name: 'Add host' }).click();
+    };
+    await add('untrusted');
+    const untrusted = page.locator('tr[data-host="untrusted"]');
+    await expect(untrusted.locator('.host-error')).toContainText('EHOST_TLS');
+    await expect(untrusted.locator('.host-error')).toContainText('add it again with its certificate');
+    await page.getByRole('button', { name: 'Remove host untrusted' }).click();
+    await add('pinned', readFileSync(join(remote.dir, 'cert.pem'), 'utf8'));
+    const pinned = page.locator('tr[data-host="pinned"]');
+    await expect(pinned.locator('[data-state="up"]')).toBeVisible();
+    await expect(pinned.getByTestId('host-trust')).toContainText('trusts its own certificate');
+    await page.screenshot({ path: artifact('hosts-self-signed.png') });
+    await page.getByRole('button', { name: 'Remove host pinned' }).click();
+    await expect(pinned).toHaveCount(0);
+  } finally {
+    await stopRemote(remote);
   }
 });

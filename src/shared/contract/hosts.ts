@@ -14,6 +14,8 @@ export const HOSTS_LIMITS = {
   /** Points of each host's sparklines (one per remote tick, ~1 s). */
   historyPoints: 120,
   tokenChars: 512,
+  /** A certificate to trust for one host (PEM text: the host's own, or the CA that signed it). */
+  certificateChars: 32_768,
   /** A forwarded request waits this long for the remote's answer. */
   requestTimeoutMs: 15_000,
 } as const;
@@ -60,6 +62,11 @@ export interface HostRow {
   poolBacklog: number | null;
   /** Jobs waiting (waiting, prioritized, paused) in the queues the host watches; null when it watches none. */
   queueBacklog: number | null;
+  /**
+   * The SHA-256 fingerprint of the certificate trusted for this host alone (`hosts.add`
+   * with `certificate`: a self-signed host), null where the system's CAs decide.
+   */
+  trusts: string | null;
 }
 
 /** The `hosts` event and what `hosts.list` returns. */
@@ -88,13 +95,19 @@ export const hostsRequests = {
       .optional(),
     { control: false },
   ),
-  /** Watch another Spindle: its base URL and a credential it accepts (its token). Saved (mode 0600). */
+  /**
+   * Watch another Spindle: its base URL and a credential it accepts (its token). Saved (mode
+   * 0600). `certificate` (https only, PEM): trust this certificate for this host, besides the
+   * system's CAs, as for a host started with a self-signed `--tls-cert`; the host name must
+   * still match it.
+   */
   'hosts.add': request<HostRow>()(
     z
       .object({
         url: z.string().min(1).max(2048),
         token: z.string().min(1).max(HOSTS_LIMITS.tokenChars),
         name: z.string().min(1).max(64).optional(),
+        certificate: z.string().min(1).max(HOSTS_LIMITS.certificateChars).optional(),
       })
       .strict(),
     { control: true },

@@ -16,6 +16,8 @@ const savedHost = z
     name: z.string().min(1).max(64),
     url: z.string().min(1).max(2048),
     token: z.string().min(1).max(HOSTS_LIMITS.tokenChars),
+    /** PEM: a certificate trusted for this host alone (a self-signed host). */
+    certificate: z.string().min(1).max(HOSTS_LIMITS.certificateChars).optional(),
   })
   .strict();
 

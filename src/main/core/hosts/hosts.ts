@@ -5,7 +5,7 @@
  * session that asked. Rows advance on the local tick: a host that sent nothing since the
  * last tick gets a null point (a gap), so every host's series share one time axis.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   HOSTS_LIMITS,
@@ -106,6 +106,23 @@ export function checkHostUrl(raw: string): string {
   return `${u.protocol}//${u.host}`;
 }
 
+/**
+ * The SHA-256 fingerprint (AB:CD:…) of each certificate in a PEM text, the first one's when
+ * there are several; EINVAL when it holds none or one does not parse.
+ */
+export function fingerprintOf(pem: string): string {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  if (!blocks) throw new SpindleError('EINVAL', 'the certificate is not PEM (-----BEGIN CERTIFICATE-----)');
+  const prints = blocks.map((b) => {
+    try {
+      return new X509Certificate(b).fingerprint256;
+    } catch (err) {
+      throw new SpindleError('EINVAL', `the certificate does not parse: ${(err as Error).message}`);
+    }
+  });
+  return prints[0]!;
+}
+
 export class Hosts {
   readonly #opts: HostsOptions;
   readonly #file: HostsFile;
@@ -133,6 +150,7 @@ export class Hosts {
       managed: null,
       poolBacklog: null,
       queueBacklog: null,
+      trusts: null,
     };
   }
 
@@ -150,14 +168,25 @@ export class Hosts {
     return { hosts: [this.#localRow, ...[...this.#remotes.values()].map((r) => r.row)] };
   }
 
-  async add(p: { url: string; token: string; name?: string }): Promise<HostRow> {
+  async add(p: { url: string; token: string; name?: string; certificate?: string }): Promise<HostRow> {
     const url = checkHostUrl(p.url);
+    if (p.certificate !== undefined) {
+      if (!url.startsWith('https:'))
+        throw new SpindleError('EINVAL', 'a certificate to trust is for an https:// host only');
+      fingerprintOf(p.certificate);
+    }
     if (this.#remotes.size >= HOSTS_LIMITS.hosts - 1)
       throw new SpindleError('ELIMIT', `at most ${HOSTS_LIMITS.hosts} hosts`);
     for (const r of this.#remotes.values())
       if (r.saved.url === url) throw new SpindleError('EHOST_EXISTS', `${url} is already host ${r.saved.id}`);
     const name = p.name ?? new URL(url).host;
-    const saved: SavedHost = { id: this.#idFor(name), name, url, token: p.token };
+    const saved: SavedHost = {
+      id: this.#idFor(name),
+      name,
+      url,
+      token: p.token,
+      ...(p.certificate !== undefined ? { certificate: p.certificate } : {}),
+    };
     await this.#file.save([...[...this.#remotes.values()].map((r) => r.saved), saved]);
     const row = this.#open(saved).row;
     this.#opts.publish(this.state(), true);
@@ -199,6 +228,7 @@ export class Hosts {
       const link = new RemoteLink({
         url: r.saved.url,
         token: r.saved.token,
+        certificate: r.saved.certificate,
         backoffMs: this.#opts.backoffMs,
         onEvent: (event, payload) => push(event, payload, hostId),
         onState: () => {},
@@ -276,6 +306,7 @@ export class Hosts {
       managed: null,
       poolBacklog: null,
       queueBacklog: null,
+      trusts: saved.certificate ? fingerprintOf(saved.certificate) : null,
     };
     const remote: Remote = {
       saved,
@@ -287,6 +318,7 @@ export class Hosts {
     remote.monitor = new RemoteLink({
       url: saved.url,
       token: saved.token,
+      certificate: saved.certificate,
       backoffMs: this.#opts.backoffMs,
       onState: (state, error) => {
         Object.assign(row, { state, error });

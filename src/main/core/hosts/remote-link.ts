@@ -4,6 +4,7 @@
  * requests made while it is down fail at once with EHOST_DOWN instead of waiting, and every
  * request has a deadline, so a remote that stops answering holds nothing here for long.
  */
+import tls from 'node:tls';
 import WebSocket from 'ws';
 import { fail, type Result } from '../../../shared/result';
 import { HOSTS_LIMITS, type HostState } from '../../../shared/contract/hosts';
@@ -24,6 +25,8 @@ export interface RemoteLinkOptions {
   /** Base URL of the remote, http(s)://host:port */
   url: string;
   token: string;
+  /** PEM certificates trusted for this remote besides the system's CAs (a self-signed host). */
+  certificate?: string;
   onEvent(event: string, payload: unknown): void;
   onState(state: HostState, error: LinkError | null): void;
   /** Called on every (re)open before the state turns `up`, e.g. to subscribe again. */
@@ -52,8 +55,13 @@ export function linkErrorOf(err: unknown, status?: number): LinkError {
     return { code: 'EHOST_UNREACHABLE', message: `no such host (${code})` };
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
     return { code: 'EHOST_UNREACHABLE', message: `unreachable (${code})` };
-  if (/CERT|SSL|TLS|self.signed/i.test(`${code} ${e?.message ?? ''}`))
-    return { code: 'EHOST_TLS', message: `TLS failure: ${e?.message ?? code}` };
+  if (/CERT|SSL|TLS|self.signed/i.test(`${code} ${e?.message ?? ''}`)) {
+    const untrusted = /SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY_LEAF/.test(code);
+    return {
+      code: 'EHOST_TLS',
+      message: `TLS failure: ${e?.message ?? code}${untrusted ? ' (a self-signed host: add it again with its certificate to trust it)' : ''}`,
+    };
+  }
   return { code: 'EHOST_DOWN', message: e?.message ?? String(err) };
 }
 
@@ -146,6 +154,9 @@ export class RemoteLink {
     let failure: unknown = null;
     const ws = new WebSocket(wsUrlOf(this.#opts.url), WS_PROTOCOL, {
       headers: { Authorization: `Bearer ${this.#opts.token}` },
+      // Verified in the handshake, before the credential is sent: the chain must end at one of
+      // these (or a system CA) and the name must match, as for any https host.
+      ...(this.#opts.certificate ? { ca: [...tls.rootCertificates, this.#opts.certificate] } : {}),
       handshakeTimeout: OPEN_TIMEOUT_MS,
       maxPayload: 64 * 1024 * 1024,
       perMessageDeflate: false,

@@ -28,18 +28,25 @@ function AddHost({ client }: { client: Client }) {
   const [url, setUrl] = useState('');
   const [token, setToken] = useState('');
   const [name, setName] = useState('');
+  const [certificate, setCertificate] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     setBusy(true);
-    const res = await client.api.request('hosts.add', { url, token, ...(name ? { name } : {}) });
+    const res = await client.api.request('hosts.add', {
+      url,
+      token,
+      ...(name ? { name } : {}),
+      ...(certificate.trim() ? { certificate: certificate.trim() } : {}),
+    });
     setBusy(false);
     if (!res.ok) return setError(`${res.error.code}: ${res.error.message}`);
     setError(null);
     setUrl('');
     setToken('');
     setName('');
+    setCertificate('');
   };
   return (
     <form className="host-add toolbar" onSubmit={(e) => void submit(e)} aria-label="Add a host">
@@ -76,6 +83,24 @@ function AddHost({ client }: { client: Client }) {
           name="host-name"
         />
       </label>
+      <details className="host-cert">
+        <summary>Self-signed?</summary>
+        <label>
+          <span>
+            Trust this host&apos;s certificate (PEM, https only: its <code>--tls-cert</code> file, or the CA
+            that signed it)
+          </span>
+          <textarea
+            value={certificate}
+            onChange={(e) => setCertificate(e.target.value)}
+            placeholder="-----BEGIN CERTIFICATE-----"
+            rows={4}
+            cols={64}
+            spellCheck={false}
+            name="host-certificate"
+          />
+        </label>
+      </details>
       <button
         className="btn"
         type="submit"
@@ -159,6 +184,11 @@ export function HostsView({ client }: { client: Client }) {
                     {h.name}
                   </button>
                   <div className="muted host-url">{h.id === LOCAL_HOST ? 'this machine' : h.url}</div>
+                  {h.trusts && (
+                    <div className="muted host-trust" title={`SHA-256 ${h.trusts}`} data-testid="host-trust">
+                      trusts its own certificate {h.trusts.slice(0, 11)}…
+                    </div>
+                  )}
                 </th>
                 <td>
                   <span className={`host-state host-state-${h.state}`} data-state={h.state}>
