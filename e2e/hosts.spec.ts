@@ -1,9 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { selfSigned } from '../src/test-utils/self-signed';
 import { artifact, serverUrl } from './fixtures';
 
 interface Remote {
@@ -13,31 +14,15 @@ interface Remote {
   dir: string;
 }
 
-/** A self-signed certificate for 127.0.0.1 in `dir` (cert.pem, key.pem), made now. */
-function selfSigned(dir: string): string[] {
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]),
-    { stdio: 'ignore' },
-  );
-  return ['--tls-cert', cert, '--tls-key', key];
-}
-
 /** Another Spindle server (the built CLI) on a free loopback port, as a remote host; over https with `tls`. */
 async function startRemote(readOnly: boolean, tls = false): Promise<Remote> {
   const token = randomBytes(24).toString('base64url');
   const dir = mkdtempSync(join(tmpdir(), 'spindle-e2e-remote-'));
   const args = ['bin/spindle.mjs', 'web', '--port', '0', ...(readOnly ? ['--read-only'] : [])];
-  if (tls) args.push(...selfSigned(dir));
+  if (tls) {
+    const { cert, key } = selfSigned(dir);
+    args.push('--tls-cert', cert, '--tls-key', key);
+  }
   const child = spawn(process.execPath, args, {
     env: { ...process.env, SPINDLE_TOKEN: token, SPINDLE_DATA_DIR: dir },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { selfSigned } from '../../test-utils/self-signed';
 import { Core } from '../core/core';
 import { checkBind } from './bind-policy';
 import { startWebServer, type WebServer } from './server';
@@ -17,31 +18,9 @@ let ca: string;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'spindle-tls-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Spindle</title>');
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
   // A self-signed certificate made now, for this test only.
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  ca = readFileSync(cert, 'utf8');
+  const { cert, key, pem } = selfSigned(dir);
+  ca = pem;
   core = new Core();
   server = await startWebServer({ core, staticDir: dir, token: TOKEN, port: 0, tls: { cert, key } });
 });

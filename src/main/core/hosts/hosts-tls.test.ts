@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostRow, HostsState } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
+import { selfSigned } from '../../../test-utils/self-signed';
 import { until } from '../../../test-utils/until';
 import { startWebServer, type WebServer } from '../../web/server';
 import { Core, type Session } from '../core';
@@ -19,25 +19,6 @@ let server: WebServer;
 let cert: string;
 let other: string;
 let url: string;
-
-/** A self-signed certificate for 127.0.0.1 and localhost, made now for this test (PEM text). */
-function selfSigned(name: string): { cert: string; key: string } {
-  const cert = join(tmp, `${name}.pem`);
-  const key = join(tmp, `${name}.key`);
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]),
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
 
 /** A Core as the watching server, one session on it subscribed to the hosts list. */
 function watching(dataDir: string) {
@@ -59,12 +40,18 @@ function watching(dataDir: string) {
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'spindle-hosts-tls-'));
   writeFileSync(join(tmp, 'index.html'), '<!doctype html><title>Spindle</title>');
-  const own = selfSigned('remote');
-  cert = readFileSync(own.cert, 'utf8');
-  other = readFileSync(selfSigned('other').cert, 'utf8');
+  const own = selfSigned(tmp, 'remote');
+  cert = own.pem;
+  other = selfSigned(tmp, 'other').pem;
   remote = new Core({ dataDir: join(tmp, 'remote'), intervalMs: 250 });
   remote.start();
-  server = await startWebServer({ core: remote, staticDir: tmp, token: TOKEN, port: 0, tls: own });
+  server = await startWebServer({
+    core: remote,
+    staticDir: tmp,
+    token: TOKEN,
+    port: 0,
+    tls: { cert: own.cert, key: own.key },
+  });
   url = `https://127.0.0.1:${server.port}`;
 }, 60_000);
 

@@ -1,9 +1,10 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test-utils/redis-server';
+import { selfSigned } from '../../../test-utils/self-signed';
 import { until } from '../../../test-utils/until';
 import { RedisLink } from './connection';
 import { parseConnection } from './redis-url';
@@ -28,21 +29,8 @@ async function attempt(input: ConnectionInput): Promise<string> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'spindle-redis-tls-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
   // A self-signed certificate made now, for this test only.
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]),
-    { stdio: 'ignore' },
-  );
+  const { cert, key } = selfSigned(dir);
   port = await freePort();
   // TLS only (`--port 0` turns the plain port off), nothing kept on disk.
   server = spawn(
