@@ -91,8 +91,8 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
   // Two watched queues, as the engine writes them: ten ticks of history, the last a second ago.
   const t = Array.from({ length: 10 }, (_, i) => snap.createdAt - (10 - i) * 1000);
   const column = (f: (i: number) => number | null) => t.map((_, i) => f(i));
-  const queue = (name: string, waiting: (i: number) => number, done: number) => ({
-    connection: { id: 'c1', name: '127.0.0.1:6379', url: 'redis://127.0.0.1:6379', prefix: 'bull' },
+  const queue = (name: string, waiting: (i: number) => number, done: number, id = 'c1') => ({
+    connection: { id, name: '127.0.0.1:6379', url: 'redis://127.0.0.1:6379', prefix: 'bull' },
     name,
     stats: {
       counts: {
@@ -134,14 +134,19 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
     },
     workers: [],
   });
-  snap.queues = [queue('wash', (i) => 100 - i * 10, 90), queue('dry', (i) => i * 5, 45)];
+  // The third is another server's queue of the same name, on a connection of the same name.
+  snap.queues = [
+    queue('wash', (i) => 100 - i * 10, 90),
+    queue('dry', (i) => i * 5, 45),
+    queue('wash', () => 1, 3, 'c2'),
+  ];
   writeFileSync(file, JSON.stringify(snap));
   await page.getByTestId('snapshot-file').setInputFiles(file);
   await expect(page.getByTestId('replay-banner')).toBeVisible();
   await page.getByRole('tab', { name: 'Snapshot' }).click();
   const section = page.getByTestId('snapshot-queues');
-  await expect(section.getByRole('heading')).toHaveText('Queues (2)');
-  const wash = section.locator('tr[data-queue="wash"]');
+  await expect(section.getByRole('heading')).toHaveText('Queues (3)');
+  const wash = section.locator('tr[data-queue="wash"]').first();
   await expect(wash).toContainText('127.0.0.1:6379');
   await expect(wash.locator('td')).toHaveText([
     '127.0.0.1:6379',
@@ -160,7 +165,7 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
   // The chart's text alternative reads each queue's last backlog (waiting + active), largest first.
   await expect(section.getByRole('img')).toHaveAttribute(
     'aria-label',
-    /latest: 127.0.0.1:6379\/dry 47, 127.0.0.1:6379\/wash 12$/,
+    /latest: 127.0.0.1:6379\/dry 47, 127.0.0.1:6379\/wash 12, 127.0.0.1:6379\/wash 3$/,
   );
   await page.screenshot({ path: artifact('snapshot-queues.png'), fullPage: true });
 });

@@ -163,7 +163,9 @@ describe.runIf(linux)('sampler accuracy on real processes', () => {
     } finally {
       process.kill(-herd.pid!, 'SIGKILL');
     }
-  });
+    // 2,000 forks from a shell took 13–35 s on a loaded 2-core machine where a system call
+    // costs about 1 µs: the wait for the herd, not the check, needs the time.
+  }, 120_000);
 
   it('shows K more threads for a process that starts K worker threads', async () => {
     const K = 4;

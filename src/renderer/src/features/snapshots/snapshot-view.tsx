@@ -15,7 +15,9 @@ const PALETTE = ['blue', 'orange', 'green', 'purple', 'red', 'teal', 'gold', 'pi
 /** Queues drawn on the chart, at most: those with the largest backlog at the end (all are in the table). */
 const CHARTED = PALETTE.length;
 
-const queueKey = (q: SnapshotQueue): string => `${q.connection.name}/${q.name}`;
+/** A queue's name on the chart, and its key there (two connections may share a name, never an id). */
+const queueName = (q: SnapshotQueue): string => `${q.connection.name}/${q.name}`;
+const queueKey = (q: SnapshotQueue): string => `${q.connection.id}/${q.name}`;
 const backlogOf = (q: SnapshotQueue): number => {
   const c = q.stats.counts;
   return (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) + (c.paused ?? 0) + (c.active ?? 0);
@@ -30,7 +32,7 @@ function SnapshotQueues({ queues }: { queues: SnapshotQueue[] }) {
     [queues],
   );
   const series = useMemo<SeriesSpec[]>(
-    () => charted.map((q, i) => ({ key: queueKey(q), name: queueKey(q), color: PALETTE[i]! })),
+    () => charted.map((q, i) => ({ key: queueKey(q), name: queueName(q), color: PALETTE[i]! })),
     [charted],
   );
   const longest = charted.reduce<number[]>((t, q) => (q.history.t.length > t.length ? q.history.t : t), []);
@@ -76,7 +78,7 @@ function SnapshotQueues({ queues }: { queues: SnapshotQueue[] }) {
             </thead>
             <tbody>
               {queues.map((q) => (
-                <tr key={`${q.connection.id}/${q.name}`} data-queue={q.name}>
+                <tr key={queueKey(q)} data-queue={q.name}>
                   <td>{q.connection.name}</td>
                   <td>
                     {q.name}
