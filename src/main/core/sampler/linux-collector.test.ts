@@ -89,22 +89,31 @@ describe('LinuxCollector on bad input', () => {
 
 describe('LinuxCollector racing real processes', () => {
   it('never fails a sample while processes come and go', async () => {
+    // The churn runs in its own shell, so it races the sampler in the kernel, not in this event
+    // loop: spawning from here starved the samples where a fork is slow (15 ms each on CI).
+    const churn = spawn(
+      'sh',
+      ['-c', 'while kill -0 $PPID 2>/dev/null; do for i in 1 2 3 4 5 6 7 8; do /bin/true & done; wait; done'],
+      {
+        stdio: 'ignore',
+      },
+    );
     const c = new LinuxCollector();
-    let stop = false;
-    const churn = (async () => {
-      while (!stop) {
-        await Promise.all(Array.from({ length: 8 }, () => new Promise((r) => spawn('true').on('exit', r))));
-      }
-    })();
+    const seen = new Set<number>();
+    const gone = new Set<number>();
     try {
-      for (let i = 0; i < 40; i++) {
+      // Until 20 pids were sampled and then gone (bounded: the loop also ends after 3,000 samples).
+      for (let i = 0; i < 3_000 && gone.size < 20; i++) {
         const r = c.collect();
         expect(r.rows.length).toBeGreaterThan(0);
-        await new Promise((r) => setImmediate(r));
+        const now = new Set(r.rows.map((row) => row.pid));
+        for (const pid of seen) if (!now.has(pid)) gone.add(pid);
+        for (const pid of now) seen.add(pid);
+        await new Promise((r) => setTimeout(r, 5));
       }
+      expect(gone.size).toBeGreaterThanOrEqual(20);
     } finally {
-      stop = true;
-      await churn;
+      churn.kill('SIGKILL');
       c.close();
     }
   });
