@@ -46,7 +46,7 @@ const r2 = (v: number): number => Math.round(v * 100) / 100;
  */
 export async function startServer(
   cwd?: string,
-): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+): Promise<{ url: string; pid: number; newUrl: () => Promise<string>; stop: () => Promise<void> }> {
   const token = randomBytes(24).toString('base64url');
   // SPINDLE_BENCH_SERVER_ARGS: extra Node flags for the server, e.g. `--cpu-prof` to profile it.
   const nodeArgs = process.env.SPINDLE_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -75,6 +75,17 @@ export async function startServer(
   return {
     url,
     pid: child.pid!,
+    /** A URL with a fresh one-time code, for another window (the printed one opens one). */
+    newUrl: async () => {
+      const res = await fetch(new URL('/api/code', url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      const body = (await res.json()) as { value?: { url?: string } };
+      if (!res.ok || !body.value?.url) throw new Error(`POST /api/code: ${res.status}`);
+      return body.value.url;
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

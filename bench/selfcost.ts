@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium-path.mjs';
+import { openBareWindow, type BareWindow } from './bare-window';
 import { startServer } from './renderer';
 import { writeResult } from './results';
 import { childrenNamed, treePct, treeTicks } from './selfcost-proc';
@@ -57,6 +58,39 @@ export const FLOOR_PAGE = `<!doctype html><body style="margin:0;font:14px system
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r2 = (v: number): number => Math.round(v * 100) / 100;
+
+/** Each view's tab id (`#tab-<id>`). */
+const VIEW_IDS: Record<string, string> = Object.fromEntries(ALL_VIEWS.map((v) => [v, v.toLowerCase()]));
+/** True in the page once the window is connected to its server. */
+const CONNECTED = `document.querySelector('[data-testid="connection"]')?.dataset.state === 'connected'`;
+
+/** Click `view`'s tab in the bare window and wait until its panel has loaded. */
+async function show(win: BareWindow, view: string): Promise<void> {
+  const id = VIEW_IDS[view]!;
+  await win.evaluate(`document.getElementById('tab-${id}').click()`);
+  await win.waitFor(
+    `document.getElementById('tab-${id}').getAttribute('aria-selected') === 'true' && !document.querySelector('#view-panel .view-loading')`,
+  );
+}
+
+/**
+ * After a measurement: the page was visible and Chromium drew its frames unthrottled (at
+ * least 20 animation frames in half a second when asked), so the figure is of a window
+ * that draws, not of one the browser put in the background.
+ */
+async function checkDrawing(win: BareWindow): Promise<void> {
+  const { visible, frames } = await win.evaluate<{
+    visible: boolean;
+    frames: number;
+  }>(`new Promise((resolve) => {
+    let frames = 0;
+    const end = performance.now() + 500;
+    const step = () => (++frames, performance.now() < end ? requestAnimationFrame(step) : resolve({ visible: document.visibilityState === 'visible', frames }));
+    requestAnimationFrame(step);
+  })`);
+  if (!visible || frames < 20)
+    throw new Error(`the window did not draw: visible ${visible}, ${frames} frames in 0.5 s`);
+}
 
 /** CPU % of one core used by the trees at `roots()` over `ms` of wall time. */
 async function measure(roots: () => number[], ms: number): Promise<number> {
@@ -100,27 +134,39 @@ function btopConfigHome(): string {
   return config;
 }
 
-/** btop's own CPU at update_ms = 1000 in a pseudo-terminal, or null when btop is not installed. */
-async function btopPct(ms: number): Promise<number | null> {
+/** A running btop: its pids (found again each time) and how to end it. */
+interface Btop {
+  pids: () => number[];
+  stop: () => Promise<void>;
+}
+
+/**
+ * btop at update_ms = 1000 in a pseudo-terminal, settled, or null when btop is not installed.
+ * `script` gives btop a terminal (200×50); its output goes nowhere, btop still draws it all.
+ */
+async function startBtop(): Promise<Btop | null> {
   if (process.env.SPINDLE_SELFCOST_BTOP === '0') return null;
   if (spawnSync('btop', ['--version']).status !== 0) return null;
   const config = btopConfigHome();
-  // `script` gives btop a terminal (200×50); its output goes nowhere, btop still draws it all.
   const term = spawn('script', ['-q', '-c', 'stty cols 200 rows 50; exec btop --utf-force', '/dev/null'], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
     env: { ...process.env, XDG_CONFIG_HOME: config, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
   });
-  try {
-    await sleep(SETTLE_MS);
-    const btop = (): number[] => childrenNamed(term.pid!, /^btop$/);
-    if (!btop().length) throw new Error('btop did not start under script');
-    return await measure(btop, ms);
-  } finally {
-    process.kill(-term.pid!, 'SIGTERM');
-    await new Promise((r) => (term.exitCode === null ? term.once('exit', r) : r(null)));
+  const stop = async (): Promise<void> => {
+    if (term.exitCode === null && term.signalCode === null) {
+      process.kill(-term.pid!, 'SIGTERM');
+      await new Promise((r) => term.once('exit', r));
+    }
     rmSync(config, { recursive: true, force: true });
+  };
+  await sleep(SETTLE_MS);
+  const pids = (): number[] => childrenNamed(term.pid!, /^btop$/);
+  if (!pids().length) {
+    await stop();
+    throw new Error('btop did not start under script');
   }
+  return { pids, stop };
 }
 
 /** What btop costs on screen: btop, the terminal drawing it, and the X server xterm draws through. */
@@ -221,7 +267,9 @@ export async function run(): Promise<void> {
   const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 5000);
   const stopIdle = await idleProcesses(IDLE_PROCESSES);
   try {
-    const btop = await btopPct(windowMs);
+    // btop alone first, then kept running: each view is measured beside it, in the same seconds.
+    const btopRun = await startBtop();
+    const btop = btopRun && (await measure(btopRun.pids, windowMs));
     const onScreen = await btopOnScreenPct(windowMs);
     if (onScreen)
       console.log(
@@ -229,83 +277,140 @@ export async function run(): Promise<void> {
       );
     const server = await startServer();
     const serverStart = performance.now();
-    const { browser, roots: windowRoots, page } = await openWindow();
     try {
-      // The floor of any page that shows live figures: two numbers, at opposite corners, that
-      // change once a second. Chromium's frame pipeline (style, layout, paint, raster,
-      // compositing in two processes) runs once per changed frame whatever the page draws.
-      await page.setContent(FLOOR_PAGE);
-      await sleep(SETTLE_MS);
-      const floorPct = await measure(() => windowRoots, windowMs);
-      console.log(`selfcost floor (two numbers changing each second): window ${r2(floorPct)} %`);
-      await page.goto(server.url);
-      await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
-      // Every view once before measuring, so the server's and the window's start-up (module
-      // loading, the first reading of every process, V8's first compilations) is not charged
-      // to whichever view happens to be measured first.
-      for (const view of VIEWS) {
-        await page.getByRole('tab', { name: view }).click();
-        await sleep(WARM_MS);
-      }
-      const fill = FILL_MS - (performance.now() - serverStart);
-      if (fill > 0) {
-        console.log(`selfcost: waiting ${Math.round(fill / 1000)} s for a full 5-minute history`);
-        await sleep(fill);
-      }
-      const views: Record<string, { serverPct: number; windowPct: number; totalPct: number }> = {};
-      for (const view of VIEWS) {
-        await page.getByRole('tab', { name: view }).click();
-        await page.getByRole('tabpanel', { name: view }).waitFor();
-        await sleep(VIEW_SETTLE_MS);
-        const [serverPct, windowPct] = await Promise.all([
-          measure(() => [server.pid], windowMs),
-          measure(() => windowRoots, windowMs),
-        ]);
-        views[view.toLowerCase()] = {
-          serverPct: r2(serverPct),
-          windowPct: r2(windowPct),
-          totalPct: r2(serverPct + windowPct),
-        };
-        console.log(`selfcost ${view}: server ${r2(serverPct)} %, window ${r2(windowPct)} %`);
-      }
-      const overview = views.overview ?? Object.values(views)[0]!;
-      const worst = Math.max(...Object.values(views).map((v) => v.totalPct));
-      const result = {
-        idleProcesses: IDLE_PROCESSES,
-        windowSeconds: windowMs / 1000,
-        serverPct: overview.serverPct,
-        windowPct: overview.windowPct,
-        btopPct: btop === null ? null : r2(btop),
-        floorWindowPct: r2(floorPct),
-        totalPct: overview.totalPct,
-        worstViewTotalPct: worst,
-        underBtop: btop === null || !ALL_MEASURED ? null : worst < btop,
-        btopOnScreen: onScreen,
-        underBtopOnScreen: onScreen === null || !ALL_MEASURED ? null : worst < onScreen.totalPct,
-        views,
-        machineCores: cpus().length,
-        machineLoadAvg1: r2(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)),
-        method:
-          'CPU % of one core = (utime+stime+cutime+cstime) delta of each process tree from /proc/PID/stat over the wall time of the window; server = the `spindle web` process tree at the default 1 s sample interval, window = the headless Chromium process tree (all its processes) showing the view, btop = the btop process at update_ms = 1000 in a 200x50 pseudo-terminal (script -q), measured before Spindle starts; btopOnScreen = btop at update_ms = 1000 in xterm (200x50, Xft Monospace 10) on a private Xvfb display, with the CPU of xterm and of the X server over the same window (null without xterm or Xvfb), measured after the pseudo-terminal run; underBtop compares with btop alone, underBtopOnScreen with btop on screen; floorWindowPct = the same Chromium window showing only two numbers that change each second, at opposite corners, measured before Spindle’s page opens; every view is shown for 5 s once before the first measurement, and the first is measured once the server has run 5 minutes (the charts’ default window is full); each view is shown 45 s before its 30 s are measured (a view’s code is compiled again when it comes back after minutes unused); top-level serverPct/windowPct are the Overview (or the first view measured when SPINDLE_SELFCOST_VIEWS leaves it out); underBtop is null unless every view was measured',
-      };
-      console.table(Object.entries(views).map(([view, v]) => ({ view, ...v })));
-      console.table([
-        {
-          btopPct: result.btopPct,
-          btopOnScreenPct: onScreen?.totalPct ?? null,
-          floorWindowPct: result.floorWindowPct,
-          overviewTotalPct: result.totalPct,
-          worstViewTotalPct: worst,
-        },
-      ]);
-      writeResult(process.env.SPINDLE_BENCH_RESULT ?? 'selfcost', result);
+      await measureWindows(server, serverStart, windowMs, btop, btopRun, onScreen, loads);
     } finally {
-      await browser.close();
       await server.stop();
+      await btopRun?.stop();
     }
   } finally {
     stopIdle();
     clearInterval(loadTimer);
+  }
+}
+
+async function measureWindows(
+  server: Awaited<ReturnType<typeof startServer>>,
+  serverStart: number,
+  windowMs: number,
+  btop: number | null,
+  btopRun: Btop | null,
+  onScreen: BtopOnScreen | null,
+  loads: number[],
+): Promise<void> {
+  // The floor of any page that shows live figures: two numbers, at opposite corners, that
+  // change once a second. Chromium's frame pipeline (style, layout, paint, raster,
+  // compositing in two processes) runs once per changed frame whatever the page draws.
+  const floor = await openBareWindow(`data:text/html,${encodeURIComponent(FLOOR_PAGE)}`);
+  let floorPct: number;
+  try {
+    await floor.waitFor(`document.getElementById('a').textContent !== ''`);
+    await sleep(SETTLE_MS);
+    floorPct = await measure(() => [floor.pid], windowMs);
+    await checkDrawing(floor);
+  } finally {
+    await floor.close();
+  }
+  console.log(`selfcost floor (two numbers changing each second): window ${r2(floorPct)} %`);
+  const win = await openBareWindow(`${server.url}#${VIEW_IDS[VIEWS[0]!]}`);
+  try {
+    const windowRoots = [win.pid];
+    await win.waitFor(CONNECTED);
+    // Every view once before measuring, so the server's and the window's start-up (module
+    // loading, the first reading of every process, V8's first compilations) is not charged
+    // to whichever view happens to be measured first.
+    for (const view of VIEWS) {
+      await show(win, view);
+      await sleep(WARM_MS);
+    }
+    const fill = FILL_MS - (performance.now() - serverStart);
+    if (fill > 0) {
+      console.log(`selfcost: waiting ${Math.round(fill / 1000)} s for a full 5-minute history`);
+      await sleep(fill);
+    }
+    const views: Record<
+      string,
+      {
+        serverPct: number;
+        windowPct: number;
+        totalPct: number;
+        btopPct: number | null;
+        toBtop: number | null;
+      }
+    > = {};
+    for (const view of VIEWS) {
+      await show(win, view);
+      await sleep(VIEW_SETTLE_MS);
+      const [serverPct, windowPct, besidePct] = await Promise.all([
+        measure(() => [server.pid], windowMs),
+        measure(() => windowRoots, windowMs),
+        btopRun ? measure(btopRun.pids, windowMs) : null,
+      ]);
+      await checkDrawing(win);
+      if (!(await win.evaluate<boolean>(CONNECTED))) throw new Error(`${view}: the window lost its server`);
+      views[view.toLowerCase()] = {
+        serverPct: r2(serverPct),
+        windowPct: r2(windowPct),
+        totalPct: r2(serverPct + windowPct),
+        btopPct: besidePct === null ? null : r2(besidePct),
+        toBtop: besidePct ? r2((serverPct + windowPct) / besidePct) : null,
+      };
+      console.log(
+        `selfcost ${view}: server ${r2(serverPct)} %, window ${r2(windowPct)} %, btop in the same seconds ${besidePct === null ? '—' : r2(besidePct)} %`,
+      );
+    }
+    await win.close();
+    // The same view in a window Playwright drives, side by side: what the harness adds.
+    let playwrightPct: number | null = null;
+    if (VIEWS.includes('Overview')) {
+      const { browser, roots, page } = await openWindow();
+      try {
+        await page.goto(`${await server.newUrl()}#overview`);
+        await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+        await sleep(VIEW_SETTLE_MS);
+        playwrightPct = r2(await measure(() => roots, windowMs));
+        console.log(`selfcost Overview in a window Playwright drives: window ${playwrightPct} %`);
+      } finally {
+        await browser.close();
+      }
+    }
+    const overview = views.overview ?? Object.values(views)[0]!;
+    const worst = Math.max(...Object.values(views).map((v) => v.totalPct));
+    const result = {
+      idleProcesses: IDLE_PROCESSES,
+      windowSeconds: windowMs / 1000,
+      serverPct: overview.serverPct,
+      windowPct: overview.windowPct,
+      btopPct: btop === null ? null : r2(btop),
+      floorWindowPct: r2(floorPct),
+      playwrightWindowPct: playwrightPct,
+      totalPct: overview.totalPct,
+      worstViewTotalPct: worst,
+      underBtop: btop === null || !ALL_MEASURED ? null : worst < btop,
+      // Each view against btop measured in the same 30 s (both feel the machine's load alike).
+      underBtopSameSeconds:
+        btopRun === null || !ALL_MEASURED ? null : Object.values(views).every((v) => v.toBtop! < 1),
+      btopOnScreen: onScreen,
+      underBtopOnScreen: onScreen === null || !ALL_MEASURED ? null : worst < onScreen.totalPct,
+      views,
+      machineCores: cpus().length,
+      machineLoadAvg1: r2(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)),
+      method:
+        'CPU % of one core = (utime+stime+cutime+cstime) delta of each process tree from /proc/PID/stat over the wall time of the window; server = the `spindle web` process tree at the default 1 s sample interval, window = the headless Chromium process tree (all its processes) showing the view, started with Playwright’s switches but driven through one raw DevTools socket that enables no domain (bench/bare-window.ts), playwrightWindowPct = the Overview in a window Playwright drives (which reports every WebSocket frame over its pipe), measured after the views, btop = the btop process at update_ms = 1000 in a 200x50 pseudo-terminal (script -q), measured before Spindle starts, then kept running: views.*.btopPct is that btop over the same 30 s as the view, and toBtop = (server + window) / it, so a machine that is slower in one minute than in another moves both sides alike (underBtopSameSeconds: every view’s toBtop < 1); btopOnScreen = btop at update_ms = 1000 in xterm (200x50, Xft Monospace 10) on a private Xvfb display, with the CPU of xterm and of the X server over the same window (null without xterm or Xvfb), measured after the pseudo-terminal run; underBtop compares with btop alone, underBtopOnScreen with btop on screen; floorWindowPct = the same Chromium window showing only two numbers that change each second, at opposite corners, measured before Spindle’s page opens; every view is shown for 5 s once before the first measurement, and the first is measured once the server has run 5 minutes (the charts’ default window is full); each view is shown 45 s before its 30 s are measured (a view’s code is compiled again when it comes back after minutes unused); top-level serverPct/windowPct are the Overview (or the first view measured when SPINDLE_SELFCOST_VIEWS leaves it out); underBtop is null unless every view was measured',
+    };
+    console.table(Object.entries(views).map(([view, v]) => ({ view, ...v })));
+    console.table([
+      {
+        btopPct: result.btopPct,
+        btopOnScreenPct: onScreen?.totalPct ?? null,
+        floorWindowPct: result.floorWindowPct,
+        overviewTotalPct: result.totalPct,
+        worstViewTotalPct: worst,
+      },
+    ]);
+    writeResult(process.env.SPINDLE_BENCH_RESULT ?? 'selfcost', result);
+  } finally {
+    await win.close();
   }
 }
 
