@@ -71,7 +71,13 @@ export async function openBareWindow(url: string): Promise<BareWindow> {
       browser.kill('SIGTERM');
       await new Promise((r) => browser.once('exit', r));
     }
-    rmSync(profile, { recursive: true, force: true });
+    // The browser's children may still be writing the profile as it exits: retry, and a
+    // profile left in /tmp is not worth a run's figures.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (err) {
+      console.error(`bare window: could not remove ${profile}: ${(err as Error).message}`);
+    }
   };
   try {
     const port = await new Promise<number>((resolve, reject) => {

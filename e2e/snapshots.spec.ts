@@ -82,6 +82,10 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
 }) => {
   await page.goto(serverUrl());
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connected');
+  // Two machine samples at least, so the scrubber has a time before the end.
+  await expect
+    .poll(async () => Number(await page.getByTestId('cpu-chart').getAttribute('data-points')))
+    .toBeGreaterThan(1);
   await page.getByRole('button', { name: 'Export snapshot' }).click();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -89,58 +93,68 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
   ]);
   const file = artifact('snapshot-queues.json');
   await download.saveAs(file);
-  const snap = JSON.parse(readFileSync(file, 'utf8')) as { createdAt: number; queues: unknown[] };
-  // Two watched queues, as the engine writes them: ten ticks of history, the last a second ago.
-  const t = Array.from({ length: 10 }, (_, i) => snap.createdAt - (10 - i) * 1000);
-  const column = (f: (i: number) => number | null) => t.map((_, i) => f(i));
-  const queue = (name: string, waiting: (i: number) => number, done: number, id = 'c1') => ({
-    connection: { id, name: '127.0.0.1:6379', url: 'redis://127.0.0.1:6379', prefix: 'bull' },
-    name,
-    stats: {
-      counts: {
-        waiting: waiting(9),
-        prioritized: 0,
-        delayed: 0,
-        active: 2,
-        'waiting-children': 0,
-        completed: done,
-        failed: 1,
-        paused: 0,
+  const snap = JSON.parse(readFileSync(file, 'utf8')) as {
+    createdAt: number;
+    series: { t: number[] };
+    queues: unknown[];
+  };
+  expect(snap.series.t.length).toBeGreaterThan(1);
+  // Watched queues, as the engine writes them: ten ticks of history a second apart, the fifth
+  // at the snapshot's first machine sample (where the scrubber's start stands). `late` starts
+  // the queue's history 5 s later: at the scrubber's start it was not watched yet.
+  const first = snap.series.t[0]!;
+  const queue = (name: string, waiting: (i: number) => number, done: number, id = 'c1', late = false) => {
+    const t = Array.from({ length: 10 }, (_, i) => first + (i - 4) * 1000 + (late ? 5000 : 0));
+    const column = (f: (i: number) => number | null) => t.map((_, i) => f(i));
+    return {
+      connection: { id, name: '127.0.0.1:6379', url: 'redis://127.0.0.1:6379', prefix: 'bull' },
+      name,
+      stats: {
+        counts: {
+          waiting: waiting(9),
+          prioritized: 0,
+          delayed: 0,
+          active: 2,
+          'waiting-children': 0,
+          completed: done,
+          failed: 1,
+          paused: 0,
+        },
+        paused: false,
+        completedPerSec: 12.5,
+        failedPerSec: 0,
+        wait: { p50: 40, p95: 90, p99: 120, n: 64 },
+        run: { p50: 10, p95: 25, p99: 30, n: 64 },
       },
-      paused: false,
-      completedPerSec: 12.5,
-      failedPerSec: 0,
-      wait: { p50: 40, p95: 90, p99: 120, n: 64 },
-      run: { p50: 10, p95: 25, p99: 30, n: 64 },
-    },
-    history: {
-      t,
-      waiting: column(waiting),
-      prioritized: column(() => 0),
-      delayed: column(() => 0),
-      active: column((i) => (i === 4 ? null : 2)),
-      waitingChildren: column(() => 0),
-      completed: column((i) => i * 10),
-      failed: column(() => 1),
-      paused: column(() => 0),
-      isPaused: column(() => 0),
-      completedPerSec: column(() => 12.5),
-      failedPerSec: column(() => 0),
-      waitP50: column(() => 40),
-      waitP95: column(() => 90),
-      waitP99: column(() => 120),
-      runP50: column(() => 10),
-      runP95: column(() => 25),
-      runP99: column(() => 30),
-      workers: column(() => 2),
-    },
-    workers: [],
-  });
+      history: {
+        t,
+        waiting: column(waiting),
+        prioritized: column(() => 0),
+        delayed: column(() => 0),
+        active: column((i) => (i === 4 ? null : 2)),
+        waitingChildren: column(() => 0),
+        completed: column((i) => i * 10),
+        failed: column(() => 1),
+        paused: column(() => 0),
+        isPaused: column(() => 0),
+        completedPerSec: column(() => 12.5),
+        failedPerSec: column(() => 0),
+        waitP50: column(() => 40),
+        waitP95: column(() => 90),
+        waitP99: column(() => 120),
+        runP50: column(() => 10),
+        runP95: column(() => 25),
+        runP99: column(() => 30),
+        workers: column(() => 2),
+      },
+      workers: [],
+    };
+  };
   // The third is another server's queue of the same name, on a connection of the same name.
   snap.queues = [
     queue('wash', (i) => 100 - i * 10, 90),
     queue('dry', (i) => i * 5, 45),
-    queue('wash', () => 1, 3, 'c2'),
+    queue('wash', () => 1, 3, 'c2', true),
   ];
   writeFileSync(file, JSON.stringify(snap));
   await page.getByTestId('snapshot-file').setInputFiles(file);
@@ -170,4 +184,35 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
     /latest: 127.0.0.1:6379\/dry 47, 127.0.0.1:6379\/wash 12, 127.0.0.1:6379\/wash 3$/,
   );
   await page.screenshot({ path: artifact('snapshot-queues.png'), fullPage: true });
+
+  // Scrubbed to the first sample, the section shows the queues as they were then: the fifth
+  // point of each history (its active count a gap), and the late queue not watched yet.
+  await page.getByRole('slider', { name: 'Time in snapshot' }).fill('0');
+  await expect(section.getByRole('heading')).toHaveText(/^Queues \(3\) at /);
+  await expect(wash.locator('td')).toHaveText([
+    '127.0.0.1:6379',
+    'wash',
+    '60',
+    '—',
+    '0',
+    '40',
+    '1',
+    '13/s',
+    '0/s',
+    '90 ms',
+    '25 ms',
+    '2',
+  ]);
+  await expect(section.locator('tr[data-queue="dry"] td').nth(2)).toHaveText('20');
+  await expect(section.locator('tr[data-queue="wash"]').nth(1)).toContainText('not watched yet');
+  await expect(section.getByRole('img')).toHaveAttribute(
+    'aria-label',
+    // In the chart's order (the largest at the end first); the late queue has no point yet.
+    /latest: 127.0.0.1:6379\/dry 20, 127.0.0.1:6379\/wash 60, 127.0.0.1:6379\/wash no data$/,
+  );
+  await section.screenshot({ path: artifact('snapshot-queues-scrubbed.png') });
+  // Back at the end: the figures at the end again.
+  await page.getByRole('slider', { name: 'Time in snapshot' }).fill(String(snap.series.t.length - 1));
+  await expect(section.getByRole('heading')).toHaveText('Queues (3)');
+  await expect(wash.locator('td').nth(2)).toHaveText('10');
 });

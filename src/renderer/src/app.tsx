@@ -55,6 +55,8 @@ export interface ViewProps {
   local: Client;
   /** Replaying a snapshot: show, never act (control requests are refused anyway). */
   replay?: Snapshot;
+  /** Replaying: the time (ms since the epoch) the scrubber stands at. */
+  replayAt?: number;
 }
 
 /** The views, in tab order. Each area adds one line here. */
@@ -107,7 +109,7 @@ const VIEWS: ViewDef[] = [
   {
     id: 'snapshot',
     label: 'Snapshot',
-    render: ({ replay }) => replay && <SnapshotView snap={replay} />,
+    render: ({ replay, replayAt }) => replay && <SnapshotView snap={replay} at={replayAt ?? null} />,
     in: 'replay',
   },
 ];
@@ -278,7 +280,12 @@ export function App({
             {replay ? (
               // A new key per snapshot: views rebuild their state from the replay client.
               <div key={replay.snap.createdAt}>
-                {current.render({ client: replay.client, local, replay: replay.snap })}
+                {current.render({
+                  client: replay.client,
+                  local,
+                  replay: replay.snap,
+                  replayAt: replay.snap.series.t[replay.index],
+                })}
               </div>
             ) : (
               // A new key per host: views rebuild their state from the host's client and stores.

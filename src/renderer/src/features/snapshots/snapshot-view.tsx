@@ -1,4 +1,9 @@
 import { useMemo } from 'react';
+import {
+  QUEUE_HISTORY_COLUMNS,
+  type QueueHistory,
+  type QueueHistoryColumn,
+} from '../../../../shared/contract';
 import type { Snapshot, SnapshotQueue } from '../../../../shared/snapshot/schema';
 import { backlogData } from '../../lib/queue-backlog';
 import { spanSeconds } from '../../lib/chart-geometry';
@@ -23,10 +28,92 @@ const backlogOf = (q: SnapshotQueue): number => {
   return (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) + (c.paused ?? 0) + (c.active ?? 0);
 };
 const perSec = (v: number | null): string => (v === null ? '—' : `${num(v, v > 0 && v < 10 ? 1 : 0)}/s`);
-const p95 = (l: SnapshotQueue['stats']['wait']): string => (l === null ? '—' : `${num(l.p95)} ms`);
+const ms = (v: number | null): string => (v === null ? '—' : `${num(v)} ms`);
 
-/** The watched BullMQ queues a snapshot holds: their backlogs over time, and each one's figures at the end. */
-function SnapshotQueues({ queues }: { queues: SnapshotQueue[] }) {
+/** A queue's figures as the table shows them: at the end (its stats), or at a point of its history. */
+interface QueueRow {
+  /** False before the queue's first point: it was not watched yet. */
+  watched: boolean;
+  paused: boolean;
+  waiting: number | null;
+  active: number | null;
+  delayed: number | null;
+  completed: number | null;
+  failed: number | null;
+  completedPerSec: number | null;
+  failedPerSec: number | null;
+  waitP95: number | null;
+  runP95: number | null;
+  workers: number | null;
+}
+
+/** Index of the last of `t` at or before `at` (-1 when none); `t` ascends. */
+function lastAtOrBefore(t: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid]! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** `h` cut to its points at or before `at`: what was known of the queue at that moment. */
+function historyUpTo(h: QueueHistory, at: number): QueueHistory {
+  const n = lastAtOrBefore(h.t, at) + 1;
+  if (n === h.t.length) return h;
+  const cut = { t: h.t.slice(0, n) } as QueueHistory;
+  for (const c of QUEUE_HISTORY_COLUMNS) cut[c] = h[c].slice(0, n);
+  return cut;
+}
+
+/**
+ * The queue's row at `at`, or at the end when `at` is null or at or past its last point (then
+ * from its stats, which also hold what history does not: exact counts of every state).
+ */
+function rowAt(q: SnapshotQueue, at: number | null): QueueRow {
+  const h = q.history;
+  const i = at === null ? h.t.length - 1 : lastAtOrBefore(h.t, at);
+  if (at === null || i >= h.t.length - 1) {
+    const c = q.stats.counts;
+    return {
+      watched: true,
+      paused: q.stats.paused,
+      waiting: c.waiting ?? 0,
+      active: c.active ?? 0,
+      delayed: c.delayed ?? 0,
+      completed: c.completed ?? 0,
+      failed: c.failed ?? 0,
+      completedPerSec: q.stats.completedPerSec,
+      failedPerSec: q.stats.failedPerSec,
+      waitP95: q.stats.wait?.p95 ?? null,
+      runP95: q.stats.run?.p95 ?? null,
+      workers: q.workers.length,
+    };
+  }
+  const v = (c: QueueHistoryColumn): number | null => (i < 0 ? null : (h[c][i] ?? null));
+  return {
+    watched: i >= 0,
+    paused: v('isPaused') === 1,
+    waiting: v('waiting'),
+    active: v('active'),
+    delayed: v('delayed'),
+    completed: v('completed'),
+    failed: v('failed'),
+    completedPerSec: v('completedPerSec'),
+    failedPerSec: v('failedPerSec'),
+    waitP95: v('waitP95'),
+    runP95: v('runP95'),
+    workers: v('workers'),
+  };
+}
+
+/**
+ * The watched BullMQ queues a snapshot holds: their backlogs over time, and each one's figures,
+ * both as they were at `at` (the scrubber's time), or at the end when `at` is null.
+ */
+function SnapshotQueues({ queues, at }: { queues: SnapshotQueue[]; at: number | null }) {
   const charted = useMemo(
     () => [...queues].sort((a, b) => backlogOf(b) - backlogOf(a)).slice(0, CHARTED),
     [queues],
@@ -35,19 +122,19 @@ function SnapshotQueues({ queues }: { queues: SnapshotQueue[] }) {
     () => charted.map((q, i) => ({ key: queueKey(q), name: queueName(q), color: PALETTE[i]! })),
     [charted],
   );
-  const longest = charted.reduce<number[]>((t, q) => (q.history.t.length > t.length ? q.history.t : t), []);
-  const span = spanSeconds(longest, Infinity);
-  const data = useMemo(
-    () =>
-      backlogData(
-        charted.map((q) => ({ key: queueKey(q), h: q.history })),
-        span * 1000,
-      ),
-    [charted, span],
+  const cut = useMemo(
+    () => charted.map((q) => ({ key: queueKey(q), h: at === null ? q.history : historyUpTo(q.history, at) })),
+    [charted, at],
   );
+  const longest = cut.reduce<number[]>((t, q) => (q.h.t.length > t.length ? q.h.t : t), []);
+  const span = spanSeconds(longest, Infinity);
+  const data = useMemo(() => backlogData(cut, span * 1000), [cut, span]);
+  const rows = useMemo(() => queues.map((q) => ({ q, row: rowAt(q, at) })), [queues, at]);
   return (
     <section className="card" data-testid="snapshot-queues">
-      <h2>Queues ({queues.length})</h2>
+      <h2>
+        Queues ({queues.length}){at !== null && <span className="sub"> at {when(at)}</span>}
+      </h2>
       {queues.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
@@ -77,23 +164,23 @@ function SnapshotQueues({ queues }: { queues: SnapshotQueue[] }) {
               </tr>
             </thead>
             <tbody>
-              {queues.map((q) => (
-                <tr key={queueKey(q)} data-queue={q.name}>
+              {rows.map(({ q, row }) => (
+                <tr key={queueKey(q)} data-queue={q.name} className={row.watched ? undefined : 'muted'}>
                   <td>{q.connection.name}</td>
                   <td>
                     {q.name}
-                    {q.stats.paused ? ' (paused)' : ''}
+                    {!row.watched ? ' (not watched yet)' : row.paused ? ' (paused)' : ''}
                   </td>
-                  <td>{q.stats.counts.waiting ?? 0}</td>
-                  <td>{q.stats.counts.active ?? 0}</td>
-                  <td>{q.stats.counts.delayed ?? 0}</td>
-                  <td>{q.stats.counts.completed ?? 0}</td>
-                  <td>{q.stats.counts.failed ?? 0}</td>
-                  <td>{perSec(q.stats.completedPerSec)}</td>
-                  <td>{perSec(q.stats.failedPerSec)}</td>
-                  <td>{p95(q.stats.wait)}</td>
-                  <td>{p95(q.stats.run)}</td>
-                  <td>{q.workers.length}</td>
+                  <td>{num(row.waiting)}</td>
+                  <td>{num(row.active)}</td>
+                  <td>{num(row.delayed)}</td>
+                  <td>{num(row.completed)}</td>
+                  <td>{num(row.failed)}</td>
+                  <td>{perSec(row.completedPerSec)}</td>
+                  <td>{perSec(row.failedPerSec)}</td>
+                  <td>{ms(row.waitP95)}</td>
+                  <td>{ms(row.runP95)}</td>
+                  <td>{num(row.workers)}</td>
                 </tr>
               ))}
             </tbody>
@@ -105,7 +192,7 @@ function SnapshotQueues({ queues }: { queues: SnapshotQueue[] }) {
 }
 
 /** What a snapshot held besides the charts and the table: managed processes, pools, queues, the audit log. */
-export function SnapshotView({ snap }: { snap: Snapshot }) {
+export function SnapshotView({ snap, at }: { snap: Snapshot; at: number | null }) {
   return (
     <div className="snapshot-view">
       <section className="card">
@@ -194,7 +281,10 @@ export function SnapshotView({ snap }: { snap: Snapshot }) {
           </table>
         )}
       </section>
-      <SnapshotQueues queues={snap.queues} />
+      <SnapshotQueues
+        queues={snap.queues}
+        at={at === null || at >= (snap.series.t.at(-1) ?? at) ? null : at}
+      />
       <section className="card">
         <h2>Control actions ({snap.audit.length})</h2>
         {snap.audit.length === 0 ? (
