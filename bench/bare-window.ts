@@ -64,12 +64,23 @@ export async function openBareWindow(url: string): Promise<BareWindow> {
   const browser: ChildProcess = spawn(
     findChromium() ?? '/usr/bin/chromium',
     [...switches, `--user-data-dir=${profile}`, '--window-size=1400,900', '--remote-debugging-port=0', url],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: closing ends the whole tree, not only the browser process.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
+  const groupAlive = (): boolean => {
+    try {
+      process.kill(-browser.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const cleanup = async (): Promise<void> => {
-    if (browser.exitCode === null && browser.signalCode === null) {
-      browser.kill('SIGTERM');
-      await new Promise((r) => browser.once('exit', r));
+    if (groupAlive()) process.kill(-browser.pid!, 'SIGTERM');
+    // The browser's children write the profile until they end: wait for the group (10 s, then KILL).
+    for (let i = 0; groupAlive(); i++) {
+      if (i === 100) process.kill(-browser.pid!, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 100));
     }
     // The browser's children may still be writing the profile as it exits: retry, and a
     // profile left in /tmp is not worth a run's figures.
