@@ -76,8 +76,11 @@ test('a chart drawn tick by tick shows what it shows when drawn whole', async ({
   });
   /**
    * The largest difference from those pixels over all charts, in premultiplied 8-bit units.
-   * Skia anti-aliases a path's edge a few units apart when the path is drawn in pieces rather
-   * than whole (up to 25 seen); a missing, extra or misplaced stroke differs by 100–255. The
+   * Where two pieces of one path meet, each blends its anti-aliased edge over the other's: a
+   * pixel covered a and b by them reads a + b − ab, where the whole path covers it at least
+   * max(a, b) once, so they differ by at most min(a, b)·(1 − max(a, b)) ≤ 1/4, i.e. 64 units
+   * (25 seen on a quiet machine, 43 under a double test run, in the middle of the Tasks chart,
+   * where the lines jump). A missing, extra or misplaced stroke differs by 100–255. The
    * leftmost 4 % of columns (12 s of the 5-minute window) are left out: a point that left the
    * window still reaches in there tick by tick, as it did before it left, as far as the gap to
    * the next point, which a loaded machine stretches past a second.
@@ -110,11 +113,11 @@ test('a chart drawn tick by tick shows what it shows when drawn whole', async ({
   };
   // Another window and back: each chart drawn whole from the same (paused) points.
   await page.getByRole('button', { name: '1 min' }).click();
-  await expect.poll(worst).toBeGreaterThan(50);
+  await expect.poll(worst).toBeGreaterThan(100);
   await page.getByRole('button', { name: '5 min' }).click();
   await expect
     .poll(worst)
-    .toBeLessThanOrEqual(40)
+    .toBeLessThanOrEqual(64)
     .catch((err: Error) => {
       throw new Error(`${err.message}\nworst pixel: ${at}`);
     });
