@@ -72,7 +72,15 @@ describe('regex search of managed output (real process output)', () => {
       .poll(async () => (await sup.output(s.id, { tail: 1, filter: 'line 11999 ' })).matched)
       .toBe(1);
     const page = await sup.output(s.id, { tail: 5, filter: '^line \\d*7 ', regex: true });
-    expect([page.dropped, page.held, page.matched]).toEqual([0, 12_000 + 2, 1200]);
+    // Every line is held or counted as dropped (the 2 beyond the child's are Spindle's own).
+    expect(page.dropped + page.held).toBe(12_000 + 2);
+    // The worker's count is every held line that matches, and it keeps the newest five. The
+    // pacing keeps every line on a quiet machine; a loaded one can stall the helper past its
+    // pending bound (2,000 lines between 50 ms flushes), and then the oldest are dropped.
+    const all = await sup.output(s.id, { tail: 20_000 });
+    const matching = all.lines.filter((l) => /^line \d*7 /.test(l.text));
+    expect(page.matched).toBe(matching.length);
+    expect(page.lines).toEqual(matching.slice(-5));
     expect(page.lines.map((l) => l.text.split(' ')[1])).toEqual([
       '11957',
       '11967',
@@ -80,6 +88,7 @@ describe('regex search of managed output (real process output)', () => {
       '11987',
       '11997',
     ]);
+    if (page.dropped === 0) expect(page.matched).toBe(1200);
   });
 
   it('searches wait their turn, and too many waiting are refused', async () => {
