@@ -25,7 +25,11 @@ import { childrenNamed } from './selfcost-proc';
  * The switches Playwright starts its headless Chromium with, read off a browser it launched
  * (so they follow Playwright's version), without its profile, pipe and no-window switches.
  */
-async function playwrightSwitches(): Promise<string[]> {
+let switches: Promise<string[]> | null = null;
+/** Read once per process: each read launches a browser. */
+const playwrightSwitches = (): Promise<string[]> => (switches ??= readPlaywrightSwitches());
+
+async function readPlaywrightSwitches(): Promise<string[]> {
   const known = new Set(childrenNamed(process.pid, /^chrom/));
   const browser = await chromium.launch({
     executablePath: findChromium() ?? '/usr/bin/chromium',
