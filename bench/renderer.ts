@@ -106,9 +106,11 @@ const updates = (page: Page): Promise<number[]> =>
   page.evaluate(
     () => (globalThis as { __spindleBench?: { updateMs: number[] } }).__spindleBench?.updateMs.slice() ?? [],
   );
+// Builds before issue #13 record no tick times: then nothing is set aside (compare p95AllMs).
 const updateTimes = (page: Page): Promise<number[]> =>
   page.evaluate(
-    () => (globalThis as { __spindleBench?: { updateAt: number[] } }).__spindleBench?.updateAt.slice() ?? [],
+    () =>
+      (globalThis as { __spindleBench?: { updateAt?: number[] } }).__spindleBench?.updateAt?.slice() ?? [],
   );
 
 /**
