@@ -37,6 +37,11 @@ test('tabs move with the arrow keys (one tab stop, roving tabindex)', async ({ p
   await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByRole('tab', { name: 'Hosts' })).toHaveAttribute('aria-selected', 'true');
+  // Counted from the tab that has focus, not the open one (Hosts is open, Managed focused).
+  await page.getByRole('tab', { name: 'Managed' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Pools' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'Pools' })).toHaveAttribute('aria-selected', 'true');
 });
 
 test('the process grid points aria-activedescendant at the selected row as the arrows move', async ({

@@ -123,14 +123,21 @@ interface Replay {
   stores: Stores;
 }
 
-/** Arrow keys, Home and End move between tabs and open the one they land on (WAI-ARIA tabs). */
+/**
+ * Arrow keys, Home and End move between tabs and open the one they land on (WAI-ARIA tabs),
+ * counted from the tab that has focus (a screen reader or a script can focus a tab that is not
+ * the open one), or from the open one when focus is elsewhere in the list.
+ */
 function onTabKey(
   e: KeyboardEvent<HTMLElement>,
   views: ViewDef[],
   currentId: string,
   setView: (id: string) => void,
 ): void {
-  const i = views.findIndex((v) => v.id === currentId);
+  const target =
+    e.target instanceof HTMLElement && e.target.getAttribute('role') === 'tab' ? e.target.id : '';
+  const focused = views.findIndex((v) => `tab-${v.id}` === target);
+  const i = focused >= 0 ? focused : views.findIndex((v) => v.id === currentId);
   const next =
     e.key === 'ArrowRight'
       ? (i + 1) % views.length
