@@ -77,7 +77,7 @@ test('a damaged or hostile snapshot gives a clear error and changes nothing', as
   expect(await page.evaluate(() => ({}) as Record<string, unknown>)).not.toHaveProperty('polluted');
 });
 
-test('a replayed snapshot shows its queues: their backlogs over time and each one’s figures', async ({
+test('a replayed snapshot shows its queues, pools, managed processes and control actions as they were at the scrubber’s time', async ({
   page,
 }) => {
   await page.goto(serverUrl());
@@ -97,6 +97,9 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
     createdAt: number;
     series: { t: number[] };
     queues: unknown[];
+    pools: unknown[];
+    managed: unknown[];
+    audit: unknown[];
   };
   expect(snap.series.t.length).toBeGreaterThan(1);
   // Watched queues, as the engine writes them: ten ticks of history a second apart, the fifth
@@ -156,10 +159,95 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
     queue('dry', (i) => i * 5, 45),
     queue('wash', () => 1, 3, 'c2', true),
   ];
+  // A pool with history on the same times as the first queue, a managed process restarted 2 s
+  // after the scrubber's start (its run before exited with code 1 half a second before that
+  // start), and a control action on each side of the start.
+  const at = (i: number) => first + (i - 4) * 1000;
+  snap.pools = [
+    {
+      id: 'p1',
+      name: 'crunch',
+      kind: 'threads',
+      size: 2,
+      stats: {
+        submitted: 90,
+        queued: 0,
+        active: 1,
+        completed: 85,
+        failed: 4,
+        cancelled: 0,
+        timedOut: 0,
+        throughput: 7.5,
+        utilization: 0.5,
+        wait: { p50: 1, p95: 2, p99: 3 },
+        run: { p50: 10, p95: 20, p99: 30 },
+      },
+      history: {
+        t: Array.from({ length: 10 }, (_, i) => at(i)),
+        queued: Array.from({ length: 10 }, (_, i) => 90 - i * 10),
+        active: Array.from({ length: 10 }, () => 2),
+        completed: Array.from({ length: 10 }, (_, i) => i * 9),
+        failed: Array.from({ length: 10 }, (_, i) => (i > 2 ? 1 : 0)),
+      },
+    },
+  ];
+  snap.managed = [
+    {
+      id: 'm1',
+      name: 'web',
+      command: 'node',
+      args: ['server.js'],
+      state: 'running',
+      pid: 4242,
+      startTime: null,
+      exitCode: 1,
+      signal: null,
+      restarts: 1,
+      startedAt: first + 2000,
+      exitedAt: first - 500,
+      output: {
+        lines: [
+          { stream: 'stderr', text: 'crashed', t: first - 600 },
+          { stream: 'stdout', text: 'listening again', t: first + 2100 },
+        ],
+        dropped: 0,
+      },
+    },
+  ];
+  snap.audit = [first - 1000, first + 3000].map((t, seq) => ({
+    seq,
+    t,
+    client: 'window',
+    action: 'signal SIGTERM',
+    target: { pid: 100 + seq },
+    outcome: 'ok',
+    detail: '',
+  }));
   writeFileSync(file, JSON.stringify(snap));
   await page.getByTestId('snapshot-file').setInputFiles(file);
   await expect(page.getByTestId('replay-banner')).toBeVisible();
   await page.getByRole('tab', { name: 'Snapshot' }).click();
+  const pools = page.getByTestId('snapshot-pools');
+  const crunch = pools.locator('tr[data-pool="crunch"] td');
+  const web = page.getByTestId('snapshot-managed').locator('tr[data-managed="web"] td');
+  const audit = page.getByTestId('snapshot-audit');
+  await expect(crunch).toHaveText([
+    'crunch',
+    'threads',
+    '2',
+    '90',
+    '0',
+    '1',
+    '85',
+    '4',
+    '0',
+    '10 / 20 / 30',
+    '7.5',
+  ]);
+  await expect(web.nth(2)).toHaveText('running');
+  await expect(web.nth(3)).toHaveText('4242');
+  await expect(web.nth(7)).toHaveText('listening again');
+  await expect(audit.getByRole('heading')).toHaveText('Control actions (2)');
   const section = page.getByTestId('snapshot-queues');
   await expect(section.getByRole('heading')).toHaveText('Queues (3)');
   const wash = section.locator('tr[data-queue="wash"]').first();
@@ -189,6 +277,17 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
   // point of each history (its active count a gap), and the late queue not watched yet.
   await page.getByRole('slider', { name: 'Time in snapshot' }).fill('0');
   await expect(section.getByRole('heading')).toHaveText(/^Queues \(3\) at /);
+  // The pool from its history's fifth point (what history does not hold: —), the managed
+  // process between its crashed run and its restart, and the one action taken by then.
+  await expect(pools.getByRole('heading')).toHaveText(/^Pools \(1\) at /);
+  await expect(crunch).toHaveText(['crunch', 'threads', '2', '—', '50', '2', '36', '1', '—', '—', '—']);
+  await expect(web.nth(2)).toHaveText('exited');
+  await expect(web.nth(3)).toHaveText('—');
+  await expect(web.nth(4)).toHaveText('1');
+  await expect(web.nth(7)).toHaveText('crashed');
+  await expect(audit.getByRole('heading')).toHaveText(/^Control actions \(1 of 2\) by /);
+  await expect(audit.locator('tbody tr')).toHaveCount(1);
+  await page.screenshot({ path: artifact('snapshot-scrubbed.png'), fullPage: true });
   await expect(wash.locator('td')).toHaveText([
     '127.0.0.1:6379',
     'wash',
@@ -215,4 +314,7 @@ test('a replayed snapshot shows its queues: their backlogs over time and each on
   await page.getByRole('slider', { name: 'Time in snapshot' }).fill(String(snap.series.t.length - 1));
   await expect(section.getByRole('heading')).toHaveText('Queues (3)');
   await expect(wash.locator('td').nth(2)).toHaveText('10');
+  await expect(crunch.nth(3)).toHaveText('90');
+  await expect(web.nth(2)).toHaveText('running');
+  await expect(audit.getByRole('heading')).toHaveText('Control actions (2)');
 });

@@ -8,6 +8,7 @@ import type { Snapshot, SnapshotQueue } from '../../../../shared/snapshot/schema
 import { backlogData } from '../../lib/queue-backlog';
 import { spanSeconds } from '../../lib/chart-geometry';
 import { TimeChart, type SeriesSpec } from '../../lib/time-chart';
+import { auditUpTo, lastAtOrBefore, managedAt, poolAt } from './at-time';
 import './snapshots.css';
 
 const when = (t: number | null): string => (t === null ? '—' : new Date(t).toLocaleTimeString());
@@ -45,18 +46,6 @@ interface QueueRow {
   waitP95: number | null;
   runP95: number | null;
   workers: number | null;
-}
-
-/** Index of the last of `t` at or before `at` (-1 when none); `t` ascends. */
-function lastAtOrBefore(t: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (t[mid]! <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
 }
 
 /** `h` cut to its points at or before `at`: what was known of the queue at that moment. */
@@ -191,8 +180,16 @@ function SnapshotQueues({ queues, at }: { queues: SnapshotQueue[]; at: number | 
   );
 }
 
-/** What a snapshot held besides the charts and the table: managed processes, pools, queues, the audit log. */
-export function SnapshotView({ snap, at }: { snap: Snapshot; at: number | null }) {
+/**
+ * What a snapshot held besides the charts and the table: managed processes, pools, queues and
+ * the audit log, as they were at `at` (the scrubber's time; null or the last sample: the end).
+ */
+export function SnapshotView({ snap, at: scrubbed }: { snap: Snapshot; at: number | null }) {
+  // At or past the last sample is the end: the figures at the end, which hold more than history.
+  const at = scrubbed === null || scrubbed >= (snap.series.t.at(-1) ?? scrubbed) ? null : scrubbed;
+  const managed = useMemo(() => snap.managed.map((m) => ({ m, row: managedAt(m, at) })), [snap, at]);
+  const pools = useMemo(() => snap.pools.map((p) => ({ p, row: poolAt(p, at) })), [snap, at]);
+  const audit = useMemo(() => auditUpTo(snap.audit, at), [snap, at]);
   return (
     <div className="snapshot-view">
       <section className="card">
@@ -203,8 +200,11 @@ export function SnapshotView({ snap, at }: { snap: Snapshot; at: number | null }
           {snap.processes.length} processes, taken {new Date(snap.createdAt).toLocaleString()}.
         </p>
       </section>
-      <section className="card">
-        <h2>Managed processes ({snap.managed.length})</h2>
+      <section className="card" data-testid="snapshot-managed">
+        <h2>
+          Managed processes ({snap.managed.length})
+          {at !== null && <span className="sub"> at {when(at)}</span>}
+        </h2>
         {snap.managed.length === 0 ? (
           <p className="muted">None.</p>
         ) : (
@@ -222,24 +222,26 @@ export function SnapshotView({ snap, at }: { snap: Snapshot; at: number | null }
               </tr>
             </thead>
             <tbody>
-              {snap.managed.map((m) => (
-                <tr key={m.id}>
+              {managed.map(({ m, row }) => (
+                <tr key={m.id} data-managed={m.name} className={row.state === null ? 'muted' : undefined}>
                   <td>{m.name}</td>
                   <td className="mono">{[m.command, ...m.args].join(' ')}</td>
-                  <td>{m.state}</td>
-                  <td>{m.pid ?? '—'}</td>
-                  <td>{m.signal ?? m.exitCode ?? '—'}</td>
+                  <td>{row.state ?? '— (before its last start)'}</td>
+                  <td>{row.pid ?? '—'}</td>
+                  <td>{row.exit ?? '—'}</td>
                   <td>{m.restarts}</td>
                   <td>{when(m.startedAt)}</td>
-                  <td className="mono">{m.output.lines.at(-1)?.text ?? ''}</td>
+                  <td className="mono">{row.lastLine}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </section>
-      <section className="card">
-        <h2>Pools ({snap.pools.length})</h2>
+      <section className="card" data-testid="snapshot-pools">
+        <h2>
+          Pools ({snap.pools.length}){at !== null && <span className="sub"> at {when(at)}</span>}
+        </h2>
         {snap.pools.length === 0 ? (
           <p className="muted">None.</p>
         ) : (
@@ -260,34 +262,35 @@ export function SnapshotView({ snap, at }: { snap: Snapshot; at: number | null }
               </tr>
             </thead>
             <tbody>
-              {snap.pools.map((p) => (
-                <tr key={p.id}>
-                  <td>{p.name}</td>
+              {pools.map(({ p, row }) => (
+                <tr key={p.id} data-pool={p.name} className={row.recorded ? undefined : 'muted'}>
+                  <td>
+                    {p.name}
+                    {!row.recorded && ' (no record yet)'}
+                  </td>
                   <td>{p.kind}</td>
                   <td>{p.size}</td>
-                  <td>{p.stats.submitted}</td>
-                  <td>{p.stats.queued}</td>
-                  <td>{p.stats.active}</td>
-                  <td>{p.stats.completed}</td>
-                  <td>{p.stats.failed}</td>
-                  <td>{p.stats.cancelled}</td>
-                  <td>
-                    {num(p.stats.run.p50)} / {num(p.stats.run.p95)} / {num(p.stats.run.p99)}
-                  </td>
-                  <td>{num(p.stats.throughput, 1)}</td>
+                  <td>{num(row.submitted)}</td>
+                  <td>{num(row.queued)}</td>
+                  <td>{num(row.active)}</td>
+                  <td>{num(row.completed)}</td>
+                  <td>{num(row.failed)}</td>
+                  <td>{num(row.cancelled)}</td>
+                  <td>{row.run ? `${num(row.run.p50)} / ${num(row.run.p95)} / ${num(row.run.p99)}` : '—'}</td>
+                  <td>{num(row.throughput, 1)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </section>
-      <SnapshotQueues
-        queues={snap.queues}
-        at={at === null || at >= (snap.series.t.at(-1) ?? at) ? null : at}
-      />
-      <section className="card">
-        <h2>Control actions ({snap.audit.length})</h2>
-        {snap.audit.length === 0 ? (
+      <SnapshotQueues queues={snap.queues} at={at} />
+      <section className="card" data-testid="snapshot-audit">
+        <h2>
+          Control actions ({at === null ? snap.audit.length : `${audit.length} of ${snap.audit.length}`})
+          {at !== null && <span className="sub"> by {when(at)}</span>}
+        </h2>
+        {audit.length === 0 ? (
           <p className="muted">None.</p>
         ) : (
           <table className="plain">
@@ -301,7 +304,7 @@ export function SnapshotView({ snap, at }: { snap: Snapshot; at: number | null }
               </tr>
             </thead>
             <tbody>
-              {snap.audit.slice(-500).map((a) => (
+              {audit.slice(-500).map((a) => (
                 <tr key={a.seq}>
                   <td>{when(a.t)}</td>
                   <td>{a.client}</td>
