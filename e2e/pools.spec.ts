@@ -58,12 +58,23 @@ test('a pipeline backs up behind its slow stage, and the lab fills its speed-up 
   await expect(pipeline).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
 
   const lab = page.getByRole('region', { name: 'Speed-up lab' });
+  await expect(lab.getByTestId('lab-chart')).toHaveAttribute(
+    'aria-label',
+    'Speed-up over serial: no runs yet',
+  );
+  await expect(lab.getByText(/^Run the lab:/)).toBeVisible();
   await lab.getByLabel('workers 1..').fill('2');
   await lab.getByLabel('batch ×').fill('1');
   await lab.getByRole('button', { name: 'Run lab' }).click();
   // serial + threads 1..2 + processes 1..2
   await expect(page.getByTestId('lab-table').locator('tbody tr')).toHaveCount(5, { timeout: 60_000 });
   await expect(lab.getByRole('button', { name: 'Export CSV' })).toBeEnabled();
+  // The chart's text alternative reads both pools' speed-ups at 1 and 2 workers.
+  await expect(lab.getByTestId('lab-chart')).toHaveAttribute(
+    'aria-label',
+    /^Speed-up over serial at 1\.\.2 workers: thread pool \d+\.\d\d×, \d+\.\d\d×; process pool \d+\.\d\d×, \d+\.\d\d×; ideal 1×, 2×$/,
+  );
+  await expect(lab.getByText(/^Run the lab:/)).toHaveCount(0);
   const download = page.waitForEvent('download');
   await lab.getByRole('button', { name: 'Export CSV' }).click();
   expect((await download).suggestedFilename()).toBe('spindle-speedup.csv');

@@ -3,7 +3,7 @@ import { Controls } from '../../lib/controls';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabState } from '../../../../shared/contract';
 import type { Client } from '../../api/client';
-import { labCsv, toLabRows } from './pool-data';
+import { labCsv, labSummary, toLabRows } from './pool-data';
 import { fmtMs } from '../../lib/format';
 
 function download(name: string, type: string, text: string): void {
@@ -106,7 +106,13 @@ export function LabPanel({ client, lab, cores }: { client: Client; lab: LabState
             ))}
           </tbody>
         </table>
-        <div className="chart">
+        <div className="chart" role="img" aria-label={labSummary(chart)} data-testid="lab-chart">
+          {!chart.length && (
+            <p className="muted lab-empty">
+              Run the lab: the batch runs serially, then on a thread pool and a process pool of 1 to N
+              workers, and each pool's speed-up over serial is drawn here beside the ideal line.
+            </p>
+          )}
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={chart} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />

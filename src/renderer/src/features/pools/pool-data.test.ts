@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labCsv, splitArgv, toBacklogRows, toLabRows } from './pool-data';
+import { labCsv, labSummary, splitArgv, toBacklogRows, toLabRows } from './pool-data';
 
 describe('pool data', () => {
   it('cuts backlog rows to the window, newest at 0 s', () => {
@@ -33,6 +33,10 @@ describe('pool data', () => {
       { workers: 2, ideal: 2, threads: 1.82, processes: 1.75 },
     ]);
     expect(labCsv(rows).split('\n')[3]).toBe('threads,2,55,1.82,3');
+    expect(labSummary(toLabRows(rows))).toBe(
+      'Speed-up over serial at 1..2 workers: thread pool 1.00×, 1.82×; process pool —, 1.75×; ideal 1×, 2×',
+    );
+    expect(labSummary([])).toBe('Speed-up over serial: no runs yet');
   });
 
   it('splits a command template without a shell, keeping quoted arguments whole', () => {

@@ -68,6 +68,20 @@ export function toLabRows(rows: readonly LabRow[]): LabChartRow[] {
   return out;
 }
 
+/**
+ * The lab chart's text alternative: each pool's speed-up at 1..N workers beside the ideal
+ * (— where a mode has no run at that count yet).
+ */
+export function labSummary(chart: readonly LabChartRow[]): string {
+  if (!chart.length) return 'Speed-up over serial: no runs yet';
+  const list = (mode: 'threads' | 'processes'): string =>
+    chart.map((r) => (r[mode] === undefined ? '—' : `${r[mode].toFixed(2)}×`)).join(', ');
+  return (
+    `Speed-up over serial at 1..${chart.length} workers: thread pool ${list('threads')}; ` +
+    `process pool ${list('processes')}; ideal ${chart.map((r) => `${r.ideal}×`).join(', ')}`
+  );
+}
+
 /** The lab table as CSV (header + one line per row). */
 export function labCsv(rows: readonly LabRow[]): string {
   return (
