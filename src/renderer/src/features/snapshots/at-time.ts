@@ -3,7 +3,8 @@
  * its history (the replay scrubber's time), from what the file holds and no more: a pool's
  * history columns, a managed process's last start and exit and its output's timestamps, the
  * audit log's times. Where the file cannot tell, the figure is null (shown as —), never the
- * figure at the end.
+ * figure at the end (the view does the same for a pool's size and a process's restart count,
+ * which can change and have no history).
  */
 import type { Snapshot, SnapshotManaged, SnapshotPool } from '../../../../shared/snapshot/schema';
 

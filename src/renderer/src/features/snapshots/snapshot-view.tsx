@@ -217,7 +217,7 @@ export function SnapshotView({ snap, at: scrubbed }: { snap: Snapshot; at: numbe
                 <th>PID</th>
                 <th>Exit</th>
                 <th>Restarts</th>
-                <th>Started</th>
+                <th>Last start</th>
                 <th>Last output</th>
               </tr>
             </thead>
@@ -229,7 +229,7 @@ export function SnapshotView({ snap, at: scrubbed }: { snap: Snapshot; at: numbe
                   <td>{row.state ?? '— (before its last start)'}</td>
                   <td>{row.pid ?? '—'}</td>
                   <td>{row.exit ?? '—'}</td>
-                  <td>{m.restarts}</td>
+                  <td>{at === null ? m.restarts : '—'}</td>
                   <td>{when(m.startedAt)}</td>
                   <td className="mono">{row.lastLine}</td>
                 </tr>
@@ -269,7 +269,7 @@ export function SnapshotView({ snap, at: scrubbed }: { snap: Snapshot; at: numbe
                     {!row.recorded && ' (no record yet)'}
                   </td>
                   <td>{p.kind}</td>
-                  <td>{p.size}</td>
+                  <td>{at === null ? p.size : '—'}</td>
                   <td>{num(row.submitted)}</td>
                   <td>{num(row.queued)}</td>
                   <td>{num(row.active)}</td>
