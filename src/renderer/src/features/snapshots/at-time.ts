@@ -10,13 +10,20 @@ import type { Snapshot, SnapshotManaged, SnapshotPool } from '../../../../shared
 
 type AuditEntry = Snapshot['audit'][number];
 
-/** Index of the last of `t` at or before `at` (-1 when none); `t` ascends. */
-export function lastAtOrBefore(t: readonly number[], at: number): number {
+/**
+ * Index of the last of `xs` whose time is at or before `at` (-1 when none); times ascend. `time`
+ * reads an element's time (default: the element is the time), so rows are searched in place.
+ */
+export function lastAtOrBefore<T = number>(
+  xs: readonly T[],
+  at: number,
+  time: (x: T) => number = (x) => x as number,
+): number {
   let lo = 0;
-  let hi = t.length;
+  let hi = xs.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (t[mid]! <= at) lo = mid + 1;
+    if (time(xs[mid]!) <= at) lo = mid + 1;
     else hi = mid;
   }
   return lo - 1;
@@ -103,10 +110,8 @@ const endRow = (m: SnapshotManaged): ManagedRow => ({
 export function managedAt(m: SnapshotManaged, at: number | null): ManagedRow {
   if (at === null) return endRow(m);
   const lines = m.output.lines;
-  const n = lastAtOrBefore(
-    lines.map((l) => l.t),
-    at,
-  );
+  // Searched in place: a scrub step costs log(lines) per process, not a copy of its output.
+  const n = lastAtOrBefore(lines, at, (l) => l.t);
   const lastLine = n >= 0 ? lines[n]!.text : '';
   const s = m.startedAt;
   const e = m.exitedAt;
